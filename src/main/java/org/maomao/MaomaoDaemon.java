@@ -1,0 +1,151 @@
+package org.maomao;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+import org.maomao.collector.CollectorRegistry;
+import org.maomao.config.CollectorFile;
+import org.maomao.config.DaemonConfig;
+import org.maomao.config.Frequency;
+import org.maomao.dataset.GitDatasets;
+import org.maomao.docker.DockerClients;
+import org.maomao.docker.DockerContainerRunner;
+import org.maomao.docker.DockerImageBuilder;
+import org.maomao.http.ApiServer;
+import org.maomao.run.RunExecutor;
+import org.maomao.schedule.QuartzRunScheduler;
+import org.maomao.spike.DatasetSeriesAnalyzer;
+import org.maomao.spike.SpikeParameters;
+import org.maomao.store.Database;
+import org.maomao.store.JdbcCollectorStore;
+import org.maomao.store.JdbcRunStore;
+import org.maomao.store.JdbcSeriesStore;
+import org.quartz.SchedulerException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.github.dockerjava.api.DockerClient;
+
+/**
+ * The daemon: wires the store, Docker, datasets, the run executor, Quartz and the
+ * HTTP API together, declares the collectors of {@code collectors_dir}, and takes it
+ * all down in reverse order on {@link #close()}.
+ */
+public final class MaomaoDaemon implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(MaomaoDaemon.class);
+    /** How long a stopping daemon lets running runs finish before it stops their containers. */
+    public static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(20);
+    private static final int QUARTZ_THREADS = 4;
+
+    private final DaemonConfig config;
+    private final Database db;
+    private final DockerClient docker;
+    private final RunExecutor executor;
+    private final QuartzRunScheduler scheduler;
+    private final CollectorRegistry registry;
+    private final ApiServer api;
+    private final int port;
+
+    private MaomaoDaemon(DaemonConfig config, Clock clock) throws SchedulerException {
+        this.config = config;
+        Path dataDir = config.dataDir();
+        for (String sub : new String[] {"db", "datasets", "runs"}) {
+            try {
+                Files.createDirectories(dataDir.resolve(sub));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create " + dataDir.resolve(sub)
+                        + ": check [daemon] data_dir and its permissions", e);
+            }
+        }
+        SpikeParameters spike = SpikeParameters.fromMap(config.spike());
+        db = Database.open(config.jdbcUrl(), config.storeUser(), config.storePassword(), Database.DEFAULT_POOL_SIZE);
+        docker = DockerClients.connect(config.dockerHost());
+        DockerContainerRunner runner = new DockerContainerRunner(docker, processUser());
+        if (!runner.isAvailable()) {
+            log.warn("Docker engine at {} does not answer; runs fail until it does", config.dockerHost());
+        }
+        registry = new CollectorRegistry(new JdbcCollectorStore(db.dataSource()), config.defaults(), clock);
+        JdbcRunStore runs = new JdbcRunStore(db.dataSource(), clock);
+        JdbcSeriesStore series = new JdbcSeriesStore(db.dataSource(), clock);
+        GitDatasets datasets = new GitDatasets(dataDir.resolve("datasets"), config.gitAuthorName(), config.gitAuthorEmail());
+        executor = new RunExecutor(runs, registry, runner, datasets, new DatasetSeriesAnalyzer(series, spike, clock),
+                dataDir.resolve("runs"), clock, config.maxConcurrentRuns());
+        scheduler = new QuartzRunScheduler(db.dataSource(), db.isPostgres(), db.isPostgres(), executor,
+                config.timezone(), QUARTZ_THREADS);
+        executor.setRetryScheduler(scheduler);
+        declareCollectors(new DockerImageBuilder(docker));
+        executor.recover();
+        scheduler.start();
+        Map<String, BooleanSupplier> health = new LinkedHashMap<>();
+        health.put("docker", runner::isAvailable);
+        health.put("store", db::isAvailable);
+        health.put("git", () -> Files.isWritable(dataDir.resolve("datasets")));
+        api = new ApiServer(new ApiServer.Parts(registry, executor, scheduler, runs, series, datasets, health), config.token());
+        port = api.start(config.listenHost(), config.listenPort());
+        log.info("maomao listening on http://{}:{} (data in {})", config.listenHost(), port, dataDir);
+    }
+
+    /** Starts a daemon; throws with a sentence when a part cannot start. */
+    public static MaomaoDaemon start(DaemonConfig config, Clock clock) throws SchedulerException {
+        return new MaomaoDaemon(config, clock);
+    }
+
+    /** Registers (building where asked) and schedules the collectors declared in files. */
+    private void declareCollectors(DockerImageBuilder builder) throws SchedulerException {
+        for (CollectorFile f : CollectorFile.scan(config.collectorsDir())) {
+            try {
+                if (f.buildDir() != null) {
+                    log.info("building image {} for collector {} from {}", f.image(), f.name(), f.buildDir());
+                    builder.build(f.buildDir(), f.image());
+                }
+                registry.register(f.name(), f.image(), f.dataset(), f.settings(), "file");
+                if (f.schedule() != null) {
+                    scheduler.schedule(f.name(), f.dataset(), Frequency.parse(f.schedule(), f.name()), "file");
+                }
+            } catch (RuntimeException e) {
+                log.error("collector file {} not applied: {}", f.file(), e.getMessage());
+            }
+        }
+    }
+
+    /** The port the API listens on. */
+    public int port() {
+        return port;
+    }
+
+    public DaemonConfig config() {
+        return config;
+    }
+
+    /** The uid:gid of this process, so containers write /output as the daemon's user. */
+    static String processUser() {
+        try {
+            com.sun.security.auth.module.UnixSystem u = new com.sun.security.auth.module.UnixSystem();
+            return u.getUid() + ":" + u.getGid();
+        } catch (RuntimeException | LinkageError e) {
+            return "0:0";
+        }
+    }
+
+    @Override
+    public void close() {
+        log.info("maomao stopping");
+        api.close();
+        scheduler.close();
+        executor.shutdown(SHUTDOWN_GRACE);
+        try {
+            docker.close();
+        } catch (IOException e) {
+            log.debug("closing the Docker client: {}", e.getMessage());
+        }
+        db.close();
+        log.info("maomao stopped");
+    }
+}

@@ -1,0 +1,88 @@
+package org.maomao.collector;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The registered collectors: validates a registration completely before anything is
+ * stored, so bad input changes nothing.
+ */
+public final class CollectorRegistry {
+    private static final Logger log = LoggerFactory.getLogger(CollectorRegistry.class);
+    /** Longest image reference accepted; Docker's own limit is far below a sane body. */
+    public static final int MAX_IMAGE_LENGTH = 255;
+
+    private final CollectorStore store;
+    private final Clock clock;
+    private volatile RunPolicy defaults;
+
+    public CollectorRegistry(CollectorStore store, RunPolicy defaults, Clock clock) {
+        this.store = store;
+        this.defaults = defaults;
+        this.clock = clock;
+    }
+
+    /** Outcome of a registration. */
+    public record Registration(Collector collector, boolean created) {
+    }
+
+    /**
+     * Registers or updates a collector. Throws {@link IllegalArgumentException} with a
+     * sentence for a person when any part is invalid; nothing is stored then.
+     */
+    public Registration register(String name, String image, String dataset, Map<String, String> settings, String source) {
+        Names.require("collector", name);
+        validateImage(image);
+        String ds = dataset == null ? Names.NO_DATASET : dataset;
+        Names.require("dataset", ds);
+        defaults.with(settings, true); // validates every setting before anything is written
+        Instant now = clock.instant();
+        Optional<Collector> old = store.find(name);
+        Collector c = new Collector(name, image, ds, settings, source,
+                old.map(Collector::createdAt).orElse(now), now);
+        boolean created = store.upsert(c);
+        log.info("{} collector {} (image {}, dataset {}, source {})", created ? "registered" : "updated", name, image, ds, source);
+        return new Registration(c, created);
+    }
+
+    /** Checks an image reference enough that it cannot smuggle options or paths. */
+    public static void validateImage(String image) {
+        if (image == null || image.isBlank()) {
+            throw new IllegalArgumentException("image is missing: give the Docker image to run, e.g. \"maomao/dummy:latest\".");
+        }
+        if (image.length() > MAX_IMAGE_LENGTH || !image.matches("[a-zA-Z0-9][a-zA-Z0-9_.:/@+-]*")) {
+            throw new IllegalArgumentException("image \"" + (image.length() > 80 ? image.substring(0, 77) + "..." : image)
+                    + "\" is not a Docker image reference such as \"maomao/dummy:latest\".");
+        }
+    }
+
+    public Optional<Collector> find(String name) {
+        return store.find(name);
+    }
+
+    public List<Collector> list() {
+        return store.list();
+    }
+
+    public boolean delete(String name) {
+        boolean removed = store.delete(name);
+        if (removed) {
+            log.info("removed collector {}", name);
+        }
+        return removed;
+    }
+
+    public RunPolicy defaults() {
+        return defaults;
+    }
+
+    public void setDefaults(RunPolicy defaults) {
+        this.defaults = defaults;
+    }
+}

@@ -1,0 +1,105 @@
+package org.maomao.config;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.Map;
+import java.util.Optional;
+
+import org.maomao.collector.RunPolicy;
+
+/**
+ * The daemon's settings, typed and validated at load time: every problem is reported
+ * with a sentence saying how to fix it, before anything starts.
+ */
+public record DaemonConfig(String listenHost, int listenPort, Path dataDir, String token, int maxConcurrentRuns,
+                           ZoneId timezone, Path collectorsDir, String storeUrl, String storeUser,
+                           String storePassword, String dockerHost, RunPolicy defaults, Map<String, String> spike,
+                           String gitAuthorName, String gitAuthorEmail) {
+
+    public static final String DEFAULT_LISTEN = "127.0.0.1:8080";
+    public static final Path DEFAULT_DATA_DIR = Path.of("/var/lib/maomao");
+    public static final int DEFAULT_MAX_CONCURRENT_RUNS = 4;
+    public static final String DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock";
+    public static final String DEFAULT_GIT_AUTHOR = "maomao <maomao@localhost>";
+
+    /** Reads and checks every section the daemon uses. */
+    public static DaemonConfig from(Settings s) {
+        String listen = s.get("daemon", "listen").orElse(DEFAULT_LISTEN);
+        int colon = listen.lastIndexOf(':');
+        if (colon <= 0 || colon == listen.length() - 1) {
+            throw new IllegalArgumentException("[daemon] listen \"" + listen + "\" must be host:port, e.g. 127.0.0.1:8080.");
+        }
+        String host = listen.substring(0, colon).replace("[", "").replace("]", "");
+        int port = parsePort(listen.substring(colon + 1), listen);
+        String token = s.get("daemon", "token").orElse(null);
+        if (token == null && !isLoopback(host)) {
+            throw new IllegalArgumentException("[daemon] listen " + listen + " is reachable from other machines, so a token "
+                    + "is required: set [daemon] token = <a long random secret> (or MAOMAO_DAEMON_TOKEN), or listen on 127.0.0.1.");
+        }
+        Path dataDir = s.path("daemon", "data_dir").orElse(DEFAULT_DATA_DIR).toAbsolutePath();
+        int max = parseInt(s.get("daemon", "max_concurrent_runs").orElse(Integer.toString(DEFAULT_MAX_CONCURRENT_RUNS)),
+                "[daemon] max_concurrent_runs");
+        if (max < 1 || max > 1000) {
+            throw new IllegalArgumentException("[daemon] max_concurrent_runs must be between 1 and 1000, got " + max + ".");
+        }
+        ZoneId zone;
+        try {
+            zone = s.get("daemon", "timezone").map(ZoneId::of).orElse(ZoneId.systemDefault());
+        } catch (DateTimeException e) {
+            throw new IllegalArgumentException("[daemon] timezone \"" + s.get("daemon", "timezone").orElse("")
+                    + "\" is unknown: use a name such as Europe/Berlin or UTC.");
+        }
+        Path collectors = s.path("daemon", "collectors_dir").orElse(null);
+        RunPolicy defaults;
+        try {
+            defaults = RunPolicy.defaults().with(s.section("defaults"), false);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("[defaults] " + e.getMessage(), e);
+        }
+        String author = s.get("git", "author").orElse(DEFAULT_GIT_AUTHOR);
+        int lt = author.indexOf('<');
+        if (lt < 1 || !author.endsWith(">")) {
+            throw new IllegalArgumentException("[git] author \"" + author + "\" must look like: Name <email@example.org>.");
+        }
+        return new DaemonConfig(host, port, dataDir, token, max, zone, collectors,
+                s.get("store", "url").orElse(null), s.get("store", "user").orElse(null),
+                s.get("store", "password").orElse(null),
+                s.get("docker", "host").orElse(DEFAULT_DOCKER_HOST), defaults, s.section("spike"),
+                author.substring(0, lt).trim(), author.substring(lt + 1, author.length() - 1).trim());
+    }
+
+    /** The JDBC URL of the store: the setting, or the embedded H2 file under data_dir. */
+    public String jdbcUrl() {
+        return Optional.ofNullable(storeUrl).orElse("jdbc:h2:file:" + dataDir.resolve("db").resolve("maomao"));
+    }
+
+    static boolean isLoopback(String host) {
+        if (host.equals("localhost")) {
+            return true;
+        }
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private static int parsePort(String text, String listen) {
+        int p = parseInt(text, "[daemon] listen port");
+        if (p < 0 || p > 65535) {
+            throw new IllegalArgumentException("[daemon] listen \"" + listen + "\" has no valid port (1-65535, or 0 for any free port).");
+        }
+        return p;
+    }
+
+    private static int parseInt(String text, String what) {
+        try {
+            return Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(what + " \"" + text + "\" is not a whole number.");
+        }
+    }
+}

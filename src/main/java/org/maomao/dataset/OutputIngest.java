@@ -1,0 +1,166 @@
+package org.maomao.dataset;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+import org.maomao.collector.RunPolicy.OutputMode;
+import org.maomao.run.DatasetWriter.IngestException;
+import org.maomao.run.DatasetWriter.TableRows;
+
+/**
+ * Plans how a run's /output folder lands in the collector's dataset folder, checking
+ * everything (file types, names, CSV headers) before a single byte is written.
+ */
+final class OutputIngest {
+    private OutputIngest() {
+    }
+
+    /** One file's move into the dataset. */
+    private record Step(Path source, Path target, Kind kind, String relative) {
+    }
+
+    private enum Kind { APPEND_CSV, APPEND_LINES, REPLACE }
+
+    /** The checked steps and the CSV rows that will be new after applying them. */
+    static final class Plan {
+        private final List<Step> steps;
+        private final List<TableRows> tables;
+
+        private Plan(List<Step> steps, List<TableRows> tables) {
+            this.steps = steps;
+            this.tables = tables;
+        }
+
+        List<TableRows> tables() {
+            return tables;
+        }
+
+        void apply() throws IOException {
+            for (Step s : steps) {
+                Files.createDirectories(s.target().getParent());
+                switch (s.kind()) {
+                    case REPLACE -> Files.copy(s.source(), s.target(), StandardCopyOption.REPLACE_EXISTING);
+                    case APPEND_CSV -> append(s.source(), s.target(), true);
+                    case APPEND_LINES -> append(s.source(), s.target(), false);
+                    default -> throw new IllegalStateException();
+                }
+            }
+        }
+    }
+
+    static Plan plan(Path output, Path collectorFolder, OutputMode mode) throws IngestException {
+        List<Step> steps = new ArrayList<>();
+        List<TableRows> tables = new ArrayList<>();
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(output)) {
+            files = walk.filter(p -> !p.equals(output)).sorted().toList();
+        } catch (IOException e) {
+            throw new IngestException("cannot read the run's output: " + e.getMessage(), e);
+        }
+        for (Path p : files) {
+            String rel = output.relativize(p).toString();
+            if (Files.isSymbolicLink(p)) {
+                throw new IngestException("output " + rel + " is a symbolic link; a collector must write regular files", null);
+            }
+            for (Path part : output.relativize(p)) {
+                if (part.toString().equalsIgnoreCase(".git")) {
+                    throw new IngestException("output " + rel + " uses the reserved name .git", null);
+                }
+            }
+            if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                throw new IngestException("output " + rel + " is not a regular file", null);
+            }
+            Path target = collectorFolder.resolve(rel);
+            String lower = rel.toLowerCase(Locale.ROOT);
+            boolean csv = lower.endsWith(".csv");
+            boolean exists = Files.exists(target);
+            if (csv) {
+                List<String> newLines = readLines(p, rel);
+                if (newLines.isEmpty()) {
+                    continue;
+                }
+                String header = newLines.get(0);
+                List<String> rows = dataRows(newLines);
+                if (exists) {
+                    List<String> old = readLines(target, rel);
+                    String oldHeader = old.isEmpty() ? null : old.get(0);
+                    if (mode == OutputMode.APPEND) {
+                        if (oldHeader != null && !oldHeader.equals(header)) {
+                            throw new IngestException("output " + rel + " has the CSV header \"" + header
+                                    + "\" but the dataset's file has \"" + oldHeader + "\"; write the same columns, "
+                                    + "or set output = replace for this collector", null);
+                        }
+                        steps.add(new Step(p, target, oldHeader == null ? Kind.REPLACE : Kind.APPEND_CSV, rel));
+                        tables.add(new TableRows(rel, header, rows));
+                    } else {
+                        steps.add(new Step(p, target, Kind.REPLACE, rel));
+                        // a replaced table that grew: only its rows past the old end are new
+                        int seen = header.equals(oldHeader) ? dataRows(old).size() : 0;
+                        tables.add(new TableRows(rel, header, rows.subList(Math.min(seen, rows.size()), rows.size())));
+                    }
+                } else {
+                    steps.add(new Step(p, target, Kind.REPLACE, rel));
+                    tables.add(new TableRows(rel, header, rows));
+                }
+            } else if (lower.endsWith(".jsonl") && mode == OutputMode.APPEND && exists) {
+                steps.add(new Step(p, target, Kind.APPEND_LINES, rel));
+            } else {
+                steps.add(new Step(p, target, Kind.REPLACE, rel));
+            }
+        }
+        return new Plan(steps, tables);
+    }
+
+    private static List<String> dataRows(List<String> lines) {
+        return lines.subList(1, lines.size()).stream().filter(l -> !l.isBlank()).toList();
+    }
+
+    private static List<String> readLines(Path p, String rel) throws IngestException {
+        try {
+            return Files.readAllLines(p, StandardCharsets.UTF_8).stream()
+                    .map(l -> l.endsWith("\r") ? l.substring(0, l.length() - 1) : l).toList();
+        } catch (IOException e) {
+            throw new IngestException("output " + rel + " is not UTF-8 text: " + e.getMessage(), e);
+        }
+    }
+
+    /** Appends {@code source} to {@code target}, dropping the header line of a CSV. */
+    private static void append(Path source, Path target, boolean skipHeader) throws IOException {
+        List<String> lines = Files.readAllLines(source, StandardCharsets.UTF_8);
+        List<String> body = skipHeader ? lines.subList(1, lines.size()) : lines;
+        StringBuilder sb = new StringBuilder();
+        if (Files.size(target) > 0 && !endsWithNewline(target)) {
+            sb.append('\n');
+        }
+        for (String l : body) {
+            if (!l.isBlank()) {
+                sb.append(l).append('\n');
+            }
+        }
+        Files.writeString(target, sb, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+    }
+
+    private static boolean endsWithNewline(Path p) {
+        try (var ch = Files.newByteChannel(p)) {
+            ch.position(ch.size() - 1);
+            var b = java.nio.ByteBuffer.allocate(1);
+            ch.read(b);
+            return b.get(0) == '\n';
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

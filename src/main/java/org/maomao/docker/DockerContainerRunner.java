@@ -1,0 +1,226 @@
+package org.maomao.docker;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import org.maomao.run.Cancellation;
+import org.maomao.run.ContainerResult;
+import org.maomao.run.ContainerRunner;
+import org.maomao.run.ContainerSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.CreateContainerResponse;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.StreamType;
+import com.github.dockerjava.api.model.WaitResponse;
+
+/**
+ * Runs collectors through the Docker Engine API: create (labelled, hardened, with the
+ * contract's mounts and env), start, follow the log, wait with the policy's timeout,
+ * stop on timeout or cancel, and always remove the container. Images are never pulled:
+ * they must be built or loaded into the engine beforehand.
+ */
+public final class DockerContainerRunner implements ContainerRunner {
+    private static final Logger log = LoggerFactory.getLogger(DockerContainerRunner.class);
+    /** Time between SIGTERM and SIGKILL when a container is stopped. */
+    public static final Duration STOP_GRACE = Duration.ofSeconds(10);
+    /** How long to wait for the tail of the log after the container exited. */
+    private static final Duration LOG_DRAIN = Duration.ofSeconds(10);
+
+    private final DockerClient docker;
+    private final String user;
+
+    /**
+     * @param user the {@code uid:gid} the container runs as; the daemon's own, so that
+     *             the collector can write /output without any capability
+     */
+    public DockerContainerRunner(DockerClient docker, String user) {
+        this.docker = docker;
+        this.user = user;
+    }
+
+    @Override
+    public String imageId(String image) throws ContainerException {
+        try {
+            return docker.inspectImageCmd(image).exec().getId();
+        } catch (NotFoundException e) {
+            throw missingImage(image, e);
+        } catch (RuntimeException e) {
+            throw unreachable(e);
+        }
+    }
+
+    @Override
+    public ContainerResult run(ContainerSpec spec, LineSink sink, Cancellation cancellation) throws ContainerException {
+        String id;
+        try {
+            List<String> env = new ArrayList<>();
+            spec.env().forEach((k, v) -> env.add(k + "=" + v));
+            CreateContainerResponse created = docker.createContainerCmd(spec.image())
+                    .withName("maomao-" + spec.collector() + "-" + spec.runId() + "-" + spec.attempt())
+                    .withLabels(Map.of(ContainerLabels.RUN_ID, spec.runId(), ContainerLabels.COLLECTOR, spec.collector(),
+                            ContainerLabels.ATTEMPT, Integer.toString(spec.attempt())))
+                    .withEnv(env)
+                    .withUser(user)
+                    .withHostConfig(ContainerHardening.hostConfig(spec))
+                    .exec();
+            id = created.getId();
+        } catch (NotFoundException e) {
+            throw missingImage(spec.image(), e);
+        } catch (RuntimeException e) {
+            throw unreachable(e);
+        }
+        LogFollower follower = new LogFollower(sink);
+        try {
+            docker.startContainerCmd(id).exec();
+            docker.logContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(true).exec(follower);
+            cancellation.onCancel(() -> stopQuietly(id));
+            Integer exit;
+            boolean timedOut = false;
+            try (WaitCallback wait = docker.waitContainerCmd(id).exec(new WaitCallback())) {
+                exit = wait.await(spec.policy().timeout());
+                if (exit == null && !cancellation.isCancelled()) {
+                    timedOut = true;
+                    log.info("run {} of {} timed out after {}; stopping its container", spec.runId(), spec.collector(),
+                            spec.policy().timeout());
+                    stopQuietly(id);
+                }
+                if (exit == null) {
+                    exit = wait.await(STOP_GRACE.plusSeconds(30));
+                }
+            }
+            if (exit == null) {
+                exit = docker.inspectContainerCmd(id).exec().getState().getExitCodeLong().intValue();
+            }
+            follower.drain();
+            return new ContainerResult(exit, timedOut, cancellation.isCancelled());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ContainerException("interrupted while the container ran", true, e);
+        } catch (IOException e) {
+            throw new ContainerException("Docker engine connection failed: " + e.getMessage(), true, e);
+        } catch (RuntimeException e) {
+            throw unreachable(e);
+        } finally {
+            follower.closeQuietly();
+            remove(id);
+        }
+    }
+
+    @Override
+    public int removeLeftovers(Set<String> activeRunIds) {
+        int n = 0;
+        try {
+            List<Container> list = docker.listContainersCmd().withShowAll(true)
+                    .withLabelFilter(List.of(ContainerLabels.RUN_ID)).exec();
+            for (Container c : list) {
+                String runId = c.getLabels() == null ? null : c.getLabels().get(ContainerLabels.RUN_ID);
+                if (runId != null && !activeRunIds.contains(runId)) {
+                    remove(c.getId());
+                    n++;
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("cannot list leftover containers: {}", e.getMessage());
+        }
+        return n;
+    }
+
+    @Override
+    public boolean isAvailable() {
+        try {
+            docker.pingCmd().exec();
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private void stopQuietly(String id) {
+        try {
+            docker.stopContainerCmd(id).withTimeout((int) STOP_GRACE.getSeconds()).exec();
+        } catch (NotModifiedException | NotFoundException e) {
+            // already stopped or gone: nothing to do
+        } catch (RuntimeException e) {
+            log.warn("cannot stop container {}: {}", id, e.getMessage());
+        }
+    }
+
+    private void remove(String id) {
+        try {
+            docker.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
+        } catch (NotFoundException e) {
+            // already removed
+        } catch (RuntimeException e) {
+            log.warn("cannot remove container {}: {}", id, e.getMessage());
+        }
+    }
+
+    private static ContainerException missingImage(String image, Exception e) {
+        return new ContainerException("image " + image + " is not in the Docker engine: build or load it first "
+                + "(maomao never pulls images)", false, e);
+    }
+
+    private static ContainerException unreachable(RuntimeException e) {
+        String kind = e instanceof DockerException ? "Docker refused: " : "Docker engine not reachable: ";
+        return new ContainerException(kind + e.getMessage(), true, e);
+    }
+
+    /** Collects the container's exit code. */
+    private static final class WaitCallback extends ResultCallback.Adapter<WaitResponse> {
+        private volatile Integer status;
+
+        @Override
+        public void onNext(WaitResponse r) {
+            status = r.getStatusCode();
+        }
+
+        Integer await(Duration d) throws InterruptedException {
+            awaitCompletion(d.toMillis(), TimeUnit.MILLISECONDS);
+            return status;
+        }
+    }
+
+    /** Follows stdout and stderr as separate line streams. */
+    private static final class LogFollower extends ResultCallback.Adapter<Frame> {
+        private final LineAssembler out;
+        private final LineAssembler err;
+
+        LogFollower(LineSink sink) {
+            out = new LineAssembler(line -> sink.line("stdout", line));
+            err = new LineAssembler(line -> sink.line("stderr", line));
+        }
+
+        @Override
+        public void onNext(Frame frame) {
+            (frame.getStreamType() == StreamType.STDERR ? err : out).accept(frame.getPayload());
+        }
+
+        void drain() throws InterruptedException {
+            awaitCompletion(LOG_DRAIN.toMillis(), TimeUnit.MILLISECONDS);
+            out.finish();
+            err.finish();
+        }
+
+        void closeQuietly() {
+            try {
+                ((Closeable) this).close();
+            } catch (IOException e) {
+                // closing a finished stream cannot lose anything
+            }
+        }
+    }
+}

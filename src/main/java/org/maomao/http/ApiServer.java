@@ -1,0 +1,376 @@
+package org.maomao.http;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+
+import org.maomao.collector.CollectorRegistry;
+import org.maomao.collector.Names;
+import org.maomao.collector.RunPolicy;
+import org.maomao.config.Frequency;
+import org.maomao.dataset.GitDatasets;
+import org.maomao.run.Run;
+import org.maomao.run.RunExecutor;
+import org.maomao.run.RunQuery;
+import org.maomao.run.RunState;
+import org.maomao.run.RunStore;
+import org.maomao.run.SeriesStore;
+import org.maomao.run.UnknownCollectorException;
+import org.maomao.schedule.QuartzRunScheduler;
+import org.maomao.schedule.Schedule;
+import org.quartz.SchedulerException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson;
+
+/**
+ * The HTTP API: the prototype's {@code /register} and {@code /run} with unchanged
+ * bodies, plus resources for collectors, schedules, runs, series, spikes and health.
+ * Every refusal is {@code {"error": code, "message": sentence}}, and is decided before
+ * anything reaches Docker, git or the store.
+ */
+public final class ApiServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
+    /** Largest request body accepted. */
+    public static final long MAX_BODY = 1 << 20;
+    private static final Set<String> REGISTER_FIELDS;
+    private static final Set<String> RUN_FIELDS = Set.of("name", "dataset", "cron", "frequency");
+
+    static {
+        java.util.HashSet<String> f = new java.util.HashSet<>(RunPolicy.KEYS);
+        f.addAll(List.of("name", "url", "image", "dataset"));
+        REGISTER_FIELDS = Set.copyOf(f);
+    }
+
+    /** What the API works on. */
+    public record Parts(CollectorRegistry registry, RunExecutor executor, QuartzRunScheduler scheduler,
+                        RunStore runs, SeriesStore series, GitDatasets datasets,
+                        Map<String, BooleanSupplier> health) {
+    }
+
+    private final Parts parts;
+    private final ObjectMapper mapper;
+    private final JsonViews views;
+    private final String token;
+    private Javalin app;
+
+    public ApiServer(Parts parts, String token) {
+        this.parts = parts;
+        this.token = token;
+        this.mapper = new ObjectMapper().registerModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        this.views = new JsonViews(mapper);
+    }
+
+    /** Starts listening; returns the bound port (useful with port 0). */
+    public int start(String host, int port) {
+        app = Javalin.create(cfg -> {
+            cfg.showJavalinBanner = false;
+            cfg.http.maxRequestSize = MAX_BODY;
+            cfg.jsonMapper(new JavalinJackson(mapper, false));
+            cfg.jetty.defaultHost = host;
+        });
+        app.before(this::authenticate);
+        app.before(ctx -> {
+            String len = ctx.header("Content-Length");
+            if (len != null && len.matches("\\d{1,18}") && Long.parseLong(len) > MAX_BODY) {
+                throw tooLarge();
+            }
+        });
+        app.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
+        app.exception(HttpResponseException.class, (e, ctx) -> {
+            if (e.getStatus() == 413) {
+                error(ctx, 413, "too_large", tooLarge().getMessage());
+            } else {
+                error(ctx, e.getStatus(), "http_" + e.getStatus(), e.getMessage());
+            }
+        });
+        app.exception(Exception.class, (e, ctx) -> {
+            log.error("{} {} failed", ctx.method(), ctx.path(), e);
+            error(ctx, 500, "internal", "maomao failed to handle the request: " + e.getMessage());
+        });
+        app.error(404, ctx -> {
+            if (ctx.result() == null || ctx.result().isEmpty()) {
+                error(ctx, 404, "not_found", "no such endpoint: " + ctx.method() + " " + ctx.path() + ".");
+            }
+        });
+        app.error(405, ctx -> error(ctx, 405, "method_not_allowed", ctx.method() + " is not allowed on " + ctx.path() + "."));
+        routes();
+        app.start(port);
+        return app.port();
+    }
+
+    private void routes() {
+        app.get("/", this::statusPage);
+        app.get("/health", this::health);
+        app.post("/register", this::register);
+        app.post("/run", this::run);
+        app.get("/collectors", ctx -> ctx.json(parts.registry().list().stream().map(views::collector).toList()));
+        app.get("/collectors/{name}", ctx -> ctx.json(views.collector(parts.registry().find(ctx.pathParam("name"))
+                .orElseThrow(() -> ApiException.notFound("collector \"" + ctx.pathParam("name") + "\" is not registered.")))));
+        app.delete("/collectors/{name}", this::deleteCollector);
+        app.get("/schedules", ctx -> ctx.json(parts.scheduler().list().stream().map(views::schedule).toList()));
+        app.get("/schedules/{id}", ctx -> ctx.json(views.schedule(schedule(ctx.pathParam("id")))));
+        app.delete("/schedules/{id}", ctx -> {
+            schedule(ctx.pathParam("id"));
+            parts.scheduler().delete(ctx.pathParam("id"));
+            ctx.status(204);
+        });
+        app.post("/schedules/{id}/pause", ctx -> pause(ctx, true));
+        app.post("/schedules/{id}/resume", ctx -> pause(ctx, false));
+        app.get("/runs", this::listRuns);
+        app.get("/runs/{id}", ctx -> ctx.json(views.run(run(ctx.pathParam("id")))));
+        app.get("/runs/{id}/events", ctx -> ctx.json(parts.runs().events(run(ctx.pathParam("id")).id()).stream()
+                .map(views::event).toList()));
+        app.get("/runs/{id}/log", this::runLog);
+        app.post("/runs/{id}/cancel", this::cancel);
+        app.get("/spikes", this::spikes);
+        app.get("/series", ctx -> ctx.json(parts.series().list().stream().map(views::series).toList()));
+        app.get("/datasets", ctx -> ctx.json(parts.datasets().list().stream().map(n -> Map.of("name", n)).toList()));
+    }
+
+    private void authenticate(Context ctx) {
+        if (token == null || ctx.path().equals("/health")) {
+            return;
+        }
+        String auth = ctx.header("Authorization");
+        String expected = "Bearer " + token;
+        if (auth == null || !MessageDigest.isEqual(auth.getBytes(StandardCharsets.UTF_8),
+                expected.getBytes(StandardCharsets.UTF_8))) {
+            log.warn("refused {} {} from {}: {}", ctx.method(), ctx.path(), ctx.ip(),
+                    auth == null ? "no Authorization header" : "wrong token");
+            throw new ApiException(401, "unauthorized", "this daemon needs a token: send Authorization: Bearer <token> "
+                    + "with the [daemon] token of its config.");
+        }
+    }
+
+    private void register(Context ctx) {
+        JsonBody body = JsonBody.parse(mapper, ctx.body(), REGISTER_FIELDS);
+        String name = body.requiredString("name");
+        String url = body.string("url");
+        String image = body.string("image");
+        if (url == null && image == null) {
+            throw ApiException.badRequest("field \"url\" is missing: give the collector's Docker image, "
+                    + "e.g. {\"name\":\"dummy\",\"url\":\"maomao/dummy:latest\"}.");
+        }
+        String dataset = body.string("dataset");
+        Map<String, String> settings = body.scalars(RunPolicy.KEYS);
+        CollectorRegistry.Registration reg = invalidAs400(() -> parts.registry().register(name,
+                url != null ? url : image, dataset, settings, "api"));
+        ctx.status(reg.created() ? 201 : 200).json(views.collector(reg.collector()));
+    }
+
+    private void run(Context ctx) throws SchedulerException {
+        JsonBody body = JsonBody.parse(mapper, ctx.body(), RUN_FIELDS);
+        String name = body.requiredString("name");
+        String dataset = body.string("dataset");
+        boolean cron = body.bool("cron", false);
+        String frequency = body.string("frequency");
+        invalidAs400(() -> Names.require("collector", name));
+        if (dataset != null) {
+            invalidAs400(() -> Names.require("dataset", dataset));
+        }
+        if (!cron) {
+            if (frequency != null) {
+                throw ApiException.badRequest("\"frequency\" needs \"cron\": true; to run now, leave frequency out.");
+            }
+            Run r = submit(name, dataset);
+            ctx.status(202).json(views.run(r));
+            return;
+        }
+        if (frequency == null) {
+            throw ApiException.badRequest("field \"frequency\" is missing: with \"cron\": true give hourly, daily, weekly "
+                    + "or a crontab line such as \"0 6 * * 1\".");
+        }
+        Frequency f = invalidAs400(() -> Frequency.parse(frequency, name));
+        var c = parts.registry().find(name).orElseThrow(() -> unknownCollector(name));
+        String ds = dataset != null ? dataset : c.dataset();
+        Schedule s = parts.scheduler().schedule(name, ds, f, "api");
+        ctx.status(201).json(views.schedule(s));
+    }
+
+    private Run submit(String name, String dataset) {
+        try {
+            return parts.executor().submit(name, dataset, "manual", null);
+        } catch (UnknownCollectorException e) {
+            throw new ApiException(404, "unknown_collector", e.getMessage());
+        }
+    }
+
+    private static ApiException unknownCollector(String name) {
+        return new ApiException(404, "unknown_collector", new UnknownCollectorException(name).getMessage());
+    }
+
+    private void deleteCollector(Context ctx) throws SchedulerException {
+        String name = ctx.pathParam("name");
+        if (parts.registry().find(name).isEmpty()) {
+            throw ApiException.notFound("collector \"" + name + "\" is not registered.");
+        }
+        parts.scheduler().deleteForCollector(name);
+        parts.registry().delete(name);
+        ctx.status(204);
+    }
+
+    private Schedule schedule(String id) throws SchedulerException {
+        return parts.scheduler().find(id).orElseThrow(() -> ApiException.notFound("schedule \"" + id
+                + "\" does not exist; GET /schedules lists them."));
+    }
+
+    private void pause(Context ctx, boolean pause) throws SchedulerException {
+        String id = ctx.pathParam("id");
+        schedule(id);
+        parts.scheduler().pause(id, pause);
+        ctx.json(views.schedule(schedule(id)));
+    }
+
+    private Run run(String id) {
+        return parts.runs().find(id).orElseThrow(() -> ApiException.notFound("run \"" + id + "\" does not exist."));
+    }
+
+    private void listRuns(Context ctx) {
+        String collector = ctx.queryParam("collector");
+        String state = ctx.queryParam("state");
+        RunState st = state == null ? null : invalidAs400(() -> RunState.fromId(state));
+        Instant before = instantParam(ctx, "before");
+        int limit = intParam(ctx, "limit", RunQuery.DEFAULT_LIMIT, RunQuery.MAX_LIMIT);
+        ctx.json(parts.runs().list(new RunQuery(collector, st, before, limit)).stream().map(views::run).toList());
+    }
+
+    private void runLog(Context ctx) throws IOException {
+        Run r = run(ctx.pathParam("id"));
+        Path file = parts.executor().runDir(r.id()).resolve("log");
+        ctx.contentType("text/plain; charset=utf-8");
+        if (!Files.exists(file)) {
+            ctx.result("");
+            return;
+        }
+        InputStream in = Files.newInputStream(file);
+        ctx.result(in); // streamed, never loaded whole
+    }
+
+    private void cancel(Context ctx) {
+        Run r = run(ctx.pathParam("id"));
+        if (r.state().isFinal() || !parts.executor().cancel(r.id())) {
+            throw new ApiException(409, "already_finished", "run " + r.id() + " has already ended ("
+                    + parts.runs().find(r.id()).map(x -> x.state().id()).orElse("?") + ").");
+        }
+        ctx.status(202).json(views.run(run(r.id())));
+    }
+
+    private void spikes(Context ctx) {
+        int limit = intParam(ctx, "limit", 100, 1000);
+        ctx.json(parts.series().spikes(new SeriesStore.SpikeQuery(ctx.queryParam("collector"), ctx.queryParam("series"),
+                instantParam(ctx, "since"), limit)).stream().map(views::spike).toList());
+    }
+
+    private void health(Context ctx) {
+        Map<String, String> components = new LinkedHashMap<>();
+        boolean ok = true;
+        for (Map.Entry<String, BooleanSupplier> e : parts.health().entrySet()) {
+            boolean up = e.getValue().getAsBoolean();
+            ok &= up;
+            components.put(e.getKey(), up ? "up" : "down");
+        }
+        components.putIfAbsent("etcd", "disabled");
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", ok ? "ok" : "degraded");
+        body.put("components", components);
+        ctx.status(ok ? 200 : 503).json(body);
+    }
+
+    private void statusPage(Context ctx) throws SchedulerException {
+        StringBuilder html = new StringBuilder("<!doctype html><html><head><meta charset=utf-8><title>maomao</title>"
+                + "<style>body{font-family:sans-serif;margin:2em}td,th{padding:2px 8px;text-align:left}</style>"
+                + "</head><body><h1>maomao</h1><h2>Collectors</h2><table><tr><th>name</th><th>image</th><th>dataset</th></tr>");
+        parts.registry().list().forEach(c -> html.append("<tr><td>").append(esc(c.name())).append("</td><td>")
+                .append(esc(c.image())).append("</td><td>").append(esc(c.dataset())).append("</td></tr>"));
+        html.append("</table><h2>Schedules</h2><table><tr><th>id</th><th>frequency</th><th>next</th></tr>");
+        for (Schedule s : parts.scheduler().list()) {
+            html.append("<tr><td>").append(esc(s.id())).append("</td><td>").append(esc(s.frequency())).append("</td><td>")
+                    .append(s.nextFireTimes().isEmpty() ? "" : s.nextFireTimes().get(0)).append("</td></tr>");
+        }
+        html.append("</table><h2>Recent runs</h2><table><tr><th>id</th><th>collector</th><th>state</th><th>created</th></tr>");
+        parts.runs().list(new RunQuery(null, null, null, 20)).forEach(r -> html.append("<tr><td>").append(esc(r.id()))
+                .append("</td><td>").append(esc(r.collector())).append("</td><td>").append(r.state().id())
+                .append("</td><td>").append(r.createdAt()).append("</td></tr>"));
+        html.append("</table></body></html>");
+        ctx.html(html.toString());
+    }
+
+    private static String esc(String s) {
+        return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    private static Instant instantParam(Context ctx, String name) {
+        String v = ctx.queryParam(name);
+        if (v == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(v);
+        } catch (DateTimeParseException e) {
+            throw ApiException.badRequest("query parameter " + name + "=\"" + v + "\" is not a time like 2026-01-31T12:00:00Z.");
+        }
+    }
+
+    private static int intParam(Context ctx, String name, int dflt, int max) {
+        String v = ctx.queryParam(name);
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= 1 && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // the sentence below says what is allowed
+        }
+        throw ApiException.badRequest("query parameter " + name + "=\"" + v + "\" must be a whole number from 1 to " + max + ".");
+    }
+
+    private static <T> T invalidAs400(java.util.function.Supplier<T> s) {
+        try {
+            return s.get();
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+    }
+
+    private static ApiException tooLarge() {
+        return new ApiException(413, "too_large", "the request body is larger than " + (MAX_BODY >> 20)
+                + " MiB; requests to maomao are small JSON objects.");
+    }
+
+    private static void error(Context ctx, int status, String code, String message) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", code);
+        body.put("message", message);
+        ctx.status(status).json(body);
+    }
+
+    @Override
+    public void close() {
+        if (app != null) {
+            app.stop();
+        }
+    }
+}

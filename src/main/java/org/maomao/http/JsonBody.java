@@ -1,0 +1,126 @@
+package org.maomao.http;
+
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * A request's JSON object, read strictly: a field of the wrong type or an unknown
+ * field is refused with a sentence naming it, before anything acts on the request.
+ */
+final class JsonBody {
+    private final JsonNode node;
+
+    private JsonBody(JsonNode node) {
+        this.node = node;
+    }
+
+    static JsonBody parse(ObjectMapper mapper, String text, Set<String> allowed) {
+        if (text == null || text.isBlank()) {
+            throw ApiException.badRequest("the request body is empty: send a JSON object such as {\"name\":\"dummy\"}.");
+        }
+        JsonNode n;
+        try {
+            n = mapper.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new ApiException(400, "bad_json", "the request body is not valid JSON: "
+                    + e.getOriginalMessage() + " (line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr() + ").");
+        }
+        if (n == null || !n.isObject()) {
+            throw new ApiException(400, "bad_json", "the request body must be a JSON object such as {\"name\":\"dummy\"}.");
+        }
+        for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!allowed.contains(f)) {
+                throw ApiException.badRequest("unknown field \"" + f + "\": this endpoint takes "
+                        + String.join(", ", allowed.stream().sorted().toList()) + ".");
+            }
+        }
+        return new JsonBody(n);
+    }
+
+    /** A string field; null when absent or JSON null. */
+    String string(String field) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw wrongType(field, "a string", v);
+        }
+        return v.asText();
+    }
+
+    String requiredString(String field) {
+        String s = string(field);
+        if (s == null) {
+            throw ApiException.badRequest("field \"" + field + "\" is missing.");
+        }
+        return s;
+    }
+
+    boolean bool(String field, boolean absent) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return absent;
+        }
+        if (!v.isBoolean()) {
+            throw wrongType(field, "true or false", v);
+        }
+        return v.booleanValue();
+    }
+
+    /** A field that may be a string or a number, returned as text (policy settings). */
+    String scalar(String field) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual() && !v.isNumber()) {
+            throw wrongType(field, "a string or a number", v);
+        }
+        return v.asText();
+    }
+
+    /** The given scalar fields that are present, as text. */
+    Map<String, String> scalars(Set<String> fields) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String f : fields) {
+            String v = scalar(f);
+            if (v != null) {
+                out.put(f, v);
+            }
+        }
+        return out;
+    }
+
+    private static ApiException wrongType(String field, String expected, JsonNode v) {
+        return badRequestType("field \"" + field + "\" must be " + expected + ", not " + kind(v) + ".");
+    }
+
+    private static ApiException badRequestType(String message) {
+        return new ApiException(400, "bad_type", message);
+    }
+
+    private static String kind(JsonNode v) {
+        if (v.isTextual()) {
+            return "a string";
+        }
+        if (v.isNumber()) {
+            return "a number";
+        }
+        if (v.isBoolean()) {
+            return "a boolean";
+        }
+        if (v.isArray()) {
+            return "an array";
+        }
+        return v.isObject() ? "an object" : "null";
+    }
+}

@@ -1,0 +1,408 @@
+package org.maomao.run;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+
+import org.maomao.collector.Collector;
+import org.maomao.collector.CollectorRegistry;
+import org.maomao.collector.Names;
+import org.maomao.collector.RunPolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * The run pipeline: queue a run, start its container, stream its log, ingest its
+ * output into the dataset, detect spikes in the new rows, and retry a failed attempt
+ * by the collector's policy. Every step is stored as an event of the run.
+ * At most {@code maxConcurrentRuns} containers run at once; the rest wait queued.
+ */
+public final class RunExecutor implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RunExecutor.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Backoff doubles per attempt up to this cap. */
+    static final Duration MAX_BACKOFF = Duration.ofHours(1);
+
+    private final RunStore store;
+    private final CollectorRegistry registry;
+    private final ContainerRunner runner;
+    private final DatasetWriter datasets;
+    private final SeriesAnalyzer analyzer;
+    private final Path runsDir;
+    private final Clock clock;
+    private final ExecutorService pool;
+    private final Map<String, Cancellation> active = new ConcurrentHashMap<>();
+    private volatile RetryScheduler retries;
+
+    public RunExecutor(RunStore store, CollectorRegistry registry, ContainerRunner runner, DatasetWriter datasets,
+                       SeriesAnalyzer analyzer, Path runsDir, Clock clock, int maxConcurrentRuns) {
+        this.store = store;
+        this.registry = registry;
+        this.runner = runner;
+        this.datasets = datasets;
+        this.analyzer = analyzer;
+        this.runsDir = runsDir;
+        this.clock = clock;
+        AtomicInteger n = new AtomicInteger();
+        this.pool = new ThreadPoolExecutor(maxConcurrentRuns, maxConcurrentRuns, 0, TimeUnit.MILLISECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "run-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+    }
+
+    /** Wires the persistent retry scheduler (it needs this executor, hence not a constructor argument). */
+    public void setRetryScheduler(RetryScheduler retries) {
+        this.retries = retries;
+    }
+
+    /**
+     * Queues a run of {@code collectorName} into {@code dataset} (null: the collector's
+     * own dataset). Validates first: an unknown collector or a bad dataset name stores nothing.
+     */
+    public Run submit(String collectorName, String dataset, String trigger, String scheduleId) {
+        Collector c = registry.find(collectorName).orElseThrow(() -> new UnknownCollectorException(collectorName));
+        String ds = dataset == null ? c.dataset() : Names.require("dataset", dataset);
+        RunPolicy policy = c.policy(registry.defaults());
+        Run run = Run.queued(UUID.randomUUID().toString(), c.name(), ds, c.image(), trigger, scheduleId,
+                policy.retries() + 1, clock.instant());
+        store.insert(run);
+        store.addEvent(run.id(), "submitted", json(Map.of("trigger", trigger, "dataset", ds, "image", c.image())));
+        log.info("run {} of {} queued (dataset {}, trigger {})", run.id(), c.name(), ds, trigger);
+        enqueue(run.id());
+        return run;
+    }
+
+    /** Puts a retrying run back into the queue; called when its retry time has come. */
+    public void resume(String runId) {
+        store.find(runId).filter(r -> r.state() == RunState.RETRYING).ifPresent(r -> {
+            if (store.update(r.moveTo(RunState.QUEUED).withNextRetryAt(null), RunState.RETRYING)) {
+                enqueue(runId);
+            }
+        });
+    }
+
+    /**
+     * Cancels a queued, retrying or running run. Returns false if it had already
+     * ended (or does not exist).
+     */
+    public boolean cancel(String runId) {
+        Cancellation running = active.get(runId);
+        if (running != null) {
+            running.cancel();
+            return true;
+        }
+        for (RunState from : List.of(RunState.QUEUED, RunState.RETRYING)) {
+            var found = store.find(runId);
+            if (found.isPresent() && found.get().state() == from) {
+                Run done = found.get().moveTo(RunState.CANCELLED).withOutcome(null, "cancelled", clock.instant());
+                if (store.update(done, from)) {
+                    if (from == RunState.RETRYING && retries != null) {
+                        retries.cancelRetry(runId);
+                    }
+                    finishedEvent(done);
+                    return true;
+                }
+            }
+        }
+        Cancellation late = active.get(runId);
+        if (late != null) {
+            late.cancel();
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Brings runs left over by a previous daemon process to a proper state: queued runs
+     * are queued again; a run that was running lost its attempt (its container is
+     * removed) and is retried by its policy. Retrying runs keep their persisted trigger.
+     */
+    public void recover() {
+        Set<String> keep = new HashSet<>();
+        for (Run r : store.findByStates(EnumSet.of(RunState.RUNNING))) {
+            String msg = "the daemon stopped during attempt " + r.attempt();
+            Run failed = r.withOutcome(null, msg, clock.instant());
+            log.warn("run {} of {} was running when the daemon stopped", r.id(), r.collector());
+            retryOrEnd(failed, RunState.FAILED, msg, true);
+        }
+        int removed = runner.removeLeftovers(keep);
+        if (removed > 0) {
+            log.info("removed {} container(s) left by an earlier daemon", removed);
+        }
+        for (Run r : store.findByStates(EnumSet.of(RunState.QUEUED))) {
+            enqueue(r.id());
+        }
+    }
+
+    private void enqueue(String runId) {
+        pool.execute(() -> {
+            try {
+                execute(runId);
+            } catch (RuntimeException e) {
+                log.error("run {} failed inside maomao", runId, e);
+            }
+        });
+    }
+
+    private void execute(String runId) {
+        Run queued = store.find(runId).orElse(null);
+        if (queued == null || queued.state() != RunState.QUEUED) {
+            return; // cancelled while it waited
+        }
+        Cancellation cancellation = new Cancellation();
+        active.put(runId, cancellation);
+        try {
+            Collector c = registry.find(queued.collector()).orElse(null);
+            int attempt = queued.attempt() + 1;
+            Run running = queued.moveTo(RunState.RUNNING).withAttempt(attempt, clock.instant());
+            if (!store.update(running, RunState.QUEUED)) {
+                return;
+            }
+            if (c == null) {
+                end(running, RunState.FAILED, null, "collector " + queued.collector() + " was removed before the run started");
+                return;
+            }
+            store.addEvent(runId, "started", json(Map.of("attempt", attempt, "image", running.image())));
+            attempt(running, c.policy(registry.defaults()), cancellation);
+        } finally {
+            active.remove(runId);
+        }
+    }
+
+    private void attempt(Run running, RunPolicy policy, Cancellation cancellation) {
+        AtomicReference<Run> current = new AtomicReference<>(running);
+        Path runDir = runDir(running.id());
+        Path output = runDir.resolve("output");
+        try (RunLog runLog = new RunLog(runDir.resolve("log"))) {
+            runLog.append("=== maomao: attempt " + running.attempt() + " of " + running.maxAttempts() + " at "
+                    + clock.instant() + " ===");
+            resetDirectory(output);
+            Path input = Names.NO_DATASET.equals(running.dataset()) ? emptyInput(runDir)
+                    : datasets.collectorFolder(running.dataset(), running.collector());
+            if (!Files.isDirectory(input)) {
+                input = emptyInput(runDir);
+            }
+            String imageId = runner.imageId(running.image());
+            Map<String, String> env = new LinkedHashMap<>();
+            env.put("MAOMAO_RUN_ID", running.id());
+            env.put("MAOMAO_COLLECTOR", running.collector());
+            env.put("MAOMAO_DATASET", running.dataset());
+            env.put("MAOMAO_ATTEMPT", Integer.toString(running.attempt()));
+            ContainerSpec spec = new ContainerSpec(running.id(), running.collector(), running.image(),
+                    running.attempt(), env, output, input, policy);
+            ContainerResult result = runner.run(spec, (stream, line) -> onLine(current, runLog, line), cancellation);
+            store.addEvent(running.id(), "exited", json(Map.of("exit_code", result.exitCode(),
+                    "timed_out", result.timedOut(), "cancelled", result.cancelled())));
+            Run r = current.get();
+            if (result.cancelled() || cancellation.isCancelled()) {
+                end(r, RunState.CANCELLED, result.exitCode(), "cancelled");
+            } else if (result.timedOut()) {
+                runLog.append("=== maomao: timed out after " + policy.timeout() + " ===");
+                retryOrEnd(r.withOutcome(result.exitCode(), "timed out after " + policy.timeout(), clock.instant()),
+                        RunState.TIMED_OUT, "timed out after " + policy.timeout(), true);
+            } else if (result.exitCode() != 0) {
+                String msg = "the collector exited with code " + result.exitCode();
+                retryOrEnd(r.withOutcome(result.exitCode(), msg, clock.instant()), RunState.FAILED, msg, true);
+            } else {
+                succeed(r, output, policy, imageId);
+            }
+        } catch (ContainerRunner.ContainerException e) {
+            log.warn("run {} of {}: {}", running.id(), running.collector(), e.getMessage());
+            Run r = current.get().withOutcome(null, e.getMessage(), clock.instant());
+            retryOrEnd(r, RunState.FAILED, e.getMessage(), e.retryable());
+        } catch (DatasetWriter.IngestException e) {
+            log.warn("run {} of {}: output not ingested: {}", running.id(), running.collector(), e.getMessage());
+            end(current.get(), RunState.FAILED, 0, e.getMessage());
+        } catch (RuntimeException e) {
+            log.error("run {} of {} failed inside maomao", running.id(), running.collector(), e);
+            end(current.get(), RunState.FAILED, null, "maomao failed to run it: " + e);
+        }
+    }
+
+    private void succeed(Run r, Path output, RunPolicy policy, String imageId) throws DatasetWriter.IngestException {
+        Run done = r;
+        if (!Names.NO_DATASET.equals(r.dataset())) {
+            DatasetWriter.IngestResult ingest = datasets.ingest(new DatasetWriter.IngestRequest(r.dataset(),
+                    r.collector(), output, policy.output(), r.id(), r.attempt(), r.image(), imageId));
+            if (ingest.commit() != null) {
+                store.addEvent(r.id(), "committed", json(Map.of("dataset", r.dataset(), "commit", ingest.commit())));
+                done = done.withCommit(ingest.commit());
+            }
+            deleteRecursively(output);
+            List<SpikeRecord> spikes = analyzer.analyze(r.dataset(), r.collector(), ingest.tables(), r.id(), ingest.commit());
+            for (SpikeRecord s : spikes) {
+                Map<String, Object> p = new LinkedHashMap<>();
+                p.put("series", s.series());
+                p.put("timestamp", s.timestamp());
+                p.put("value", s.value());
+                p.put("z", s.z());
+                p.put("direction", s.direction());
+                store.addEvent(r.id(), "spike", json(p));
+            }
+        }
+        end(done, RunState.SUCCEEDED, 0, null);
+    }
+
+    private void onLine(AtomicReference<Run> current, RunLog runLog, String line) {
+        runLog.append(line);
+        Integer p = RunLog.progress(line);
+        String result = RunLog.result(line);
+        if (p != null && !p.equals(current.get().progress())) {
+            Run next = current.get().withProgress(p);
+            if (store.update(next, RunState.RUNNING)) {
+                current.set(next);
+                store.addEvent(next.id(), "progress", json(Map.of("percent", p)));
+            }
+        } else if (result != null) {
+            try {
+                JSON.readTree(result);
+            } catch (IOException e) {
+                log.warn("run {}: ignoring a ::result line that is not JSON", current.get().id());
+                return;
+            }
+            Run next = current.get().withResult(result);
+            if (store.update(next, RunState.RUNNING)) {
+                current.set(next);
+            }
+        }
+    }
+
+    private void retryOrEnd(Run r, RunState terminal, String message, boolean retryable) {
+        if (retryable && r.attempt() < r.maxAttempts() && retries != null) {
+            Duration backoff = backoff(registry.find(r.collector()).map(c -> c.policy(registry.defaults()).retryBackoff())
+                    .orElse(RunPolicy.DEFAULT_RETRY_BACKOFF), r.attempt());
+            Instant at = clock.instant().plus(backoff);
+            Run retrying = r.moveTo(RunState.RETRYING).withNextRetryAt(at);
+            if (store.update(retrying, RunState.RUNNING)) {
+                store.addEvent(r.id(), "retry_scheduled", json(Map.of("attempt", r.attempt() + 1,
+                        "at", at.toString(), "reason", message)));
+                log.info("run {} of {}: attempt {} {}; retry at {}", r.id(), r.collector(), r.attempt(), message, at);
+                retries.scheduleRetry(r.id(), at);
+            }
+            return;
+        }
+        end(r, terminal, r.exitCode(), message);
+    }
+
+    /** The wait before the attempt after {@code attempt}: doubles each time, capped. */
+    static Duration backoff(Duration base, int attempt) {
+        Duration d = base;
+        for (int i = 1; i < attempt && d.compareTo(MAX_BACKOFF) < 0; i++) {
+            d = d.multipliedBy(2);
+        }
+        return d.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : d;
+    }
+
+    private void end(Run r, RunState state, Integer exitCode, String message) {
+        Run done = r.moveTo(state).withOutcome(exitCode, message, clock.instant());
+        if (store.update(done, r.state())) {
+            finishedEvent(done);
+            if (state == RunState.SUCCEEDED) {
+                log.info("run {} of {} succeeded{}", r.id(), r.collector(),
+                        done.commit() == null ? "" : " (commit " + done.commit() + ")");
+            } else {
+                log.warn("run {} of {} ended {}: {}", r.id(), r.collector(), state.id(), message);
+            }
+        }
+    }
+
+    private void finishedEvent(Run done) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("state", done.state().id());
+        p.put("exit_code", done.exitCode());
+        p.put("message", done.message());
+        store.addEvent(done.id(), "finished", json(p));
+    }
+
+    /** The folder of one run: its log and, for dataset {@code none}, its output. */
+    public Path runDir(String runId) {
+        return runsDir.resolve(runId);
+    }
+
+    /** Ids of runs whose container is running in this process. */
+    public Set<String> activeRunIds() {
+        return Set.copyOf(active.keySet());
+    }
+
+    /** Stops taking runs and waits up to {@code grace} for running ones. */
+    public void shutdown(Duration grace) {
+        pool.shutdown();
+        try {
+            if (!pool.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("{} run(s) still running at shutdown; they are recovered at the next start", active.size());
+                pool.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            pool.shutdownNow();
+        }
+    }
+
+    @Override
+    public void close() {
+        shutdown(Duration.ofSeconds(10));
+    }
+
+    private Path emptyInput(Path runDir) {
+        Path p = runDir.resolve("input");
+        try {
+            Files.createDirectories(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return p;
+    }
+
+    private static void resetDirectory(Path dir) {
+        deleteRecursively(dir);
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dir, e);
+        }
+    }
+
+    static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + dir, e);
+        }
+    }
+
+    private static String json(Map<String, ?> payload) {
+        try {
+            return JSON.writeValueAsString(payload);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

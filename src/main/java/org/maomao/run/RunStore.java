@@ -1,0 +1,26 @@
+package org.maomao.run;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/** Persistence of runs and their events. */
+public interface RunStore {
+    void insert(Run run);
+
+    /**
+     * Stores {@code run} only if the stored run is still in {@code expected}; returns
+     * false when another actor (a cancel, say) moved it first.
+     */
+    boolean update(Run run, RunState expected);
+
+    Optional<Run> find(String id);
+
+    List<Run> list(RunQuery query);
+
+    List<Run> findByStates(Collection<RunState> states);
+
+    void addEvent(String runId, String type, String payload);
+
+    List<RunEvent> events(String runId);
+}

@@ -1,0 +1,29 @@
+package org.maomao.run;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Persistence of each series' detector state and of the spikes found in it. */
+public interface SeriesStore {
+    /**
+     * One series of a dataset: its detector state (so the next run feeds only new rows),
+     * how many points it has seen and its last point.
+     */
+    record SeriesRecord(String dataset, String name, String detectorState, long points, String lastTimestamp,
+                        Double lastValue, Instant updatedAt) {
+    }
+
+    /** A filter for spikes, newest first; null fields do not filter. */
+    record SpikeQuery(String collector, String series, Instant since, int limit) {
+    }
+
+    Optional<SeriesRecord> find(String dataset, String name);
+
+    /** Saves the series' new state and its new spikes together. */
+    void save(SeriesRecord series, List<SpikeRecord> newSpikes);
+
+    List<SeriesRecord> list();
+
+    List<SpikeRecord> spikes(SpikeQuery query);
+}

@@ -1,0 +1,241 @@
+package org.maomao.schedule;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.text.ParseException;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TimeZone;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.sql.DataSource;
+
+import org.maomao.config.Frequency;
+import org.maomao.run.RetryScheduler;
+import org.maomao.run.RunExecutor;
+import org.quartz.CronExpression;
+import org.quartz.CronScheduleBuilder;
+import org.quartz.CronTrigger;
+import org.quartz.JobBuilder;
+import org.quartz.JobDataMap;
+import org.quartz.JobDetail;
+import org.quartz.JobKey;
+import org.quartz.Scheduler;
+import org.quartz.SchedulerException;
+import org.quartz.SimpleScheduleBuilder;
+import org.quartz.Trigger;
+import org.quartz.TriggerBuilder;
+import org.quartz.TriggerKey;
+import org.quartz.impl.StdSchedulerFactory;
+import org.quartz.impl.matchers.GroupMatcher;
+import org.quartz.utils.ConnectionProvider;
+import org.quartz.utils.DBConnectionManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Schedules and retries in Quartz's JDBC job store, so both survive a restart. A
+ * schedule is a durable job with one cron trigger; a missed firing (the daemon was
+ * down) fires once on start and then follows the schedule, not once per missed
+ * period. A pending retry is a one-shot trigger. Jobs only hand work to the
+ * {@link RunExecutor}; containers never run on Quartz's threads.
+ */
+public final class QuartzRunScheduler implements RetryScheduler, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(QuartzRunScheduler.class);
+    static final String SCHEDULES = "schedules";
+    static final String RETRIES = "retries";
+    private static final String K_COLLECTOR = ScheduledRunJob.COLLECTOR;
+    private static final String K_DATASET = ScheduledRunJob.DATASET;
+    private static final String K_FREQUENCY = "frequency";
+    private static final String K_SOURCE = "source";
+    /** How many upcoming fire times a listing shows. */
+    public static final int NEXT_FIRE_TIMES = 3;
+    private static final AtomicInteger DATA_SOURCES = new AtomicInteger();
+
+    private final Scheduler quartz;
+    private final ZoneId zone;
+
+    /**
+     * @param clustered true on a shared PostgreSQL store, where several daemons share the triggers
+     */
+    public QuartzRunScheduler(DataSource dataSource, boolean postgres, boolean clustered, RunExecutor executor,
+                              ZoneId zone, int threads) throws SchedulerException {
+        this.zone = zone;
+        String dsName = "maomao-" + DATA_SOURCES.incrementAndGet();
+        // Quartz would build a c3p0 pool from properties; hand it the daemon's pool instead.
+        DBConnectionManager.getInstance().addConnectionProvider(dsName, new ConnectionProvider() {
+            @Override
+            public Connection getConnection() throws SQLException {
+                return dataSource.getConnection();
+            }
+
+            @Override
+            public void shutdown() {
+                // the pool belongs to the daemon's Database
+            }
+
+            @Override
+            public void initialize() {
+                // nothing to set up
+            }
+        });
+        Properties p = new Properties();
+        p.setProperty("org.quartz.scheduler.instanceName", "maomao");
+        p.setProperty("org.quartz.scheduler.instanceId", "AUTO");
+        p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
+        p.setProperty("org.quartz.threadPool.threadCount", Integer.toString(threads));
+        p.setProperty("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
+        p.setProperty("org.quartz.jobStore.driverDelegateClass", postgres
+                ? "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate" : "org.quartz.impl.jdbcjobstore.StdJDBCDelegate");
+        p.setProperty("org.quartz.jobStore.dataSource", dsName);
+        p.setProperty("org.quartz.jobStore.tablePrefix", "QRTZ_");
+        p.setProperty("org.quartz.jobStore.isClustered", Boolean.toString(clustered));
+        p.setProperty("org.quartz.jobStore.misfireThreshold", "60000");
+        StdSchedulerFactory factory = new StdSchedulerFactory(p);
+        quartz = factory.getScheduler();
+        // Jobs get the executor through this factory; Quartz would otherwise need no-arg classes.
+        quartz.setJobFactory((bundle, scheduler) -> bundle.getJobDetail().getJobClass() == RetryRunJob.class
+                ? new RetryRunJob(executor) : new ScheduledRunJob(executor));
+    }
+
+    public void start() throws SchedulerException {
+        quartz.start();
+    }
+
+    /**
+     * Creates or replaces the schedule of {@code collector} into {@code dataset}; the
+     * frequency must already be parsed (that is where bad input is refused).
+     */
+    public Schedule schedule(String collector, String dataset, Frequency frequency, String source) throws SchedulerException {
+        String id = Schedule.idOf(collector, dataset);
+        JobDetail job = JobBuilder.newJob(ScheduledRunJob.class).withIdentity(id, SCHEDULES).storeDurably()
+                .usingJobData(K_COLLECTOR, collector).usingJobData(K_DATASET, dataset)
+                .usingJobData(K_FREQUENCY, frequency.text()).usingJobData(K_SOURCE, source).build();
+        CronTrigger trigger = TriggerBuilder.newTrigger().withIdentity(id, SCHEDULES).forJob(job)
+                .withSchedule(CronScheduleBuilder.cronSchedule(frequency.quartzCron()).inTimeZone(TimeZone.getTimeZone(zone))
+                        .withMisfireHandlingInstructionFireAndProceed())
+                .build();
+        quartz.scheduleJob(job, java.util.Set.of(trigger), true);
+        log.info("schedule {}: {} ({}), next at {}", id, frequency.text(), frequency.quartzCron(),
+                trigger.getFireTimeAfter(new Date()));
+        return find(id).orElseThrow();
+    }
+
+    public List<Schedule> list() throws SchedulerException {
+        List<Schedule> out = new ArrayList<>();
+        for (JobKey key : quartz.getJobKeys(GroupMatcher.jobGroupEquals(SCHEDULES))) {
+            find(key.getName()).ifPresent(out::add);
+        }
+        out.sort(Comparator.comparing(Schedule::id));
+        return out;
+    }
+
+    public Optional<Schedule> find(String id) throws SchedulerException {
+        JobDetail job = quartz.getJobDetail(JobKey.jobKey(id, SCHEDULES));
+        if (job == null) {
+            return Optional.empty();
+        }
+        Trigger t = quartz.getTrigger(TriggerKey.triggerKey(id, SCHEDULES));
+        JobDataMap d = job.getJobDataMap();
+        String cron = t instanceof CronTrigger ct ? ct.getCronExpression() : null;
+        String tz = t instanceof CronTrigger ct ? ct.getTimeZone().getID() : zone.getId();
+        boolean paused = t != null && quartz.getTriggerState(t.getKey()) == Trigger.TriggerState.PAUSED;
+        return Optional.of(new Schedule(id, d.getString(K_COLLECTOR), d.getString(K_DATASET), d.getString(K_FREQUENCY),
+                cron, tz, d.getString(K_SOURCE), paused, t == null ? List.of() : nextFireTimes(t)));
+    }
+
+    private static List<Instant> nextFireTimes(Trigger t) {
+        List<Instant> out = new ArrayList<>();
+        Date next = t.getNextFireTime();
+        if (next != null) {
+            out.add(next.toInstant());
+        }
+        if (t instanceof CronTrigger ct && next != null) {
+            try {
+                CronExpression e = new CronExpression(ct.getCronExpression());
+                e.setTimeZone(ct.getTimeZone());
+                while (out.size() < NEXT_FIRE_TIMES && next != null) {
+                    next = e.getNextValidTimeAfter(next);
+                    if (next != null) {
+                        out.add(next.toInstant());
+                    }
+                }
+            } catch (ParseException ex) {
+                // the expression was valid when stored; show only the next time
+            }
+        }
+        return out;
+    }
+
+    public boolean delete(String id) throws SchedulerException {
+        boolean removed = quartz.deleteJob(JobKey.jobKey(id, SCHEDULES));
+        if (removed) {
+            log.info("schedule {} removed", id);
+        }
+        return removed;
+    }
+
+    /** Removes every schedule of a collector (when it is unregistered). */
+    public int deleteForCollector(String collector) throws SchedulerException {
+        int n = 0;
+        for (Schedule s : list()) {
+            if (s.collector().equals(collector) && delete(s.id())) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    public boolean pause(String id, boolean pause) throws SchedulerException {
+        TriggerKey key = TriggerKey.triggerKey(id, SCHEDULES);
+        if (quartz.getTrigger(key) == null) {
+            return false;
+        }
+        if (pause) {
+            quartz.pauseTrigger(key);
+        } else {
+            quartz.resumeTrigger(key);
+        }
+        return true;
+    }
+
+    @Override
+    public void scheduleRetry(String runId, Instant at) {
+        JobDetail job = JobBuilder.newJob(RetryRunJob.class).withIdentity(runId, RETRIES).usingJobData(RetryRunJob.RUN_ID, runId).build();
+        Trigger trigger = TriggerBuilder.newTrigger().withIdentity(runId, RETRIES).startAt(Date.from(at))
+                .withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow()).build();
+        try {
+            quartz.scheduleJob(job, java.util.Set.of(trigger), true);
+        } catch (SchedulerException e) {
+            throw new IllegalStateException("cannot store the retry of run " + runId + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void cancelRetry(String runId) {
+        try {
+            quartz.deleteJob(JobKey.jobKey(runId, RETRIES));
+        } catch (SchedulerException e) {
+            log.warn("cannot remove the retry of run {}: {}", runId, e.getMessage());
+        }
+    }
+
+    public boolean isStarted() throws SchedulerException {
+        return quartz.isStarted() && !quartz.isShutdown();
+    }
+
+    @Override
+    public void close() {
+        try {
+            quartz.shutdown(false);
+        } catch (SchedulerException e) {
+            log.warn("Quartz did not shut down cleanly: {}", e.getMessage());
+        }
+    }
+}

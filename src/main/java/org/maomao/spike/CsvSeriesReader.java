@@ -1,0 +1,214 @@
+package org.maomao.spike;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Extracts the numeric series of a CSV table. Reads from a {@link Reader} or from lines; it opens no
+ * files itself, so the daemon can feed it a file, a blob from git, or a header plus the rows a run
+ * appended.
+ *
+ * <p>The format is RFC 4180 with some leniency: the first record is the header; fields are
+ * separated by commas; a field that starts with a double quote may hold commas, line breaks and
+ * doubled quotes ({@code ""} for {@code "}); every field is trimmed; records whose fields are all
+ * empty (blank lines) are ignored; a record with fewer fields than the header has empty cells at
+ * the end, extra fields are ignored; an unterminated quote runs to the end of the input.
+ *
+ * <p>The time column is the first column named {@code timestamp}, else {@code time}, else
+ * {@code date} (ignoring case), else the first column. Every other column is a series when it holds
+ * at least one number and nothing but numbers: a cell is a number when it is a plain decimal such
+ * as {@code 12}, {@code -0.5} or {@code 1.5e3} (no thousands separators, units or hex), and a cell
+ * that is empty or {@code NaN}/{@code inf} counts as missing and is left out of the series. A
+ * column with no number at all, as in a header-only table, is not a series, because there is
+ * nothing to say it is numeric; the next rows of that file may still make it one.
+ */
+public final class CsvSeriesReader {
+
+    /** Names of the time column, by priority (compared ignoring case). */
+    public static final List<String> TIME_COLUMN_NAMES = List.of("timestamp", "time", "date");
+
+    private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+    private static final Set<String> MISSING =
+            Set.of("", "nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity");
+
+    private CsvSeriesReader() {
+    }
+
+    /** Reads a whole CSV table, header first. The reader is read to its end but not closed. */
+    public static SeriesTable read(Reader reader) throws IOException {
+        return table(records(reader));
+    }
+
+    /** Reads a CSV table given as lines, header first; a quoted field may span lines. */
+    public static SeriesTable parse(List<String> lines) {
+        try {
+            return read(new StringReader(String.join("\n", lines)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("a StringReader does not fail", e);
+        }
+    }
+
+    /**
+     * Reads the rows a run appended to a CSV file, with the file's header line, so that detection
+     * only looks at new rows.
+     */
+    public static SeriesTable parse(String headerLine, List<String> newRows) {
+        List<String> lines = new ArrayList<>(newRows.size() + 1);
+        lines.add(headerLine);
+        lines.addAll(newRows);
+        return parse(lines);
+    }
+
+    /** Whether a trimmed cell is a number in the sense of this reader (see the class comment). */
+    public static boolean isNumber(String cell) {
+        return NUMBER.matcher(cell).matches();
+    }
+
+    /** Whether a trimmed cell is a missing value: empty, NaN or an infinity. */
+    public static boolean isMissing(String cell) {
+        return MISSING.contains(cell.toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * Index of the time column in a header: see the class comment; -1 only for an empty header.
+     */
+    public static int timeColumnIndex(List<String> header) {
+        for (String name : TIME_COLUMN_NAMES) {
+            for (int i = 0; i < header.size(); i++) {
+                if (header.get(i).equalsIgnoreCase(name)) {
+                    return i;
+                }
+            }
+        }
+        return header.isEmpty() ? -1 : 0;
+    }
+
+    private static SeriesTable table(List<List<String>> records) {
+        if (records.isEmpty()) {
+            return new SeriesTable(List.of(), null, 0, Map.of());
+        }
+        List<String> header = records.get(0);
+        List<List<String>> rows = records.subList(1, records.size());
+        int time = timeColumnIndex(header);
+        Map<String, List<SeriesPoint>> series = new LinkedHashMap<>();
+        for (int column = 0; column < header.size(); column++) {
+            String name = header.get(column);
+            // A repeated column name cannot be told apart by name later; the first one wins.
+            if (column == time || series.containsKey(name)) {
+                continue;
+            }
+            List<SeriesPoint> points = numericPoints(rows, column, time);
+            if (points != null && !points.isEmpty()) {
+                series.put(name, points);
+            }
+        }
+        return new SeriesTable(header, header.get(time), rows.size(), series);
+    }
+
+    /** The column's points, or null when a cell is neither a number nor missing. */
+    private static List<SeriesPoint> numericPoints(List<List<String>> rows, int column, int time) {
+        List<SeriesPoint> points = new ArrayList<>(rows.size());
+        for (List<String> row : rows) {
+            String cell = cell(row, column);
+            if (isMissing(cell)) {
+                continue;
+            }
+            if (!isNumber(cell)) {
+                return null;
+            }
+            points.add(new SeriesPoint(cell(row, time), Double.parseDouble(cell)));
+        }
+        return points;
+    }
+
+    private static String cell(List<String> row, int column) {
+        return column < row.size() ? row.get(column) : "";
+    }
+
+    /** Splits CSV text into records of trimmed fields, dropping records whose fields are all empty. */
+    static List<List<String>> records(Reader reader) throws IOException {
+        List<List<String>> records = new ArrayList<>();
+        List<String> fields = new ArrayList<>();
+        StringBuilder field = new StringBuilder();
+        boolean inQuotes = false;
+        boolean afterClosingQuote = false;
+        boolean afterCarriageReturn = false;
+        boolean atStart = true;
+        char[] buffer = new char[8192];
+        int read;
+        while ((read = reader.read(buffer)) != -1) {
+            for (int i = 0; i < read; i++) {
+                char c = buffer[i];
+                if (atStart) {
+                    atStart = false;
+                    if (c == '\uFEFF') {
+                        continue; // a byte-order mark, as some spreadsheet exports write, is not data
+                    }
+                }
+                if (afterCarriageReturn) {
+                    afterCarriageReturn = false;
+                    if (c == '\n') {
+                        continue; // the \n of a \r\n line break
+                    }
+                }
+                if (inQuotes) {
+                    if (c == '"') {
+                        inQuotes = false;
+                        afterClosingQuote = true;
+                    } else {
+                        field.append(c);
+                    }
+                    continue;
+                }
+                if (c == '"') {
+                    if (afterClosingQuote) {
+                        // "" inside a quoted field: the first quote closed it, this one reopens it.
+                        field.append('"');
+                        inQuotes = true;
+                        afterClosingQuote = false;
+                    } else if (field.toString().isBlank()) {
+                        field.setLength(0);
+                        inQuotes = true;
+                    } else {
+                        field.append(c); // a quote inside an unquoted field is just a character
+                    }
+                    continue;
+                }
+                afterClosingQuote = false;
+                if (c == ',') {
+                    fields.add(field.toString().strip());
+                    field.setLength(0);
+                } else if (c == '\n' || c == '\r') {
+                    afterCarriageReturn = c == '\r';
+                    fields.add(field.toString().strip());
+                    field.setLength(0);
+                    addRecord(records, fields);
+                    fields = new ArrayList<>();
+                } else {
+                    field.append(c);
+                }
+            }
+        }
+        if (!fields.isEmpty() || field.length() > 0) {
+            fields.add(field.toString().strip());
+            addRecord(records, fields);
+        }
+        return records;
+    }
+
+    private static void addRecord(List<List<String>> records, List<String> fields) {
+        if (fields.stream().allMatch(String::isEmpty)) {
+            return;
+        }
+        records.add(fields);
+    }
+}

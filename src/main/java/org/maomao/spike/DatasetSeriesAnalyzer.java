@@ -1,0 +1,66 @@
+package org.maomao.spike;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.maomao.run.DatasetWriter.TableRows;
+import org.maomao.run.SeriesAnalyzer;
+import org.maomao.run.SeriesStore;
+import org.maomao.run.SpikeRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the detector over the rows a run added to each table of a dataset: each
+ * numeric column is a series {@code <collector>/<file>#<column>} whose detector state
+ * is loaded, fed only the new points, and stored again with the spikes it found, so
+ * the work per run does not grow with the history.
+ */
+public final class DatasetSeriesAnalyzer implements SeriesAnalyzer {
+    private static final Logger log = LoggerFactory.getLogger(DatasetSeriesAnalyzer.class);
+
+    private final SeriesStore store;
+    private final SpikeDetector detector;
+    private final Clock clock;
+
+    public DatasetSeriesAnalyzer(SeriesStore store, SpikeParameters parameters, Clock clock) {
+        this.store = store;
+        this.detector = new SpikeDetector(parameters);
+        this.clock = clock;
+    }
+
+    @Override
+    public List<SpikeRecord> analyze(String dataset, String collector, List<TableRows> tables, String runId, String commit) {
+        List<SpikeRecord> found = new ArrayList<>();
+        for (TableRows t : tables) {
+            if (t.rows().isEmpty()) {
+                continue;
+            }
+            SeriesTable table = CsvSeriesReader.parse(t.header(), t.rows());
+            for (Map.Entry<String, List<SeriesPoint>> e : table.allSeries().entrySet()) {
+                List<SeriesPoint> points = e.getValue();
+                if (points.isEmpty()) {
+                    continue;
+                }
+                String name = SeriesTable.seriesName(collector + "/" + t.file(), e.getKey());
+                var stored = store.find(dataset, name);
+                DetectorState state = detector.resume(stored.map(SeriesStore.SeriesRecord::detectorState).orElse(null));
+                List<SpikeRecord> spikes = new ArrayList<>();
+                for (Spike s : detector.scan(name, points, state)) {
+                    spikes.add(new SpikeRecord(0, dataset, name, s.timestamp(), s.value(), s.mean(), s.deviation(), s.z(),
+                            s.direction(), runId, commit, clock.instant()));
+                    log.warn("spike in {} of dataset {}: {} at {} (mean {}, z {})", name, dataset, s.value(),
+                            s.timestamp(), s.mean(), String.format("%.2f", s.z()));
+                }
+                SeriesPoint last = points.get(points.size() - 1);
+                long count = stored.map(SeriesStore.SeriesRecord::points).orElse(0L) + points.size();
+                store.save(new SeriesStore.SeriesRecord(dataset, name, state.encode(), count, last.timestamp(),
+                        last.value(), clock.instant()), spikes);
+                found.addAll(spikes);
+            }
+        }
+        return found;
+    }
+}

@@ -1,0 +1,306 @@
+package org.maomao.spike;
+
+import java.util.Arrays;
+
+/**
+ * Everything a {@link SpikeDetector} needs to continue a series where it stopped: the window of the
+ * last {@code lag} filtered values, running mean and sum of squared deviations, the number of points
+ * seen and the remaining cool-down in each direction.
+ *
+ * <p>The daemon keeps one state per series between runs ({@link #encode()} / {@link #decode(String)})
+ * so that each run feeds only the rows a commit added. Encoding is exact: a decoded state continues
+ * with bit-identical results to a state that was never encoded.
+ *
+ * <p>Mutable and not thread-safe; one state belongs to one series and is updated by one thread.
+ */
+public final class DetectorState {
+
+    /** Version tag of the encoded form, so a future layout can still read (or reject) this one. */
+    private static final String FORMAT = "s1";
+    private static final char FIELD = ';';
+    private static final char VALUE = ',';
+
+    private final int lag;
+    /** Ring buffer of filtered values; the oldest is at {@code start}. */
+    private final double[] window;
+    private int start;
+    private int size;
+    private long count;
+    private double mean;
+    /** Sum of squared deviations from {@link #mean} over the window (Welford's M2). */
+    private double m2;
+    /** Sliding updates since mean and M2 were last recomputed from the window. */
+    private int sinceRecompute;
+    private int cooldownUp;
+    private int cooldownDown;
+    /**
+     * The window in ascending order, kept only once a robust detector has asked for it; derived
+     * from {@link #window}, so it is never encoded.
+     */
+    private double[] sorted;
+
+    /** An empty state for a window of {@code lag} points. */
+    public DetectorState(int lag) {
+        if (lag < SpikeParameters.MIN_LAG || lag > SpikeParameters.MAX_LAG) {
+            throw new IllegalArgumentException("spike lag must be between " + SpikeParameters.MIN_LAG + " and "
+                    + SpikeParameters.MAX_LAG + " points, got " + lag);
+        }
+        this.lag = lag;
+        this.window = new double[lag];
+    }
+
+    /** Window size this state was made for. */
+    public int lag() {
+        return lag;
+    }
+
+    /** Points fed so far (non-finite values are skipped and not counted). */
+    public long count() {
+        return count;
+    }
+
+    /** Whether the window is full, i.e. the detector scores new points. */
+    public boolean warmedUp() {
+        return size == lag;
+    }
+
+    /** Points left during which no further upward spike is reported. */
+    public int cooldownUp() {
+        return cooldownUp;
+    }
+
+    /** Points left during which no further downward spike is reported. */
+    public int cooldownDown() {
+        return cooldownDown;
+    }
+
+    /** The filtered window, oldest first (a copy). */
+    public double[] window() {
+        double[] copy = new double[size];
+        for (int i = 0; i < size; i++) {
+            copy[i] = window[(start + i) % lag];
+        }
+        return copy;
+    }
+
+    // --- used by SpikeDetector -------------------------------------------------------------
+
+    int size() {
+        return size;
+    }
+
+    double mean() {
+        return mean;
+    }
+
+    /** Population variance of the window; M2 can dip a hair below zero through rounding. */
+    double variance() {
+        return size == 0 ? 0 : Math.max(0, m2 / size);
+    }
+
+    double newest() {
+        return window[(start + size - 1) % lag];
+    }
+
+    /** Counts down both cool-downs by one point. */
+    void tickCooldowns() {
+        if (cooldownUp > 0) {
+            cooldownUp--;
+        }
+        if (cooldownDown > 0) {
+            cooldownDown--;
+        }
+    }
+
+    void startCooldown(int direction, int points) {
+        if (direction > 0) {
+            cooldownUp = points;
+        } else {
+            cooldownDown = points;
+        }
+    }
+
+    /** The window in ascending order; from the first call on it is maintained on every push. */
+    double[] sortedWindow() {
+        if (sorted == null) {
+            sorted = new double[lag];
+            double[] current = window();
+            System.arraycopy(current, 0, sorted, 0, size);
+            Arrays.sort(sorted, 0, size);
+        }
+        return sorted;
+    }
+
+    /** Appends a value, dropping the oldest once the window is full. */
+    void push(double value) {
+        count++;
+        if (size < lag) {
+            window[(start + size) % lag] = value;
+            size++;
+            // Welford's update: stable where a plain sum of squares would cancel for large values.
+            double delta = value - mean;
+            mean += delta / size;
+            m2 += delta * (value - mean);
+            if (sorted != null) {
+                insertSorted(value, size - 1);
+            }
+            return;
+        }
+        double old = window[start];
+        window[start] = value;
+        start = (start + 1) % lag;
+        double newMean = mean + (value - old) / lag;
+        m2 += (value - old) * ((value - newMean) + (old - mean));
+        mean = newMean;
+        // Sliding updates accumulate rounding error without bound; recomputing once per window
+        // length keeps the error bounded at amortised O(1) cost per point.
+        if (++sinceRecompute >= lag) {
+            recompute();
+        }
+        if (sorted != null) {
+            int at = Arrays.binarySearch(sorted, 0, size, old);
+            System.arraycopy(sorted, at + 1, sorted, at, size - at - 1);
+            insertSorted(value, size - 1);
+        }
+    }
+
+    /** Inserts into {@link #sorted}, which holds {@code filled} values before the call. */
+    private void insertSorted(double value, int filled) {
+        int at = Arrays.binarySearch(sorted, 0, filled, value);
+        if (at < 0) {
+            at = -at - 1;
+        }
+        System.arraycopy(sorted, at, sorted, at + 1, filled - at);
+        sorted[at] = value;
+    }
+
+    /** Two-pass mean and M2 over the window, oldest first so the result depends only on the values. */
+    private void recompute() {
+        double sum = 0;
+        for (int i = 0; i < size; i++) {
+            sum += window[(start + i) % lag];
+        }
+        double m = sum / size;
+        double squares = 0;
+        for (int i = 0; i < size; i++) {
+            double d = window[(start + i) % lag] - m;
+            squares += d * d;
+        }
+        mean = m;
+        m2 = squares;
+        sinceRecompute = 0;
+    }
+
+    /**
+     * A state for another window size that keeps the newest values, so a changed {@code lag}
+     * setting does not discard a series' history; the cool-downs carry over.
+     */
+    public DetectorState resizedTo(int newLag) {
+        if (newLag == lag) {
+            return copy();
+        }
+        DetectorState resized = new DetectorState(newLag);
+        double[] values = window();
+        for (int i = Math.max(0, values.length - newLag); i < values.length; i++) {
+            resized.push(values[i]);
+        }
+        resized.count = count;
+        resized.cooldownUp = cooldownUp;
+        resized.cooldownDown = cooldownDown;
+        return resized;
+    }
+
+    /** An independent copy. */
+    public DetectorState copy() {
+        return decode(encode());
+    }
+
+    /**
+     * A compact text form, e.g. {@code s1;60;1234;0;5;20.5;3.25;7;20,21,19.5,...}: format, lag,
+     * count, cool-down up, cool-down down, mean, M2, updates since the last recompute, then the
+     * window oldest first. Doubles are written in their shortest exact form so that
+     * {@link #decode(String)} restores them bit for bit.
+     */
+    public String encode() {
+        StringBuilder out = new StringBuilder(32 + size * 12);
+        out.append(FORMAT).append(FIELD).append(lag).append(FIELD).append(count)
+                .append(FIELD).append(cooldownUp).append(FIELD).append(cooldownDown)
+                .append(FIELD).append(number(mean)).append(FIELD).append(number(m2))
+                .append(FIELD).append(sinceRecompute).append(FIELD);
+        for (int i = 0; i < size; i++) {
+            if (i > 0) {
+                out.append(VALUE);
+            }
+            out.append(number(window[(start + i) % lag]));
+        }
+        return out.toString();
+    }
+
+    /**
+     * Reads a state written by {@link #encode()}.
+     *
+     * @throws IllegalArgumentException when the text is not an encoded state; the caller can then
+     *                                  start the series over with a new state
+     */
+    public static DetectorState decode(String text) {
+        if (text == null) {
+            throw new IllegalArgumentException("cannot read spike detector state: it is missing (null)");
+        }
+        String[] fields = text.split(String.valueOf(FIELD), -1);
+        if (fields.length != 9 || !FORMAT.equals(fields[0])) {
+            throw new IllegalArgumentException("cannot read spike detector state: expected 9 fields starting with '"
+                    + FORMAT + "', got '" + abbreviate(text) + "'; start the series over with a new state");
+        }
+        try {
+            DetectorState state = new DetectorState(Integer.parseInt(fields[1]));
+            String[] values = fields[8].isEmpty() ? new String[0] : fields[8].split(String.valueOf(VALUE), -1);
+            if (values.length > state.lag) {
+                throw new IllegalArgumentException("the window holds " + values.length
+                        + " values, more than the lag of " + state.lag);
+            }
+            for (String value : values) {
+                double v = Double.parseDouble(value);
+                if (!Double.isFinite(v)) {
+                    throw new IllegalArgumentException("the window holds a non-finite value " + value);
+                }
+                state.window[state.size++] = v;
+            }
+            state.count = Long.parseLong(fields[2]);
+            state.cooldownUp = nonNegative(Integer.parseInt(fields[3]), "cool-down up");
+            state.cooldownDown = nonNegative(Integer.parseInt(fields[4]), "cool-down down");
+            state.mean = Double.parseDouble(fields[5]);
+            state.m2 = Double.parseDouble(fields[6]);
+            state.sinceRecompute = nonNegative(Integer.parseInt(fields[7]), "updates since recompute");
+            if (state.count < state.size) {
+                throw new IllegalArgumentException("count " + state.count + " is below the window size " + state.size);
+            }
+            return state;
+        } catch (IllegalArgumentException e) { // includes NumberFormatException
+            throw new IllegalArgumentException("cannot read spike detector state '" + abbreviate(text) + "': "
+                    + e.getMessage() + "; start the series over with a new state", e);
+        }
+    }
+
+    private static int nonNegative(int value, String what) {
+        if (value < 0) {
+            throw new IllegalArgumentException(what + " is negative (" + value + ")");
+        }
+        return value;
+    }
+
+    /** Shortest text that parses back to the same double; drops a trailing ".0" to save space. */
+    private static String number(double value) {
+        String text = Double.toString(value);
+        return text.endsWith(".0") ? text.substring(0, text.length() - 2) : text;
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 60 ? text : text.substring(0, 57) + "...";
+    }
+
+    @Override
+    public String toString() {
+        return "DetectorState[lag=" + lag + ", count=" + count + ", size=" + size + ", cooldownUp=" + cooldownUp
+                + ", cooldownDown=" + cooldownDown + "]";
+    }
+}

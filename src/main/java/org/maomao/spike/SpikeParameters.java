@@ -1,0 +1,169 @@
+package org.maomao.spike;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Settings of the smoothed z-score spike detector, validated on construction.
+ *
+ * <p>A point is an outlier when it lies more than {@code threshold} deviations from the centre of
+ * the previous {@code lag} points; outliers enter the window only with weight {@code influence}, so
+ * a spike does not widen the window it is judged against. The deviation never drops below
+ * {@code minDeviation} (see {@link SpikeDetector#deviationFloor(double)}), so a flat series
+ * does not turn rounding noise into infinite scores. After a reported spike, {@code cooldown}
+ * points pass before another spike in the same direction is reported, so one burst is one spike.
+ *
+ * @param method       how centre and spread of the window are measured
+ * @param lag          window size in points; also the warm-up before the first score
+ * @param threshold    how many deviations from the centre make a point an outlier
+ * @param influence    weight (0..1) with which an outlier enters the window; 0 ignores outliers,
+ *                     1 treats them like any other point
+ * @param minDeviation smallest deviation used to compute a score, in the units of the series
+ * @param cooldown     points after a reported spike during which no further spike in the same
+ *                     direction is reported
+ */
+public record SpikeParameters(
+        SpikeMethod method, int lag, double threshold, double influence, double minDeviation, int cooldown) {
+
+    public static final SpikeMethod DEFAULT_METHOD = SpikeMethod.ROBUST;
+    public static final int DEFAULT_LAG = 60;
+    public static final double DEFAULT_THRESHOLD = 5.0;
+    public static final double DEFAULT_INFLUENCE = 0.2;
+    public static final double DEFAULT_MIN_DEVIATION = 1e-6;
+    public static final int DEFAULT_COOLDOWN = 60;
+
+    /** Smallest window: a spread needs at least two points. */
+    public static final int MIN_LAG = 2;
+    /** Largest window; bounds the per-series state the daemon stores between runs. */
+    public static final int MAX_LAG = 10_000;
+
+    public static final String KEY_METHOD = "method";
+    public static final String KEY_LAG = "lag";
+    public static final String KEY_THRESHOLD = "threshold";
+    public static final String KEY_INFLUENCE = "influence";
+    public static final String KEY_MIN_DEVIATION = "min_deviation";
+    public static final String KEY_COOLDOWN = "cooldown";
+    /** The keys {@link #fromMap(Map)} reads, as written in the {@code [spike]} configuration section. */
+    public static final Set<String> KEYS =
+            Set.of(KEY_METHOD, KEY_LAG, KEY_THRESHOLD, KEY_INFLUENCE, KEY_MIN_DEVIATION, KEY_COOLDOWN);
+
+    /**
+     * Checks every setting.
+     *
+     * @throws IllegalArgumentException with a sentence saying which setting is wrong and what it
+     *                                  accepts
+     */
+    public SpikeParameters {
+        Objects.requireNonNull(method, "spike method must be set (one of " + SpikeMethod.names() + ")");
+        if (lag < MIN_LAG || lag > MAX_LAG) {
+            throw new IllegalArgumentException(
+                    "spike lag must be between " + MIN_LAG + " and " + MAX_LAG + " points, got " + lag);
+        }
+        if (!(threshold > 0) || Double.isInfinite(threshold)) {
+            throw new IllegalArgumentException(
+                    "spike threshold must be a positive number of deviations, e.g. 3.5, got " + threshold);
+        }
+        if (!(influence >= 0 && influence <= 1)) {
+            throw new IllegalArgumentException(
+                    "spike influence must be between 0 (ignore outliers) and 1 (keep them), got " + influence);
+        }
+        // Zero would allow a division by zero on a constant series; that is what the floor prevents.
+        if (!(minDeviation > 0) || Double.isInfinite(minDeviation)) {
+            throw new IllegalArgumentException(
+                    "spike min_deviation must be a positive number in the units of the series, e.g. 1e-6, got "
+                            + minDeviation);
+        }
+        if (cooldown < 0) {
+            throw new IllegalArgumentException(
+                    "spike cooldown must be 0 (report every outlier) or more points, got " + cooldown);
+        }
+    }
+
+    /** The defaults, chosen on the labelled NAB series (see {@code DEFAULT_*}). */
+    public static SpikeParameters defaults() {
+        return new SpikeParameters(DEFAULT_METHOD, DEFAULT_LAG, DEFAULT_THRESHOLD, DEFAULT_INFLUENCE,
+                DEFAULT_MIN_DEVIATION, DEFAULT_COOLDOWN);
+    }
+
+    /**
+     * Reads settings from configuration entries ({@link #KEYS}); a missing or blank key keeps its
+     * default. Other keys are ignored, so the whole {@code [spike]} section can be passed even when
+     * it holds settings that belong to the daemon.
+     *
+     * @throws IllegalArgumentException with a sentence naming the key whose value is unusable
+     */
+    public static SpikeParameters fromMap(Map<String, String> settings) {
+        SpikeParameters d = defaults();
+        SpikeMethod method = d.method();
+        String methodText = value(settings, KEY_METHOD);
+        if (methodText != null) {
+            try {
+                method = SpikeMethod.parse(methodText);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                        "spike setting '" + KEY_METHOD + "' must be one of " + SpikeMethod.names() + ", got '"
+                                + methodText + "'", e);
+            }
+        }
+        return new SpikeParameters(method,
+                intValue(settings, KEY_LAG, d.lag()),
+                doubleValue(settings, KEY_THRESHOLD, d.threshold()),
+                doubleValue(settings, KEY_INFLUENCE, d.influence()),
+                doubleValue(settings, KEY_MIN_DEVIATION, d.minDeviation()),
+                intValue(settings, KEY_COOLDOWN, d.cooldown()));
+    }
+
+    /** These settings as configuration entries, the inverse of {@link #fromMap(Map)}. */
+    public Map<String, String> toMap() {
+        return Map.of(KEY_METHOD, method.configName(),
+                KEY_LAG, Integer.toString(lag),
+                KEY_THRESHOLD, Double.toString(threshold),
+                KEY_INFLUENCE, Double.toString(influence),
+                KEY_MIN_DEVIATION, Double.toString(minDeviation),
+                KEY_COOLDOWN, Integer.toString(cooldown));
+    }
+
+    private static String value(Map<String, String> settings, String key) {
+        String text = settings == null ? null : settings.get(key);
+        return text == null || text.isBlank() ? null : text.trim();
+    }
+
+    private static int intValue(Map<String, String> settings, String key, int fallback) {
+        String text = value(settings, key);
+        if (text == null) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                    "spike setting '" + key + "' must be a whole number, got '" + text + "'", e);
+        }
+    }
+
+    private static double doubleValue(Map<String, String> settings, String key, double fallback) {
+        String text = value(settings, key);
+        if (text == null) {
+            return fallback;
+        }
+        try {
+            double parsed = Double.parseDouble(text);
+            if (Double.isNaN(parsed)) {
+                throw new NumberFormatException("NaN");
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                    "spike setting '" + key + "' must be a number such as 3.5, got '" + text + "'", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return String.format(Locale.ROOT,
+                "method=%s lag=%d threshold=%s influence=%s min_deviation=%s cooldown=%d",
+                method.configName(), lag, threshold, influence, minDeviation, cooldown);
+    }
+}

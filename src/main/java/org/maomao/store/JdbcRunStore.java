@@ -1,0 +1,111 @@
+package org.maomao.store;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+import org.maomao.run.Run;
+import org.maomao.run.RunEvent;
+import org.maomao.run.RunQuery;
+import org.maomao.run.RunState;
+import org.maomao.run.RunStore;
+
+/** Runs and their events in {@code mm_runs} and {@code mm_run_events}. */
+public final class JdbcRunStore implements RunStore {
+    private final Jdbc jdbc;
+    private final Clock clock;
+
+    public JdbcRunStore(DataSource ds, Clock clock) {
+        this.jdbc = new Jdbc(ds);
+        this.clock = clock;
+    }
+
+    @Override
+    public void insert(Run r) {
+        jdbc.update("INSERT INTO mm_runs (id, collector, dataset, image, trigger_kind, schedule_id, state, attempt, "
+                        + "max_attempts, exit_code, message, progress, result, commit_id, created_at, started_at, finished_at, "
+                        + "next_retry_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                r.id(), r.collector(), r.dataset(), r.image(), r.trigger(), r.scheduleId(), r.state().id(), r.attempt(),
+                r.maxAttempts(), r.exitCode(), r.message(), r.progress(), r.result(), r.commit(), r.createdAt(),
+                r.startedAt(), r.finishedAt(), r.nextRetryAt());
+    }
+
+    @Override
+    public boolean update(Run r, RunState expected) {
+        return jdbc.update("UPDATE mm_runs SET state=?, attempt=?, exit_code=?, message=?, progress=?, result=?, "
+                        + "commit_id=?, started_at=?, finished_at=?, next_retry_at=? WHERE id=? AND state=?",
+                r.state().id(), r.attempt(), r.exitCode(), truncate(r.message(), 4000), r.progress(), r.result(),
+                r.commit(), r.startedAt(), r.finishedAt(), r.nextRetryAt(), r.id(), expected.id()) == 1;
+    }
+
+    @Override
+    public Optional<Run> find(String id) {
+        return jdbc.one("SELECT * FROM mm_runs WHERE id=?", JdbcRunStore::map, id);
+    }
+
+    @Override
+    public List<Run> list(RunQuery q) {
+        StringBuilder sql = new StringBuilder("SELECT * FROM mm_runs WHERE 1=1");
+        List<Object> params = new ArrayList<>();
+        if (q.collector() != null) {
+            sql.append(" AND collector=?");
+            params.add(q.collector());
+        }
+        if (q.state() != null) {
+            sql.append(" AND state=?");
+            params.add(q.state().id());
+        }
+        if (q.before() != null) {
+            sql.append(" AND created_at<?");
+            params.add(q.before());
+        }
+        sql.append(" ORDER BY created_at DESC, id DESC LIMIT ").append(Math.max(1, Math.min(q.limit(), RunQuery.MAX_LIMIT)));
+        return jdbc.query(sql.toString(), JdbcRunStore::map, params.toArray());
+    }
+
+    @Override
+    public List<Run> findByStates(Collection<RunState> states) {
+        List<Run> out = new ArrayList<>();
+        for (RunState s : states) {
+            out.addAll(jdbc.query("SELECT * FROM mm_runs WHERE state=? ORDER BY created_at", JdbcRunStore::map, s.id()));
+        }
+        return out;
+    }
+
+    @Override
+    public void addEvent(String runId, String type, String payload) {
+        // seq is per run; the primary key makes two writers of one run retry rather than collide silently
+        jdbc.inTransaction(c -> {
+            Integer max = Jdbc.query(c, "SELECT MAX(seq) AS m FROM mm_run_events WHERE run_id=?",
+                    rs -> Jdbc.integer(rs, "m"), runId).get(0);
+            return Jdbc.update(c, "INSERT INTO mm_run_events (run_id, seq, at, type, payload) VALUES (?,?,?,?,?)",
+                    runId, max == null ? 1 : max + 1, clock.instant(), type, payload);
+        });
+    }
+
+    @Override
+    public List<RunEvent> events(String runId) {
+        return jdbc.query("SELECT * FROM mm_run_events WHERE run_id=? ORDER BY seq", rs -> new RunEvent(
+                rs.getString("run_id"), rs.getInt("seq"), Jdbc.instant(rs, "at"), rs.getString("type"),
+                rs.getString("payload")), runId);
+    }
+
+    private static Run map(ResultSet rs) throws SQLException {
+        return new Run(rs.getString("id"), rs.getString("collector"), rs.getString("dataset"), rs.getString("image"),
+                rs.getString("trigger_kind"), rs.getString("schedule_id"), RunState.fromId(rs.getString("state")),
+                rs.getInt("attempt"), rs.getInt("max_attempts"), Jdbc.integer(rs, "exit_code"), rs.getString("message"),
+                Jdbc.integer(rs, "progress"), rs.getString("result"), rs.getString("commit_id"),
+                Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "started_at"), Jdbc.instant(rs, "finished_at"),
+                Jdbc.instant(rs, "next_retry_at"));
+    }
+
+    private static String truncate(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max - 3) + "...";
+    }
+}

@@ -1,0 +1,90 @@
+package org.maomao.store;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+import org.maomao.run.SeriesStore;
+import org.maomao.run.SpikeRecord;
+
+/** Series state and spikes in {@code mm_series} and {@code mm_spikes}. */
+public final class JdbcSeriesStore implements SeriesStore {
+    private final Jdbc jdbc;
+    private final Clock clock;
+
+    public JdbcSeriesStore(DataSource ds, Clock clock) {
+        this.jdbc = new Jdbc(ds);
+        this.clock = clock;
+    }
+
+    @Override
+    public Optional<SeriesRecord> find(String dataset, String name) {
+        return jdbc.one("SELECT * FROM mm_series WHERE dataset=? AND name=?", JdbcSeriesStore::map, dataset, name);
+    }
+
+    @Override
+    public void save(SeriesRecord s, List<SpikeRecord> newSpikes) {
+        jdbc.inTransaction(c -> {
+            int n = Jdbc.update(c, "UPDATE mm_series SET detector_state=?, points=?, last_timestamp=?, last_value=?, "
+                            + "updated_at=? WHERE dataset=? AND name=?", s.detectorState(), s.points(), s.lastTimestamp(),
+                    s.lastValue(), clock.instant(), s.dataset(), s.name());
+            if (n == 0) {
+                Jdbc.update(c, "INSERT INTO mm_series (dataset, name, detector_state, points, last_timestamp, last_value, "
+                                + "updated_at) VALUES (?,?,?,?,?,?,?)", s.dataset(), s.name(), s.detectorState(), s.points(),
+                        s.lastTimestamp(), s.lastValue(), clock.instant());
+            }
+            for (SpikeRecord k : newSpikes) {
+                Jdbc.update(c, "INSERT INTO mm_spikes (dataset, series, collector, ts, point_value, mean, deviation, z, direction, "
+                                + "run_id, commit_id, detected_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", k.dataset(), k.series(),
+                        collectorOf(k.series()), k.timestamp(), k.value(), k.mean(), k.deviation(), k.z(), k.direction(),
+                        k.runId(), k.commit(), k.detectedAt());
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<SeriesRecord> list() {
+        return jdbc.query("SELECT * FROM mm_series ORDER BY dataset, name", JdbcSeriesStore::map);
+    }
+
+    @Override
+    public List<SpikeRecord> spikes(SpikeQuery q) {
+        StringBuilder sql = new StringBuilder("SELECT * FROM mm_spikes WHERE 1=1");
+        List<Object> params = new ArrayList<>();
+        if (q.collector() != null) {
+            sql.append(" AND collector=?");
+            params.add(q.collector());
+        }
+        if (q.series() != null) {
+            sql.append(" AND series=?");
+            params.add(q.series());
+        }
+        if (q.since() != null) {
+            sql.append(" AND detected_at>=?");
+            params.add(q.since());
+        }
+        sql.append(" ORDER BY id DESC LIMIT ").append(Math.max(1, Math.min(q.limit(), 1000)));
+        return jdbc.query(sql.toString(), rs -> new SpikeRecord(rs.getLong("id"), rs.getString("dataset"),
+                rs.getString("series"), rs.getString("ts"), rs.getDouble("point_value"), rs.getDouble("mean"),
+                rs.getDouble("deviation"), rs.getDouble("z"), rs.getInt("direction"), rs.getString("run_id"),
+                rs.getString("commit_id"), Jdbc.instant(rs, "detected_at")), params.toArray());
+    }
+
+    /** A series is named {@code <collector>/<file>#<column>}. */
+    static String collectorOf(String series) {
+        int slash = series.indexOf('/');
+        return slash < 0 ? series : series.substring(0, slash);
+    }
+
+    private static SeriesRecord map(ResultSet rs) throws SQLException {
+        return new SeriesRecord(rs.getString("dataset"), rs.getString("name"), rs.getString("detector_state"),
+                rs.getLong("points"), rs.getString("last_timestamp"), Jdbc.dbl(rs, "last_value"),
+                Jdbc.instant(rs, "updated_at"));
+    }
+}
