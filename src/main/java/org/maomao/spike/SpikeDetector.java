@@ -27,7 +27,7 @@ public final class SpikeDetector {
      * {@link SpikeParameters#minDeviation()} says: a series of large values that is flat up to
      * rounding (say 1e6 ± 1e-10) must not score its rounding noise.
      */
-    public static final double RELATIVE_DEVIATION_FLOOR = 1e-9;
+    public static final double RELATIVE_DEVIATION_FLOOR = Double.parseDouble(System.getProperty("spike.rel", "1e-9")); // TEMP
 
     static final boolean REFRESH = Boolean.getBoolean("spike.refresh"); // TEMP tuning
     private final SpikeParameters parameters;
