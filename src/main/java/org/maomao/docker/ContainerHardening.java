@@ -17,7 +17,6 @@ import org.maomao.run.ContainerSpec;
  * CPU and process limits, and the network the policy names (none by default).
  */
 final class ContainerHardening {
-    /** Swap equal to memory: no swap beyond the memory limit. */
     private ContainerHardening() {
     }
 
@@ -27,10 +26,12 @@ final class ContainerHardening {
                 .withBinds(new Bind(spec.outputDir().toAbsolutePath().toString(), new Volume("/output"), AccessMode.rw),
                         new Bind(spec.inputDir().toAbsolutePath().toString(), new Volume("/input"), AccessMode.ro))
                 .withNetworkMode(p.network())
+                // an init as PID 1 forwards SIGTERM to the collector (a shell as PID 1 ignores it) and reaps zombies
+                .withInit(true)
                 .withCapDrop(Capability.ALL)
                 .withSecurityOpts(List.of("no-new-privileges"))
                 .withMemory(p.memoryBytes())
-                .withMemorySwap(p.memoryBytes())
+                .withMemorySwap(p.memoryBytes()) // swap equal to memory: no swap beyond the limit
                 .withPidsLimit(p.pids())
                 .withNanoCPUs((long) (p.cpus() * 1_000_000_000L));
     }

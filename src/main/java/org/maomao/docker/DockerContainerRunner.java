@@ -85,8 +85,11 @@ public final class DockerContainerRunner implements ContainerRunner {
         }
         LogFollower follower = new LogFollower(sink);
         try {
+            // attached before start: nothing the collector prints can be missed, not even a last
+            // line without a newline (following the log driver instead loses it on engine 20.10)
+            docker.attachContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(true).withLogs(true)
+                    .exec(follower).awaitStarted(10, TimeUnit.SECONDS);
             docker.startContainerCmd(id).exec();
-            docker.logContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(true).exec(follower);
             cancellation.onCancel(() -> stopQuietly(id));
             Integer exit;
             boolean timedOut = false;

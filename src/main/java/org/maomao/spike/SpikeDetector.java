@@ -11,9 +11,10 @@ import java.util.Objects;
  * <p>Each point is scored against the previous {@code lag} <em>filtered</em> values: a point more
  * than {@code threshold} deviations from the window's centre is an outlier and enters the window
  * only as {@code influence * value + (1 - influence) * previous}, so a spike or the first part of a
- * burst does not inflate the spread against which the rest is judged. Outliers are reported as
- * spikes unless a spike in the same direction was reported within the last {@code cooldown}
- * points, so one burst is one spike.
+ * burst does not inflate the spread against which the rest is judged. An outlier is reported as a
+ * spike unless an outlier in the same direction came within the previous {@code cooldown} points:
+ * the cool-down restarts with every outlier, so a burst of any length is one spike, and the next
+ * spike needs {@code cooldown} quiet points in that direction first.
  *
  * <p>All state lives in a {@link DetectorState}, which the caller keeps per series, so one detector
  * serves any number of series and a series can be continued in a later run. Work per point is O(1)
@@ -27,9 +28,8 @@ public final class SpikeDetector {
      * {@link SpikeParameters#minDeviation()} says: a series of large values that is flat up to
      * rounding (say 1e6 ± 1e-10) must not score its rounding noise.
      */
-    public static final double RELATIVE_DEVIATION_FLOOR = Double.parseDouble(System.getProperty("spike.rel", "1e-9")); // TEMP
+    public static final double RELATIVE_DEVIATION_FLOOR = 1e-9;
 
-    static final boolean REFRESH = Boolean.getBoolean("spike.refresh"); // TEMP tuning
     private final SpikeParameters parameters;
 
     public SpikeDetector(SpikeParameters parameters) {
@@ -102,9 +102,11 @@ public final class SpikeDetector {
         boolean coolingDown = direction > 0 ? state.cooldownUp() > 0 : direction < 0 && state.cooldownDown() > 0;
         int signal = coolingDown ? 0 : direction;
         state.tickCooldowns();
-        if (signal != 0) {
-            state.startCooldown(signal, parameters.cooldown());
-        } else if (coolingDown && REFRESH) {
+        if (direction != 0) {
+            // Every outlier (re)starts the cool-down of its direction, reported or not, so the
+            // cool-down runs from the end of a burst rather than from its first point: a burst
+            // longer than the cool-down is still one spike. On the NAB series this scored better
+            // than counting the cool-down from the reported point.
             state.startCooldown(direction, parameters.cooldown());
         }
         // The outlier test, not the reported signal, decides the filtering: an outlier inside a

@@ -1,0 +1,147 @@
+package org.maomao.docker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.maomao.collector.RunPolicy;
+import org.maomao.run.Cancellation;
+import org.maomao.run.ContainerResult;
+import org.maomao.run.ContainerRunner;
+import org.maomao.run.ContainerSpec;
+import org.maomao.testing.TestImages;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.Container;
+
+/** The container runner against the real Docker engine. */
+class DockerContainerRunnerTest {
+    static DockerClient docker;
+    static DockerContainerRunner runner;
+    static String probe;
+    static String sleeper;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void setUp() {
+        docker = TestImages.docker();
+        runner = new DockerContainerRunner(docker, "1234:1234");
+        probe = TestImages.collector("maomao-test/probe:runner", """
+                echo "env $MAOMAO_RUN_ID $MAOMAO_COLLECTOR $MAOMAO_DATASET $MAOMAO_ATTEMPT"
+                echo "uid $(id -u):$(id -g)"
+                grep -E '^(CapEff|NoNewPrivs)' /proc/self/status
+                echo "ifaces $(ls /sys/class/net | tr '\\n' ' ')"
+                echo "memory $(cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes)"
+                echo "pids $(cat /sys/fs/cgroup/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids/pids.max)"
+                echo "input $(cat /input/seen.txt)"
+                if echo x > /input/new.txt 2>/dev/null; then echo "input writable"; else echo "input read-only"; fi
+                echo hello > /output/out.txt
+                echo "to stderr" >&2
+                printf 'no newline at end'
+                """);
+        sleeper = TestImages.collector("maomao-test/sleeper:runner", "echo started\nsleep 600\n");
+    }
+
+    @AfterAll
+    static void tearDown() throws Exception {
+        docker.close();
+    }
+
+    private ContainerSpec spec(String runId, String image, Duration timeout) throws Exception {
+        Path out = Files.createDirectories(dir.resolve("out"));
+        Path in = Files.createDirectories(dir.resolve("in"));
+        Files.writeString(in.resolve("seen.txt"), "previous");
+        // the container runs as 1234:1234 and must be able to write /output
+        Files.setPosixFilePermissions(out, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        RunPolicy policy = RunPolicy.defaults().with(Map.of("timeout", timeout.toSeconds() + "s", "memory", "64m",
+                "pids", "32"), true);
+        return new ContainerSpec(runId, "probe", image, 2, Map.of("MAOMAO_RUN_ID", runId, "MAOMAO_COLLECTOR", "probe",
+                "MAOMAO_DATASET", "ds", "MAOMAO_ATTEMPT", "2"), out, in, policy);
+    }
+
+    @Test
+    void should_run_hardened_with_the_contract_env_and_mounts_and_remove_the_container() throws Exception {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        ContainerResult r = runner.run(spec("run-a", probe, Duration.ofSeconds(60)), (s, l) -> lines.add(s + ": " + l),
+                new Cancellation());
+
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.timedOut()).isFalse();
+        assertThat(lines).contains("stdout: env run-a probe ds 2", "stdout: uid 1234:1234",
+                "stdout: input previous", "stdout: input read-only", "stderr: to stderr", "stdout: no newline at end");
+        assertThat(lines).anySatisfy(l -> assertThat(l).matches("stdout: CapEff:\\s+0+"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).matches("stdout: NoNewPrivs:\\s+1"));
+        assertThat(lines).contains("stdout: ifaces lo ", "stdout: memory " + (64L << 20), "stdout: pids 32");
+        assertThat(Files.readString(dir.resolve("out/out.txt"))).isEqualTo("hello\n");
+        assertThat(Files.exists(dir.resolve("in/new.txt"))).isFalse();
+        assertThat(containers("run-a")).isEmpty();
+    }
+
+    @Test
+    void should_label_the_running_container_with_run_id_and_collector() throws Exception {
+        AtomicReference<List<Container>> seen = new AtomicReference<>();
+        Cancellation cancel = new Cancellation();
+        runner.run(spec("run-b", sleeper, Duration.ofSeconds(60)), (s, l) -> {
+            if (l.equals("started")) {
+                seen.set(containers("run-b"));
+                cancel.cancel();
+            }
+        }, cancel);
+        assertThat(seen.get()).hasSize(1);
+        assertThat(seen.get().get(0).getLabels()).containsEntry("maomao.run-id", "run-b")
+                .containsEntry("maomao.collector", "probe");
+        assertThat(containers("run-b")).isEmpty();
+    }
+
+    @Test
+    void should_stop_a_container_at_its_timeout() throws Exception {
+        ContainerResult r = runner.run(spec("run-c", sleeper, Duration.ofSeconds(2)), (s, l) -> { }, new Cancellation());
+        assertThat(r.timedOut()).isTrue();
+        // 128 + SIGTERM: the collector got SIGTERM first (SIGKILL after the grace period would give 137)
+        assertThat(r.exitCode()).isEqualTo(143);
+        assertThat(containers("run-c")).isEmpty();
+    }
+
+    @Test
+    void should_refuse_a_missing_image_without_pulling_and_as_not_retryable() {
+        assertThatThrownBy(() -> runner.run(spec("run-d", "maomao-test/absent:0", Duration.ofSeconds(5)), (s, l) -> { },
+                new Cancellation()))
+                .isInstanceOf(ContainerRunner.ContainerException.class)
+                .hasMessageContaining("not in the Docker engine")
+                .satisfies(e -> assertThat(((ContainerRunner.ContainerException) e).retryable()).isFalse());
+        assertThat(containers("run-d")).isEmpty();
+    }
+
+    @Test
+    void should_remove_leftover_containers_of_runs_that_are_not_active() throws Exception {
+        String id = docker.createContainerCmd(sleeper).withLabels(Map.of("maomao.run-id", "run-e")).exec().getId();
+        String keep = docker.createContainerCmd(sleeper).withLabels(Map.of("maomao.run-id", "run-f")).exec().getId();
+        try {
+            runner.removeLeftovers(java.util.Set.of("run-f"));
+            assertThat(containers("run-e")).isEmpty();
+            assertThat(containers("run-f")).hasSize(1);
+        } finally {
+            docker.removeContainerCmd(keep).withForce(true).exec();
+            if (!containers("run-e").isEmpty()) {
+                docker.removeContainerCmd(id).withForce(true).exec();
+            }
+        }
+    }
+
+    static List<Container> containers(String runId) {
+        return docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of("maomao.run-id", runId)).exec();
+    }
+}
