@@ -1,0 +1,109 @@
+package org.maomao;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.maomao.testing.Poll;
+import org.maomao.testing.TestImages;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** The shaded jar as a user runs it: {@code java -jar target/maomao.jar ...}. */
+class MaomaoJarIT {
+    static final Path JAR = Path.of("target/maomao.jar");
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @TempDir
+    Path dir;
+
+    Process start(Map<String, String> env, String... args) throws IOException {
+        List<String> cmd = new java.util.ArrayList<>(List.of("java", "-jar", JAR.toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("out.log").toFile());
+        pb.environment().putAll(env);
+        return pb.start();
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    static HttpResponse<String> get(int port, String path) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    @Test
+    void should_serve_declare_the_example_collectors_and_stop_cleanly_on_sigterm() throws Exception {
+        TestImages.ensureBase();
+        int port = freePort();
+        Process p = start(Map.of("MAOMAO_DAEMON_LISTEN", "127.0.0.1:" + port,
+                "MAOMAO_DAEMON_DATA_DIR", dir.resolve("data").toString(),
+                "MAOMAO_DAEMON_COLLECTORS_DIR", Path.of("collectors").toAbsolutePath().toString()), "daemon");
+        try {
+            HttpResponse<String> health = Poll.until(Duration.ofSeconds(90), "the daemon to answer /health", () -> {
+                HttpResponse<String> r = get(port, "/health");
+                return r != null && r.statusCode() == 200 ? r : null;
+            });
+            assertThat(health.body()).contains("\"docker\":\"up\"");
+            JsonNode collectors = new ObjectMapper().readTree(get(port, "/collectors").body());
+            assertThat(collectors.findValuesAsText("name")).containsExactly("dummy", "loadavg");
+            JsonNode schedules = new ObjectMapper().readTree(get(port, "/schedules").body());
+            assertThat(schedules.findValuesAsText("id")).containsExactly("dummy@dummy", "loadavg@host");
+        } finally {
+            p.destroy(); // SIGTERM
+        }
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isIn(0, 143);
+        assertThat(Files.readString(dir.resolve("out.log"))).contains("maomao stopping", "maomao stopped");
+    }
+
+    @Test
+    void should_exit_2_with_a_sentence_for_a_missing_config_file() throws Exception {
+        Process p = start(Map.of(), "daemon", "--config", dir.resolve("nope.ini").toString());
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(2);
+        assertThat(Files.readString(dir.resolve("out.log"))).contains("does not exist");
+    }
+
+    @Test
+    void should_print_one_detect_row_per_input_row() throws Exception {
+        StringBuilder csv = new StringBuilder("timestamp,value\n");
+        for (int i = 0; i < 50; i++) {
+            csv.append("t").append(i).append(',').append(i == 40 ? 500 : 10 + i % 3).append('\n');
+        }
+        Path f = Files.writeString(dir.resolve("s.csv"), csv);
+        Process p = start(Map.of(), "detect", f.toString(), "--lag", "10");
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isZero();
+        List<String> lines = Files.readAllLines(dir.resolve("out.log")).stream().filter(l -> !l.contains(" INFO ")).toList();
+        assertThat(lines.get(0)).isEqualTo("timestamp,value,score,spike");
+        assertThat(lines).hasSize(51);
+        assertThat(lines.get(41)).startsWith("t40,").endsWith(",1");
+        assertThat(lines.stream().filter(l -> l.endsWith(",1") || l.endsWith(",-1"))).hasSize(1);
+    }
+}
