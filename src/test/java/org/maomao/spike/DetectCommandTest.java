@@ -1,0 +1,127 @@
+package org.maomao.spike;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.maomao.cli.DetectCommand;
+import picocli.CommandLine;
+
+/** The offline {@code detect} command, run as the daemon's CLI runs it; lives here because it is the spike package's front end. */
+class DetectCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private Path csv;
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @BeforeEach
+    void copyTheSampleFile() throws IOException {
+        csv = dir.resolve("two-series.csv");
+        try (InputStream in = getClass().getResourceAsStream("/spike/two-series.csv")) {
+            Files.copy(in, csv, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private int detect(String... args) {
+        CommandLine command = new CommandLine(new DetectCommand());
+        command.setOut(new PrintWriter(out, true));
+        command.setErr(new PrintWriter(err, true));
+        return command.execute(args);
+    }
+
+    private List<String> outputLines() {
+        return out.toString().lines().toList();
+    }
+
+    @Test
+    void should_print_the_header_and_one_row_per_input_row() throws IOException {
+        int exit = detect(csv.toString(), "--lag", "20", "--threshold", "5");
+
+        List<String> lines = outputLines();
+        assertThat(exit).isZero();
+        assertThat(lines.get(0)).isEqualTo("timestamp,value,score,spike");
+        assertThat(lines).hasSize(Files.readAllLines(csv).size());
+        assertThat(lines.get(1)).isEqualTo("2024-03-01 00:00:00,105,0.0000,0");
+        assertThat(err.toString()).isEmpty();
+    }
+
+    @Test
+    void should_scan_the_first_numeric_column_by_default_and_flag_its_spike() {
+        detect(csv.toString(), "--lag", "20", "--threshold", "5");
+
+        assertThat(outputLines()).filteredOn(line -> !line.endsWith(",0"))
+                .containsExactly(outputLines().get(101))
+                .allSatisfy(line -> assertThat(line).startsWith("2024-03-01 08:20:00,400,").endsWith(",1"));
+    }
+
+    @Test
+    void should_scan_the_column_it_is_given() {
+        int exit = detect(csv.toString(), "--column", "latency_ms", "--method", "robust");
+
+        assertThat(exit).isZero();
+        assertThat(outputLines().get(1)).startsWith("2024-03-01 00:00:00,21.26,");
+    }
+
+    @Test
+    void should_exit_2_on_an_unknown_column_and_list_the_numeric_ones() {
+        int exit = detect(csv.toString(), "--column", "cpu");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(out.toString()).isEmpty();
+        assertThat(err.toString()).contains("'cpu'").contains("does not exist").contains("requests, latency_ms");
+    }
+
+    @Test
+    void should_exit_2_on_a_column_that_is_not_numeric() {
+        int exit = detect(csv.toString(), "--column", "host");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("'host'").contains("is not a numeric series");
+    }
+
+    @Test
+    void should_exit_2_on_a_missing_file() {
+        int exit = detect(dir.resolve("nope.csv").toString());
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("No such file").contains("nope.csv");
+    }
+
+    @Test
+    void should_exit_2_when_the_file_has_no_numeric_column() throws IOException {
+        Path text = Files.writeString(dir.resolve("names.csv"), "timestamp,name\nt1,ann\n");
+
+        int exit = detect(text.toString());
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("has no numeric column").contains("timestamp, name");
+    }
+
+    @Test
+    void should_exit_2_on_an_invalid_setting_with_the_reason() {
+        int exit = detect(csv.toString(), "--lag", "1");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("spike lag must be between 2 and");
+    }
+
+    @Test
+    void should_exit_2_on_an_unknown_method() {
+        int exit = detect(csv.toString(), "--method", "magic");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("zscore, robust");
+    }
+}

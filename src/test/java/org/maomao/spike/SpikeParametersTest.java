@@ -1,0 +1,80 @@
+package org.maomao.spike;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SpikeParametersTest {
+
+    @Test
+    void should_use_the_defaults_for_missing_keys() {
+        assertThat(SpikeParameters.fromMap(Map.of())).isEqualTo(SpikeParameters.defaults());
+    }
+
+    @Test
+    void should_read_every_key() {
+        SpikeParameters parameters = SpikeParameters.fromMap(Map.of(
+                "method", "Robust", "lag", " 30 ", "threshold", "4.5", "influence", "0",
+                "min_deviation", "0.01", "cooldown", "0"));
+
+        assertThat(parameters).isEqualTo(new SpikeParameters(SpikeMethod.ROBUST, 30, 4.5, 0, 0.01, 0));
+    }
+
+    @Test
+    void should_read_back_what_it_writes() {
+        SpikeParameters parameters = new SpikeParameters(SpikeMethod.ROBUST, 30, 4.5, 0.25, 0.01, 7);
+
+        assertThat(SpikeParameters.fromMap(parameters.toMap())).isEqualTo(parameters);
+    }
+
+    @Test
+    void should_ignore_keys_it_does_not_know() {
+        assertThat(SpikeParameters.fromMap(Map.of("enabled", "true"))).isEqualTo(SpikeParameters.defaults());
+    }
+
+    @Test
+    void should_reject_a_lag_below_two_with_a_sentence_saying_the_range() {
+        assertThatThrownBy(() -> SpikeParameters.fromMap(Map.of("lag", "1")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("spike lag must be between 2 and 10000 points, got 1");
+    }
+
+    @Test
+    void should_name_the_key_whose_value_is_not_a_number() {
+        assertThatThrownBy(() -> SpikeParameters.fromMap(Map.of("threshold", "high")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'threshold'")
+                .hasMessageContaining("high");
+    }
+
+    @Test
+    void should_name_the_key_with_an_unknown_method_and_list_the_known_ones() {
+        assertThatThrownBy(() -> SpikeParameters.fromMap(Map.of("method", "mad")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'method'")
+                .hasMessageContaining("zscore, robust");
+    }
+
+    @Test
+    void should_reject_an_influence_above_one() {
+        assertThatThrownBy(() -> new SpikeParameters(SpikeMethod.ZSCORE, 10, 3, 1.5, 1e-6, 0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("influence must be between 0");
+    }
+
+    @Test
+    void should_reject_a_zero_min_deviation() {
+        assertThatThrownBy(() -> SpikeParameters.fromMap(Map.of("min_deviation", "0")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("min_deviation must be a positive number");
+    }
+
+    @Test
+    void should_reject_a_negative_cooldown() {
+        assertThatThrownBy(() -> SpikeParameters.fromMap(Map.of("cooldown", "-1")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("cooldown must be 0");
+    }
+}
