@@ -138,8 +138,9 @@ public final class MaomaoDaemon implements AutoCloseable {
     public void close() {
         log.info("maomao stopping");
         api.close();
-        scheduler.close();
+        scheduler.standby(); // no new firings; still takes the retries of interrupted runs
         executor.shutdown(SHUTDOWN_GRACE);
+        scheduler.close();
         try {
             docker.close();
         } catch (IOException e) {

@@ -84,6 +84,7 @@ public final class DockerContainerRunner implements ContainerRunner {
             throw unreachable(e);
         }
         LogFollower follower = new LogFollower(sink);
+        boolean interrupted = false;
         try {
             // attached before start: nothing the collector prints can be missed, not even a last
             // line without a newline (following the log driver instead loses it on engine 20.10)
@@ -111,8 +112,8 @@ public final class DockerContainerRunner implements ContainerRunner {
             follower.drain();
             return new ContainerResult(exit, timedOut, cancellation.isCancelled());
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ContainerException("interrupted while the container ran", true, e);
+            interrupted = true;
+            throw new ContainerException("the daemon stopped while the container ran", true, e);
         } catch (IOException e) {
             throw new ContainerException("Docker engine connection failed: " + e.getMessage(), true, e);
         } catch (RuntimeException e) {
@@ -120,6 +121,10 @@ public final class DockerContainerRunner implements ContainerRunner {
         } finally {
             follower.closeQuietly();
             remove(id);
+            if (interrupted) {
+                // passed on only now: with the flag set, the Docker calls above would fail
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

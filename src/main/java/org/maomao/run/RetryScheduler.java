@@ -7,4 +7,7 @@ public interface RetryScheduler {
     void scheduleRetry(String runId, Instant at);
 
     void cancelRetry(String runId);
+
+    /** Whether a retry of the run is pending. */
+    boolean hasRetry(String runId);
 }

@@ -17,6 +17,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -43,6 +44,8 @@ public final class RunExecutor implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Backoff doubles per attempt up to this cap. */
     static final Duration MAX_BACKOFF = Duration.ofHours(1);
+    /** Time for interrupted runs to stop their containers and store their state at shutdown. */
+    private static final Duration DOCKER_STOP_ALLOWANCE = Duration.ofSeconds(15);
 
     private final RunStore store;
     private final CollectorRegistry registry;
@@ -138,7 +141,8 @@ public final class RunExecutor implements AutoCloseable {
     /**
      * Brings runs left over by a previous daemon process to a proper state: queued runs
      * are queued again; a run that was running lost its attempt (its container is
-     * removed) and is retried by its policy. Retrying runs keep their persisted trigger.
+     * removed) and is retried by its policy. A retrying run keeps its persisted trigger,
+     * or gets one again if the daemon stopped before it was stored.
      */
     public void recover() {
         Set<String> keep = new HashSet<>();
@@ -147,6 +151,13 @@ public final class RunExecutor implements AutoCloseable {
             Run failed = r.withOutcome(null, msg, clock.instant());
             log.warn("run {} of {} was running when the daemon stopped", r.id(), r.collector());
             retryOrEnd(failed, RunState.FAILED, msg, true);
+        }
+        for (Run r : store.findByStates(EnumSet.of(RunState.RETRYING))) {
+            if (!retries.hasRetry(r.id())) {
+                Instant at = r.nextRetryAt() == null || r.nextRetryAt().isBefore(clock.instant()) ? clock.instant() : r.nextRetryAt();
+                log.info("run {} of {}: its retry was not stored; retrying at {}", r.id(), r.collector(), at);
+                retries.scheduleRetry(r.id(), at);
+            }
         }
         int removed = runner.removeLeftovers(keep);
         if (removed > 0) {
@@ -158,13 +169,17 @@ public final class RunExecutor implements AutoCloseable {
     }
 
     private void enqueue(String runId) {
-        pool.execute(() -> {
-            try {
-                execute(runId);
-            } catch (RuntimeException e) {
-                log.error("run {} failed inside maomao", runId, e);
-            }
-        });
+        try {
+            pool.execute(() -> {
+                try {
+                    execute(runId);
+                } catch (RuntimeException e) {
+                    log.error("run {} failed inside maomao", runId, e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            log.info("run {} stays queued: the daemon is stopping; it starts at the next start", runId);
+        }
     }
 
     private void execute(String runId) {
@@ -347,13 +362,20 @@ public final class RunExecutor implements AutoCloseable {
         return Set.copyOf(active.keySet());
     }
 
-    /** Stops taking runs and waits up to {@code grace} for running ones. */
+    /**
+     * Stops taking runs and waits up to {@code grace} for running ones; then interrupts
+     * them, which stops their containers and stores each as a failed attempt to retry.
+     * Queued runs stay queued in the store and start at the next start.
+     */
     public void shutdown(Duration grace) {
         pool.shutdown();
         try {
             if (!pool.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-                log.warn("{} run(s) still running at shutdown; they are recovered at the next start", active.size());
+                log.warn("{} run(s) still running after {}; stopping them to retry after restart", active.size(), grace);
                 pool.shutdownNow();
+                if (!pool.awaitTermination(DOCKER_STOP_ALLOWANCE.toMillis(), TimeUnit.MILLISECONDS)) {
+                    log.warn("runs {} did not stop; they are recovered at the next start", active.keySet());
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -226,6 +226,24 @@ public final class QuartzRunScheduler implements RetryScheduler, AutoCloseable {
         }
     }
 
+    @Override
+    public boolean hasRetry(String runId) {
+        try {
+            return quartz.checkExists(TriggerKey.triggerKey(runId, RETRIES));
+        } catch (SchedulerException e) {
+            throw new IllegalStateException("cannot look up the retry of run " + runId + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Stops firing triggers (schedules and retries) but keeps the scheduler usable, e.g. to store retries. */
+    public void standby() {
+        try {
+            quartz.standby();
+        } catch (SchedulerException e) {
+            log.warn("Quartz did not pause: {}", e.getMessage());
+        }
+    }
+
     public boolean isStarted() throws SchedulerException {
         return quartz.isStarted() && !quartz.isShutdown();
     }
