@@ -31,7 +31,6 @@ import picocli.CommandLine.TypeConversionException;
  * settings can be tried on data before they go into {@code [spike]}.
  */
 @Command(name = "detect",
-        mixinStandardHelpOptions = true,
         description = {
                 "Runs the spike detector over one numeric column of a CSV file and prints",
                 "timestamp,value,score,spike for each of its rows (spike: 1 up, -1 down, 0 none).",
@@ -40,12 +39,11 @@ import picocli.CommandLine.TypeConversionException;
         exitCodeList = {"0:success", "1:the file could not be read", "2:usage error (bad option, file, column or setting)"})
 public final class DetectCommand implements Callable<Integer> {
 
-    static final int EXIT_OK = 0;
-    static final int EXIT_FAILED = 1;
-    static final int EXIT_USAGE = 2;
-
     @Spec
     CommandSpec spec;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
 
     @Parameters(index = "0", paramLabel = "FILE", description = "CSV file with a header row.")
     Path file;
@@ -75,7 +73,8 @@ public final class DetectCommand implements Callable<Integer> {
     double minDeviation = SpikeParameters.DEFAULT_MIN_DEVIATION;
 
     @Option(names = "--cooldown", paramLabel = "POINTS",
-            description = "Points after a spike without another spike in the same direction (default: ${DEFAULT-VALUE}).")
+            description = "Quiet points (no outlier in the same direction) needed after a spike before the next "
+                    + "one in that direction (default: ${DEFAULT-VALUE}).")
     int cooldown = SpikeParameters.DEFAULT_COOLDOWN;
 
     @Override
@@ -87,32 +86,32 @@ public final class DetectCommand implements Callable<Integer> {
             parameters = new SpikeParameters(method, lag, threshold, influence, minDeviation, cooldown);
         } catch (IllegalArgumentException e) {
             err.println(e.getMessage() + ".");
-            return EXIT_USAGE;
+            return ExitCode.USAGE.code();
         }
         if (!Files.isRegularFile(file)) {
             err.println("No such file: " + file + ". Give the path of a CSV file with a header row.");
-            return EXIT_USAGE;
+            return ExitCode.USAGE.code();
         }
         SeriesTable table;
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             table = CsvSeriesReader.read(reader);
         } catch (IOException e) {
             err.println("Cannot read " + file + ": " + e.getMessage() + ".");
-            return EXIT_FAILED;
+            return ExitCode.FAILED.code();
         }
         List<String> numeric = table.numericColumns();
         if (numeric.isEmpty()) {
             err.println(file + " has no numeric column besides the time column"
                     + table.timeColumn().map(t -> " '" + t + "'").orElse("") + "; columns: "
                     + (table.header().isEmpty() ? "none" : String.join(", ", table.header())) + ".");
-            return EXIT_USAGE;
+            return ExitCode.USAGE.code();
         }
         String chosen = column == null ? numeric.get(0) : column.strip();
         if (!table.hasSeries(chosen)) {
             String why = table.header().contains(chosen) ? "is not a numeric series" : "does not exist";
             err.println("Column '" + chosen + "' of " + file + " " + why + "; numeric columns: "
                     + String.join(", ", numeric) + ".");
-            return EXIT_USAGE;
+            return ExitCode.USAGE.code();
         }
 
         SpikeDetector detector = new SpikeDetector(parameters);
@@ -124,7 +123,7 @@ public final class DetectCommand implements Callable<Integer> {
                     + String.format(Locale.ROOT, "%.4f", detection.score()) + ',' + detection.signal());
         }
         out.flush();
-        return EXIT_OK;
+        return ExitCode.OK.code();
     }
 
     /** Whole numbers without ".0", others in Java's shortest exact form. */

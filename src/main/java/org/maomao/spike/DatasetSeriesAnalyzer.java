@@ -46,7 +46,14 @@ public final class DatasetSeriesAnalyzer implements SeriesAnalyzer {
                 }
                 String name = SeriesTable.seriesName(collector + "/" + t.file(), e.getKey());
                 var stored = store.find(dataset, name);
-                DetectorState state = detector.resume(stored.map(SeriesStore.SeriesRecord::detectorState).orElse(null));
+                DetectorState state;
+                try {
+                    state = detector.resume(stored.map(SeriesStore.SeriesRecord::detectorState).orElse(null));
+                } catch (IllegalArgumentException unreadable) {
+                    log.warn("series {} of dataset {}: stored detector state unreadable ({}); starting it over",
+                            name, dataset, unreadable.getMessage());
+                    state = detector.newState();
+                }
                 List<SpikeRecord> spikes = new ArrayList<>();
                 for (Spike s : detector.scan(name, points, state)) {
                     spikes.add(new SpikeRecord(0, dataset, name, s.timestamp(), s.value(), s.mean(), s.deviation(), s.z(),

@@ -61,9 +61,10 @@ class DetectCommandTest {
     void should_scan_the_first_numeric_column_by_default_and_flag_its_spike() {
         detect(csv.toString(), "--lag", "20", "--threshold", "5");
 
-        assertThat(outputLines()).filteredOn(line -> !line.endsWith(",0"))
-                .containsExactly(outputLines().get(101))
-                .allSatisfy(line -> assertThat(line).startsWith("2024-03-01 08:20:00,400,").endsWith(",1"));
+        List<String> rows = outputLines().subList(1, outputLines().size());
+        assertThat(rows).filteredOn(line -> !line.endsWith(",0"))
+                .singleElement()
+                .satisfies(line -> assertThat(line).startsWith("2024-03-01 08:20:00,400,").endsWith(",1"));
     }
 
     @Test
