@@ -77,8 +77,8 @@ public final class MaomaoDaemon implements AutoCloseable {
         GitDatasets datasets = new GitDatasets(dataDir.resolve("datasets"), config.gitAuthorName(), config.gitAuthorEmail());
         executor = new RunExecutor(runs, registry, runner, datasets, new DatasetSeriesAnalyzer(series, spike, clock),
                 dataDir.resolve("runs"), clock, config.maxConcurrentRuns());
-        scheduler = new QuartzRunScheduler(db.dataSource(), db.isPostgres(), db.isPostgres(), executor,
-                config.timezone(), QUARTZ_THREADS);
+        scheduler = new QuartzRunScheduler(db.dataSource(), db.isPostgres(), db.isPostgres(), executor, registry,
+                config.timezone(), clock, QUARTZ_THREADS);
         executor.setRetryScheduler(scheduler);
         declareCollectors(new DockerImageBuilder(docker));
         executor.recover();

@@ -1,37 +1,51 @@
 package org.maomao.collector;
 
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 import org.maomao.config.Durations;
 import org.maomao.config.Sizes;
 
 /**
- * How one collector's runs are executed: limits, retries and output handling. Built
- * from the named defaults below, then {@code [defaults]} of config.ini, then the
- * collector's own settings; each layer is validated when it is read.
+ * How one collector's runs are executed: limits, retries, schedule behaviour and
+ * output handling. Built from the named defaults below, then {@code [defaults]} of
+ * config.ini, then the collector's own settings; each layer is validated when read.
+ *
+ * @param timezone the zone of the collector's schedules; null means the daemon's
+ * @param env      extra environment for the container (names cannot start with MAOMAO_)
  */
-public record RunPolicy(Duration timeout, int retries, Duration retryBackoff, long memoryBytes, double cpus,
-                        long pids, String network, OutputMode output) {
+public record RunPolicy(Duration timeout, int retries, Duration retryBackoff, Duration retryBackoffMax,
+                        long memoryBytes, double cpus, long pids, String network, OutputMode output,
+                        Overlap overlap, OnMissed onMissed, int catchUpMax, ZoneId timezone,
+                        Map<String, String> env) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);
     public static final int DEFAULT_RETRIES = 2;
     public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_RETRY_BACKOFF_MAX = Duration.ofHours(1);
     public static final long DEFAULT_MEMORY = 256L << 20;
     public static final double DEFAULT_CPUS = 1.0;
     public static final long DEFAULT_PIDS = 128;
     /** No network unless a collector asks for one: a collector is untrusted code. */
     public static final String DEFAULT_NETWORK = "none";
+    /** The most missed firings {@code on_missed = all} catches up. */
+    public static final int DEFAULT_CATCH_UP_MAX = 24;
 
     /** The policy keys accepted in {@code [defaults]}, collector files and the register body. */
-    public static final Set<String> KEYS = Set.of("timeout", "retries", "retry_backoff", "memory", "cpus", "pids",
-            "network", "output");
+    public static final Set<String> KEYS = Set.of("timeout", "retries", "retry_backoff", "retry_backoff_max", "memory",
+            "cpus", "pids", "network", "output", "overlap", "on_missed", "catch_up_max", "timezone");
+    /** Settings keys of the form {@code env.NAME} carry the container's extra environment. */
+    public static final String ENV_PREFIX = "env.";
 
     private static final Pattern NETWORK = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}");
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
 
     /** How files of the collector's output land in its dataset folder. */
     public enum OutputMode {
@@ -41,6 +55,26 @@ public record RunPolicy(Duration timeout, int retries, Duration retryBackoff, lo
         REPLACE
     }
 
+    /** What a scheduled firing does while the collector's previous run into the same dataset is still going. */
+    public enum Overlap {
+        /** Record the firing as a skipped run, with the reason. */
+        SKIP,
+        /** Run it after the previous one ends. */
+        QUEUE,
+        /** Run it alongside. */
+        ALLOW
+    }
+
+    /** What a schedule does about firings missed while no daemon ran. */
+    public enum OnMissed {
+        /** One run for all that was missed. */
+        RUN_ONCE,
+        /** No run; the schedule goes on with its next time. */
+        SKIP,
+        /** One run per missed firing, at most {@code catch_up_max}. */
+        ALL
+    }
+
     public RunPolicy {
         if (timeout.isZero() || timeout.isNegative()) {
             throw new IllegalArgumentException("timeout must be positive, e.g. 10m.");
@@ -48,8 +82,8 @@ public record RunPolicy(Duration timeout, int retries, Duration retryBackoff, lo
         if (retries < 0 || retries > 100) {
             throw new IllegalArgumentException("retries must be between 0 and 100, got " + retries + ".");
         }
-        if (retryBackoff.isNegative()) {
-            throw new IllegalArgumentException("retry_backoff must not be negative.");
+        if (retryBackoff.isNegative() || retryBackoffMax.isNegative()) {
+            throw new IllegalArgumentException("retry_backoff and retry_backoff_max must not be negative.");
         }
         if (memoryBytes < (6L << 20)) {
             throw new IllegalArgumentException("memory must be at least 6m (Docker's minimum), got " + memoryBytes + " bytes.");
@@ -63,52 +97,83 @@ public record RunPolicy(Duration timeout, int retries, Duration retryBackoff, lo
         if (!NETWORK.matcher(network).matches()) {
             throw new IllegalArgumentException("network \"" + network + "\" is not a Docker network name: use none, bridge, host or a network's name.");
         }
+        if (catchUpMax < 1 || catchUpMax > 1000) {
+            throw new IllegalArgumentException("catch_up_max must be between 1 and 1000, got " + catchUpMax + ".");
+        }
+        for (String name : env.keySet()) {
+            if (!ENV_NAME.matcher(name).matches() || name.toUpperCase(Locale.ROOT).startsWith("MAOMAO_")) {
+                throw new IllegalArgumentException("env name \"" + name + "\" is not allowed: use letters, digits and '_', "
+                        + "not starting with a digit or MAOMAO_ (maomao sets those).");
+            }
+        }
+        env = Map.copyOf(env);
     }
 
     /** The built-in defaults. */
     public static RunPolicy defaults() {
-        return new RunPolicy(DEFAULT_TIMEOUT, DEFAULT_RETRIES, DEFAULT_RETRY_BACKOFF, DEFAULT_MEMORY, DEFAULT_CPUS,
-                DEFAULT_PIDS, DEFAULT_NETWORK, OutputMode.APPEND);
+        return new RunPolicy(DEFAULT_TIMEOUT, DEFAULT_RETRIES, DEFAULT_RETRY_BACKOFF, DEFAULT_RETRY_BACKOFF_MAX,
+                DEFAULT_MEMORY, DEFAULT_CPUS, DEFAULT_PIDS, DEFAULT_NETWORK, OutputMode.APPEND, Overlap.SKIP,
+                OnMissed.RUN_ONCE, DEFAULT_CATCH_UP_MAX, null, Map.of());
     }
 
     /**
-     * This policy with {@code settings} applied. Unknown keys are ignored only when
-     * {@code strict} is false (a config section may hold other keys).
+     * This policy with {@code settings} applied. Unknown keys are an error only when
+     * {@code strict} (a config section may hold other keys).
      */
     public RunPolicy with(Map<String, String> settings, boolean strict) {
         Duration t = timeout;
         int r = retries;
         Duration b = retryBackoff;
+        Duration bmax = retryBackoffMax;
         long mem = memoryBytes;
         double c = cpus;
         long p = pids;
         String net = network;
         OutputMode out = output;
-        for (Map.Entry<String, String> e : settings.entrySet()) {
-            String key = e.getKey().toLowerCase(Locale.ROOT);
-            String v = e.getValue() == null ? "" : e.getValue().trim();
+        Overlap ov = overlap;
+        OnMissed om = onMissed;
+        int cu = catchUpMax;
+        ZoneId tz = timezone;
+        Map<String, String> e = new TreeMap<>(env);
+        for (Map.Entry<String, String> s : settings.entrySet()) {
+            String key = s.getKey().toLowerCase(Locale.ROOT);
+            String v = s.getValue() == null ? "" : s.getValue().trim();
+            if (s.getKey().startsWith(ENV_PREFIX)) {
+                e.put(s.getKey().substring(ENV_PREFIX.length()), s.getValue() == null ? "" : s.getValue());
+                continue;
+            }
             switch (key) {
                 case "timeout" -> t = Durations.parse("timeout", v);
                 case "retries" -> r = parseInt("retries", v);
                 case "retry_backoff" -> b = Durations.parse("retry_backoff", v);
+                case "retry_backoff_max" -> bmax = Durations.parse("retry_backoff_max", v);
                 case "memory" -> mem = Sizes.parse("memory", v);
                 case "cpus" -> c = parseDouble("cpus", v);
                 case "pids" -> p = parseInt("pids", v);
                 case "network" -> net = v;
-                case "output" -> out = switch (v.toLowerCase(Locale.ROOT)) {
-                    case "append" -> OutputMode.APPEND;
-                    case "replace" -> OutputMode.REPLACE;
-                    default -> throw new IllegalArgumentException("output \"" + v + "\" is unknown: use append or replace.");
-                };
+                case "output" -> out = parseEnum(OutputMode.class, "output", v);
+                case "overlap" -> ov = parseEnum(Overlap.class, "overlap", v);
+                case "on_missed" -> om = parseEnum(OnMissed.class, "on_missed", v);
+                case "catch_up_max" -> cu = parseInt("catch_up_max", v);
+                case "timezone" -> tz = parseZone(v);
                 default -> {
                     if (strict) {
-                        throw new IllegalArgumentException("unknown policy setting \"" + e.getKey() + "\": known are "
-                                + String.join(", ", KEYS.stream().sorted().toList()) + ".");
+                        throw new IllegalArgumentException("unknown policy setting \"" + s.getKey() + "\": known are "
+                                + String.join(", ", KEYS.stream().sorted().toList()) + " and env.NAME.");
                     }
                 }
             }
         }
-        return new RunPolicy(t, r, b, mem, c, p, net, out);
+        return new RunPolicy(t, r, b, bmax, mem, c, p, net, out, ov, om, cu, tz, e);
+    }
+
+    /** The wait before the attempt after {@code attempt}: {@code retry_backoff} doubling per attempt, capped. */
+    public Duration backoff(int attempt) {
+        Duration d = retryBackoff;
+        for (int i = 1; i < attempt && d.compareTo(retryBackoffMax) < 0; i++) {
+            d = d.multipliedBy(2);
+        }
+        return d.compareTo(retryBackoffMax) > 0 ? retryBackoffMax : d;
     }
 
     /** The policy as the settings map that {@link #with} reads back. */
@@ -117,12 +182,41 @@ public record RunPolicy(Duration timeout, int retries, Duration retryBackoff, lo
         m.put("timeout", Durations.format(timeout));
         m.put("retries", Integer.toString(retries));
         m.put("retry_backoff", Durations.format(retryBackoff));
+        m.put("retry_backoff_max", Durations.format(retryBackoffMax));
         m.put("memory", Long.toString(memoryBytes));
         m.put("cpus", Double.toString(cpus));
         m.put("pids", Long.toString(pids));
         m.put("network", network);
         m.put("output", output.name().toLowerCase(Locale.ROOT));
+        m.put("overlap", overlap.name().toLowerCase(Locale.ROOT));
+        m.put("on_missed", onMissed.name().toLowerCase(Locale.ROOT));
+        m.put("catch_up_max", Integer.toString(catchUpMax));
+        if (timezone != null) {
+            m.put("timezone", timezone.getId());
+        }
+        env.forEach((k, v) -> m.put(ENV_PREFIX + k, v));
         return m;
+    }
+
+    private static <E extends Enum<E>> E parseEnum(Class<E> type, String key, String v) {
+        for (E c : type.getEnumConstants()) {
+            if (c.name().equalsIgnoreCase(v)) {
+                return c;
+            }
+        }
+        StringBuilder names = new StringBuilder();
+        for (E c : type.getEnumConstants()) {
+            names.append(names.length() == 0 ? "" : ", ").append(c.name().toLowerCase(Locale.ROOT));
+        }
+        throw new IllegalArgumentException(key + " \"" + v + "\" is unknown: use " + names + ".");
+    }
+
+    private static ZoneId parseZone(String v) {
+        try {
+            return ZoneId.of(v);
+        } catch (DateTimeException e) {
+            throw new IllegalArgumentException("timezone \"" + v + "\" is unknown: use a name such as Europe/Berlin or UTC.");
+        }
     }
 
     private static int parseInt(String key, String v) {

@@ -18,7 +18,8 @@ import org.maomao.collector.RunPolicy;
  * A collector declared in {@code collectors/<name>/collector.ini}: its image (or a
  * Dockerfile in the same folder to build, tagged {@code maomao/<name>:latest}), its
  * dataset, an optional schedule and policy settings. Keys may stand at the top of the
- * file or under {@code [collector]}.
+ * file or under {@code [collector]}; an {@code [env]} section gives the container's
+ * extra environment.
  */
 public record CollectorFile(String name, Path file, String image, Path buildDir, String dataset, String schedule,
                             Map<String, String> settings) {
@@ -57,6 +58,7 @@ public record CollectorFile(String name, Path file, String image, Path buildDir,
                     settings.put(e.getKey(), e.getValue());
                 }
             }
+            s.section("env").forEach((k, v) -> settings.put(RunPolicy.ENV_PREFIX + k, v));
             RunPolicy.defaults().with(settings, true);
             Path build = all.containsKey("build") ? file.toAbsolutePath().getParent().resolve(all.get("build")).normalize() : null;
             String image = all.getOrDefault("image", build != null ? "maomao/" + name + ":latest" : null);

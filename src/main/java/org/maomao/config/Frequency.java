@@ -2,6 +2,8 @@ package org.maomao.config;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.zip.CRC32;
 
 import com.cronutils.mapper.CronMapper;
@@ -11,15 +13,22 @@ import com.cronutils.model.definition.CronDefinitionBuilder;
 import com.cronutils.parser.CronParser;
 
 /**
- * A schedule's frequency as a user writes it ({@code hourly}, {@code daily},
- * {@code weekly}, {@code @daily}, a 5-field crontab line) and the Quartz cron
- * expression it means. {@code hourly}, {@code daily} and {@code weekly} start at a
- * stable per-collector minute, hour and weekday (derived from the collector's name,
- * like Jenkins' {@code H}) so that many collectors do not all start at midnight.
+ * A schedule's frequency as a user writes it and the Quartz cron expression (with
+ * seconds) it means. Accepted: {@code hourly}, {@code daily}, {@code weekly},
+ * {@code monthly} and the {@code @hourly}-style names; a 5-field crontab line, where
+ * Jenkins-style {@code H}, {@code H/15} and {@code H(0-29)} stand for a stable
+ * per-collector value; and a Quartz cron expression with seconds
+ * ({@code 0/5 * * * * ?}). The named frequencies start at a minute, hour and weekday
+ * derived from the collector's name (as if written with {@code H}), so that a thousand
+ * daily collectors do not all start at midnight.
  */
 public record Frequency(String text, String quartzCron) {
     private static final CronParser UNIX = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
+    private static final CronParser QUARTZ = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.QUARTZ));
     private static final CronMapper UNIX_TO_QUARTZ = CronMapper.fromUnixToQuartz();
+    private static final Pattern H = Pattern.compile("H(?:\\((\\d+)-(\\d+)\\))?(?:/(\\d+))?");
+    /** Lowest and highest value of each crontab field; day-of-month stops at 28 so that H exists in every month. */
+    private static final int[][] RANGES = {{0, 59}, {0, 23}, {1, 28}, {1, 12}, {0, 6}};
 
     /**
      * Parses {@code text} for the collector {@code spreadKey}; throws
@@ -29,27 +38,66 @@ public record Frequency(String text, String quartzCron) {
         if (text == null || text.isBlank()) {
             throw unknown(text);
         }
-        String t = text.trim().toLowerCase(Locale.ROOT).replaceAll("\\s+", " ");
-        long h = spread(spreadKey);
-        int minute = (int) (h % 60);
-        int hour = (int) ((h / 60) % 24);
-        int weekday = (int) ((h / 1440) % 7) + 1; // Quartz: 1 = Sunday
-        String cron = switch (t) {
-            case "hourly", "@hourly" -> "0 " + minute + " * * * ?";
-            case "daily", "@daily", "@midnight" -> "0 " + minute + " " + hour + " * * ?";
-            case "weekly", "@weekly" -> "0 " + minute + " " + hour + " ? * " + weekday;
-            case "monthly", "@monthly" -> "0 " + minute + " " + hour + " " + (1 + h % 28) + " * ?";
-            default -> fromCrontab(t, text);
+        String t = text.trim().replaceAll("\\s+", " ");
+        String named = switch (t.toLowerCase(Locale.ROOT)) {
+            case "hourly", "@hourly" -> "H * * * *";
+            case "daily", "@daily", "@midnight" -> "H H * * *";
+            case "weekly", "@weekly" -> "H H * * H";
+            case "monthly", "@monthly" -> "H H H * *";
+            case "yearly", "@yearly", "annually", "@annually" -> "H H H H *";
+            default -> null;
         };
+        int fields = t.split(" ").length;
+        String cron;
+        if (named != null) {
+            cron = fromCrontab(resolveH(named, spreadKey), text);
+            t = t.toLowerCase(Locale.ROOT);
+        } else if (fields == 5) {
+            cron = fromCrontab(resolveH(t, spreadKey), text);
+        } else if (fields == 6 || fields == 7) {
+            cron = fromQuartz(t, text);
+        } else {
+            throw unknown(text);
+        }
         return new Frequency(t, cron);
     }
 
-    private static String fromCrontab(String t, String original) {
-        if (t.split(" ").length != 5) {
-            throw unknown(original);
+    /** Replaces each {@code H} form in a 5-field line by this key's stable value in that field's range. */
+    static String resolveH(String line, String key) {
+        String[] f = line.split(" ");
+        long h = spread(key);
+        for (int i = 0; i < f.length && i < RANGES.length; i++) {
+            Matcher m = H.matcher(f[i]);
+            if (!m.matches()) {
+                if (f[i].contains("H")) {
+                    throw new IllegalArgumentException("frequency \"" + line + "\": write H as H, H/15 or H(0-29).");
+                }
+                continue;
+            }
+            int lo = m.group(1) != null ? Integer.parseInt(m.group(1)) : RANGES[i][0];
+            int hi = m.group(2) != null ? Integer.parseInt(m.group(2)) : RANGES[i][1];
+            if (lo > hi || lo < RANGES[i][0] || hi > RANGES[i][1]) {
+                throw new IllegalArgumentException("frequency \"" + line + "\": H(" + lo + "-" + hi
+                        + ") is outside " + RANGES[i][0] + "-" + RANGES[i][1] + ".");
+            }
+            long mix = h / (1L << (i * 6)) + i; // another slice of the hash per field
+            if (m.group(3) != null) {
+                int step = Integer.parseInt(m.group(3));
+                if (step < 1) {
+                    throw new IllegalArgumentException("frequency \"" + line + "\": a step must be at least 1.");
+                }
+                int start = lo + (int) (mix % Math.min(step, hi - lo + 1));
+                f[i] = start + "-" + hi + "/" + step;
+            } else {
+                f[i] = Integer.toString(lo + (int) (mix % (hi - lo + 1)));
+            }
         }
+        return String.join(" ", f);
+    }
+
+    private static String fromCrontab(String line, String original) {
         try {
-            Cron unix = UNIX.parse(t);
+            Cron unix = UNIX.parse(line);
             unix.validate();
             return UNIX_TO_QUARTZ.map(unix).asString();
         } catch (IllegalArgumentException e) {
@@ -58,9 +106,20 @@ public record Frequency(String text, String quartzCron) {
         }
     }
 
+    private static String fromQuartz(String line, String original) {
+        try {
+            Cron q = QUARTZ.parse(line);
+            q.validate();
+            return q.asString();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("frequency \"" + original + "\" is not a valid Quartz cron expression ("
+                    + e.getMessage() + "): write second minute hour day-of-month month day-of-week, e.g. \"0/5 * * * * ?\".");
+        }
+    }
+
     private static IllegalArgumentException unknown(String text) {
-        return new IllegalArgumentException("frequency \"" + text + "\" is unknown: use hourly, daily, weekly, monthly "
-                + "or a crontab line such as \"0 6 * * 1\".");
+        return new IllegalArgumentException("frequency \"" + text + "\" is unknown: use hourly, daily, weekly, monthly, "
+                + "a crontab line such as \"0 6 * * 1\" (H for a stable spread) or a Quartz cron such as \"0/5 * * * * ?\".");
     }
 
     /** A stable, well-mixed number for a name: the same name always gets the same start time. */
@@ -71,6 +130,7 @@ public record Frequency(String text, String quartzCron) {
         x ^= x >>> 16;
         x *= 0x45d9f3bL;
         x ^= x >>> 16;
-        return Math.abs(x);
+        x *= 0x45d9f3bL;
+        return x & Long.MAX_VALUE;
     }
 }

@@ -99,7 +99,9 @@ public final class Settings {
             for (Iterator<String> keys = sub.getKeys(); keys.hasNext(); ) {
                 String key = keys.next();
                 String sec = section == null ? "" : section.toLowerCase(Locale.ROOT);
-                put(sec, key.toLowerCase(Locale.ROOT), new Value(sub.getString(key), base, file.toString()));
+                // keys are case-insensitive, except environment variable names in [env]
+                String k = sec.equals("env") ? key : key.toLowerCase(Locale.ROOT);
+                put(sec, k, new Value(sub.getString(key), base, file.toString()));
             }
         }
     }

@@ -56,7 +56,7 @@ public final class ApiServer implements AutoCloseable {
 
     static {
         java.util.HashSet<String> f = new java.util.HashSet<>(RunPolicy.KEYS);
-        f.addAll(List.of("name", "url", "image", "dataset"));
+        f.addAll(List.of("name", "url", "image", "dataset", "env"));
         REGISTER_FIELDS = Set.copyOf(f);
     }
 
@@ -172,7 +172,8 @@ public final class ApiServer implements AutoCloseable {
                     + "e.g. {\"name\":\"dummy\",\"url\":\"maomao/dummy:latest\"}.");
         }
         String dataset = body.string("dataset");
-        Map<String, String> settings = body.scalars(RunPolicy.KEYS);
+        Map<String, String> settings = new LinkedHashMap<>(body.scalars(RunPolicy.KEYS));
+        body.stringMap("env").forEach((k, v) -> settings.put(RunPolicy.ENV_PREFIX + k, v));
         CollectorRegistry.Registration reg = invalidAs400(() -> parts.registry().register(name,
                 url != null ? url : image, dataset, settings, "api"));
         ctx.status(reg.created() ? 201 : 200).json(views.collector(reg.collector()));

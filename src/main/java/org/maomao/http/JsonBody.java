@@ -88,6 +88,26 @@ final class JsonBody {
         return v.asText();
     }
 
+    /** An object of string values (such as {@code env}); empty when absent. */
+    Map<String, String> stringMap(String field) {
+        JsonNode v = node.get(field);
+        Map<String, String> out = new LinkedHashMap<>();
+        if (v == null || v.isNull()) {
+            return out;
+        }
+        if (!v.isObject()) {
+            throw wrongType(field, "an object of strings such as {\"KEY\":\"value\"}", v);
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!e.getValue().isTextual()) {
+                throw wrongType(field + "." + e.getKey(), "a string", e.getValue());
+            }
+            out.put(e.getKey(), e.getValue().asText());
+        }
+        return out;
+    }
+
     /** The given scalar fields that are present, as text. */
     Map<String, String> scalars(Set<String> fields) {
         Map<String, String> out = new LinkedHashMap<>();

@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,8 +45,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 public final class RunExecutor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RunExecutor.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Backoff doubles per attempt up to this cap. */
-    static final Duration MAX_BACKOFF = Duration.ofHours(1);
     /** Time for interrupted runs to stop their containers and store their state at shutdown. */
     private static final Duration DOCKER_STOP_ALLOWANCE = Duration.ofSeconds(15);
 
@@ -56,6 +57,9 @@ public final class RunExecutor implements AutoCloseable {
     private final Clock clock;
     private final ExecutorService pool;
     private final Map<String, Cancellation> active = new ConcurrentHashMap<>();
+    /** Runs per collector@dataset executing in this process, and runs waiting for them (overlap = queue). */
+    private final Map<String, Integer> busyKeys = new HashMap<>();
+    private final Map<String, Deque<String>> waiting = new HashMap<>();
     private volatile RetryScheduler retries;
 
     public RunExecutor(RunStore store, CollectorRegistry registry, ContainerRunner runner, DatasetWriter datasets,
@@ -96,6 +100,44 @@ public final class RunExecutor implements AutoCloseable {
         log.info("run {} of {} queued (dataset {}, trigger {})", run.id(), c.name(), ds, trigger);
         enqueue(run.id());
         return run;
+    }
+
+    /**
+     * Queues a scheduled firing, by the collector's overlap policy: with {@code skip}, a
+     * firing while an earlier run of the collector into the dataset is still queued,
+     * running or retrying is recorded as a skipped run with the reason.
+     */
+    public Run submitScheduled(String collectorName, String dataset, String scheduleId) {
+        Collector c = registry.find(collectorName).orElseThrow(() -> new UnknownCollectorException(collectorName));
+        RunPolicy policy = c.policy(registry.defaults());
+        if (policy.overlap() == RunPolicy.Overlap.SKIP) {
+            Run busy = activeRunOf(c.name(), dataset);
+            if (busy != null) {
+                return skip(c, dataset, scheduleId, "skipped: run " + busy.id() + " of " + c.name() + " into " + dataset
+                        + " is still " + busy.state().id() + " (overlap = skip)");
+            }
+        }
+        return submit(collectorName, dataset, "schedule", scheduleId);
+    }
+
+    /** Records a firing that does not run, as a run in state {@code skipped} with the reason. */
+    public Run skip(Collector c, String dataset, String scheduleId, String reason) {
+        Instant now = clock.instant();
+        Run run = Run.queued(UUID.randomUUID().toString(), c.name(), dataset, c.image(), "schedule", scheduleId, 1, now)
+                .moveTo(RunState.SKIPPED).withOutcome(null, reason, now);
+        store.insert(run);
+        store.addEvent(run.id(), "skipped", json(Map.of("reason", reason)));
+        log.info("schedule {}: {}", scheduleId, reason);
+        return run;
+    }
+
+    private Run activeRunOf(String collector, String dataset) {
+        for (Run r : store.findByStates(EnumSet.of(RunState.QUEUED, RunState.RUNNING, RunState.RETRYING))) {
+            if (r.collector().equals(collector) && r.dataset().equals(dataset)) {
+                return r;
+            }
+        }
+        return null;
     }
 
     /** Puts a retrying run back into the queue; called when its retry time has come. */
@@ -187,10 +229,21 @@ public final class RunExecutor implements AutoCloseable {
         if (queued == null || queued.state() != RunState.QUEUED) {
             return; // cancelled while it waited
         }
+        Collector c = registry.find(queued.collector()).orElse(null);
+        String key = queued.collector() + "@" + queued.dataset();
+        boolean serial = c != null && "schedule".equals(queued.trigger())
+                && c.policy(registry.defaults()).overlap() == RunPolicy.Overlap.QUEUE;
+        synchronized (busyKeys) {
+            if (serial && busyKeys.containsKey(key)) {
+                // overlap = queue: wait for the running one; it hands this run back to the pool when it ends
+                waiting.computeIfAbsent(key, k -> new ArrayDeque<>()).add(runId);
+                return;
+            }
+            busyKeys.merge(key, 1, Integer::sum);
+        }
         Cancellation cancellation = new Cancellation();
         active.put(runId, cancellation);
         try {
-            Collector c = registry.find(queued.collector()).orElse(null);
             int attempt = queued.attempt() + 1;
             Run running = queued.moveTo(RunState.RUNNING).withAttempt(attempt, clock.instant());
             if (!store.update(running, RunState.QUEUED)) {
@@ -204,6 +257,18 @@ public final class RunExecutor implements AutoCloseable {
             attempt(running, c.policy(registry.defaults()), cancellation);
         } finally {
             active.remove(runId);
+            String next;
+            synchronized (busyKeys) {
+                busyKeys.computeIfPresent(key, (k, n) -> n == 1 ? null : n - 1);
+                Deque<String> q = waiting.get(key);
+                next = q == null ? null : q.poll();
+                if (q != null && q.isEmpty()) {
+                    waiting.remove(key);
+                }
+            }
+            if (next != null) {
+                enqueue(next);
+            }
         }
     }
 
@@ -221,7 +286,7 @@ public final class RunExecutor implements AutoCloseable {
                 input = emptyInput(runDir);
             }
             String imageId = runner.imageId(running.image());
-            Map<String, String> env = new LinkedHashMap<>();
+            Map<String, String> env = new LinkedHashMap<>(policy.env());
             env.put("MAOMAO_RUN_ID", running.id());
             env.put("MAOMAO_COLLECTOR", running.collector());
             env.put("MAOMAO_DATASET", running.dataset());
@@ -307,8 +372,8 @@ public final class RunExecutor implements AutoCloseable {
 
     private void retryOrEnd(Run r, RunState terminal, String message, boolean retryable) {
         if (retryable && r.attempt() < r.maxAttempts() && retries != null) {
-            Duration backoff = backoff(registry.find(r.collector()).map(c -> c.policy(registry.defaults()).retryBackoff())
-                    .orElse(RunPolicy.DEFAULT_RETRY_BACKOFF), r.attempt());
+            Duration backoff = registry.find(r.collector()).map(c -> c.policy(registry.defaults()))
+                    .orElse(registry.defaults()).backoff(r.attempt());
             Instant at = clock.instant().plus(backoff);
             Run retrying = r.moveTo(RunState.RETRYING).withNextRetryAt(at);
             if (store.update(retrying, RunState.RUNNING)) {
@@ -320,15 +385,6 @@ public final class RunExecutor implements AutoCloseable {
             return;
         }
         end(r, terminal, r.exitCode(), message);
-    }
-
-    /** The wait before the attempt after {@code attempt}: doubles each time, capped. */
-    static Duration backoff(Duration base, int attempt) {
-        Duration d = base;
-        for (int i = 1; i < attempt && d.compareTo(MAX_BACKOFF) < 0; i++) {
-            d = d.multipliedBy(2);
-        }
-        return d.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : d;
     }
 
     private void end(Run r, RunState state, Integer exitCode, String message) {

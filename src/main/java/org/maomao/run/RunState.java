@@ -11,16 +11,19 @@ import java.util.Set;
  * timed-out attempt with attempts left goes {@code running → retrying → queued → running}.
  */
 public enum RunState {
-    QUEUED, RUNNING, RETRYING, SUCCEEDED, FAILED, TIMED_OUT, CANCELLED;
+    QUEUED, RUNNING, RETRYING, SUCCEEDED, FAILED, TIMED_OUT, CANCELLED,
+    /** A scheduled firing that did not run (overlap = skip, or a missed firing with on_missed = skip). */
+    SKIPPED;
 
     private static final Map<RunState, Set<RunState>> ALLOWED = Map.of(
-            QUEUED, EnumSet.of(RUNNING, CANCELLED, FAILED),
+            QUEUED, EnumSet.of(RUNNING, CANCELLED, FAILED, SKIPPED),
             RUNNING, EnumSet.of(SUCCEEDED, FAILED, TIMED_OUT, CANCELLED, RETRYING),
             RETRYING, EnumSet.of(QUEUED, CANCELLED, FAILED),
             SUCCEEDED, EnumSet.noneOf(RunState.class),
             FAILED, EnumSet.noneOf(RunState.class),
             TIMED_OUT, EnumSet.noneOf(RunState.class),
-            CANCELLED, EnumSet.noneOf(RunState.class));
+            CANCELLED, EnumSet.noneOf(RunState.class),
+            SKIPPED, EnumSet.noneOf(RunState.class));
 
     /** Whether the move {@code this → next} is in the table. */
     public boolean canMoveTo(RunState next) {
@@ -45,6 +48,6 @@ public enum RunState {
             }
         }
         throw new IllegalArgumentException("unknown run state \"" + id + "\": use one of queued, running, retrying, "
-                + "succeeded, failed, timed_out, cancelled.");
+                + "succeeded, failed, timed_out, cancelled, skipped.");
     }
 }

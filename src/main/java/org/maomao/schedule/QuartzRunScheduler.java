@@ -2,7 +2,8 @@ package org.maomao.schedule;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -11,20 +12,20 @@ import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.TimeZone;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
 
+import org.maomao.collector.Collector;
+import org.maomao.collector.CollectorRegistry;
+import org.maomao.collector.RunPolicy;
 import org.maomao.config.Frequency;
 import org.maomao.run.RetryScheduler;
 import org.maomao.run.RunExecutor;
-import org.quartz.CronExpression;
-import org.quartz.CronScheduleBuilder;
-import org.quartz.CronTrigger;
 import org.quartz.JobBuilder;
 import org.quartz.JobDataMap;
 import org.quartz.JobDetail;
+import org.quartz.JobExecutionContext;
 import org.quartz.JobKey;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
@@ -58,15 +59,26 @@ public final class QuartzRunScheduler implements RetryScheduler, AutoCloseable {
     public static final int NEXT_FIRE_TIMES = 3;
     private static final AtomicInteger DATA_SOURCES = new AtomicInteger();
 
+    /** A firing later than this after its time counts as missed (the daemon was down or paused). */
+    static final Duration MISSED_AFTER = Duration.ofMinutes(1);
+    private static final String K_CRON = "cron";
+    private static final String K_TIMEZONE = "timezone";
+
     private final Scheduler quartz;
     private final ZoneId zone;
+    private final RunExecutor executor;
+    private final CollectorRegistry registry;
+    private final Clock clock;
 
     /**
      * @param clustered true on a shared PostgreSQL store, where several daemons share the triggers
      */
     public QuartzRunScheduler(DataSource dataSource, boolean postgres, boolean clustered, RunExecutor executor,
-                              ZoneId zone, int threads) throws SchedulerException {
+                              CollectorRegistry registry, ZoneId zone, Clock clock, int threads) throws SchedulerException {
         this.zone = zone;
+        this.executor = executor;
+        this.registry = registry;
+        this.clock = clock;
         String dsName = "maomao-" + DATA_SOURCES.incrementAndGet();
         // Quartz would build a c3p0 pool from properties; hand it the daemon's pool instead.
         DBConnectionManager.getInstance().addConnectionProvider(dsName, new ConnectionProvider() {
@@ -101,7 +113,7 @@ public final class QuartzRunScheduler implements RetryScheduler, AutoCloseable {
         quartz = factory.getScheduler();
         // Jobs get the executor through this factory; Quartz would otherwise need no-arg classes.
         quartz.setJobFactory((bundle, scheduler) -> bundle.getJobDetail().getJobClass() == RetryRunJob.class
-                ? new RetryRunJob(executor) : new ScheduledRunJob(executor));
+                ? new RetryRunJob(executor) : new ScheduledRunJob(this));
     }
 
     public void start() throws SchedulerException {
@@ -110,21 +122,86 @@ public final class QuartzRunScheduler implements RetryScheduler, AutoCloseable {
 
     /**
      * Creates or replaces the schedule of {@code collector} into {@code dataset}; the
-     * frequency must already be parsed (that is where bad input is refused).
+     * frequency must already be parsed (that is where bad input is refused). Its times
+     * are in the collector's {@code timezone}, else the daemon's.
      */
     public Schedule schedule(String collector, String dataset, Frequency frequency, String source) throws SchedulerException {
         String id = Schedule.idOf(collector, dataset);
+        ZoneId tz = registry.find(collector).map(c -> c.policy(registry.defaults()).timezone()).orElse(null);
+        CronSchedule cron = new CronSchedule(frequency.quartzCron(), tz == null ? zone : tz);
+        Instant next = cron.next(clock.instant()).orElseThrow(() -> new IllegalArgumentException("frequency \""
+                + frequency.text() + "\" never fires again."));
         JobDetail job = JobBuilder.newJob(ScheduledRunJob.class).withIdentity(id, SCHEDULES).storeDurably()
                 .usingJobData(K_COLLECTOR, collector).usingJobData(K_DATASET, dataset)
-                .usingJobData(K_FREQUENCY, frequency.text()).usingJobData(K_SOURCE, source).build();
-        CronTrigger trigger = TriggerBuilder.newTrigger().withIdentity(id, SCHEDULES).forJob(job)
-                .withSchedule(CronScheduleBuilder.cronSchedule(frequency.quartzCron()).inTimeZone(TimeZone.getTimeZone(zone))
-                        .withMisfireHandlingInstructionFireAndProceed())
-                .build();
-        quartz.scheduleJob(job, java.util.Set.of(trigger), true);
-        log.info("schedule {}: {} ({}), next at {}", id, frequency.text(), frequency.quartzCron(),
-                trigger.getFireTimeAfter(new Date()));
+                .usingJobData(K_FREQUENCY, frequency.text()).usingJobData(K_SOURCE, source)
+                .usingJobData(K_CRON, cron.expression()).usingJobData(K_TIMEZONE, cron.zone().getId()).build();
+        quartz.scheduleJob(job, java.util.Set.of(trigger(id, job.getKey(), next)), true);
+        log.info("schedule {}: {} ({} in {}), next at {}", id, frequency.text(), cron.expression(), cron.zone(), next);
         return find(id).orElseThrow();
+    }
+
+    /**
+     * One firing of a schedule. Quartz keeps only the next time (a one-shot trigger that
+     * never applies its own misfire rule), so this decides, by the collector's
+     * {@code on_missed}, what a late firing means, and then sets the next time from the
+     * DST-safe {@link CronSchedule}.
+     */
+    void fire(JobExecutionContext ctx) {
+        JobDataMap d = ctx.getJobDetail().getJobDataMap();
+        String id = ctx.getJobDetail().getKey().getName();
+        String collector = d.getString(K_COLLECTOR);
+        String dataset = d.getString(K_DATASET);
+        CronSchedule cron = new CronSchedule(d.getString(K_CRON), ZoneId.of(d.getString(K_TIMEZONE)));
+        Instant scheduled = ctx.getScheduledFireTime().toInstant();
+        Instant now = clock.instant();
+        try {
+            Collector c = registry.find(collector).orElse(null);
+            if (c == null) {
+                log.warn("schedule {}: collector {} is not registered; no run", id, collector);
+            } else if (Duration.between(scheduled, now).compareTo(MISSED_AFTER) <= 0) {
+                executor.submitScheduled(collector, dataset, id);
+            } else {
+                RunPolicy policy = c.policy(registry.defaults());
+                switch (policy.onMissed()) {
+                    case RUN_ONCE -> {
+                        log.info("schedule {}: missed since {}; running once (on_missed = run_once)", id, scheduled);
+                        executor.submitScheduled(collector, dataset, id);
+                    }
+                    case SKIP -> executor.skip(c, dataset, id, "missed the firing at " + scheduled
+                            + " while no daemon ran (on_missed = skip)");
+                    case ALL -> {
+                        List<Instant> missed = new ArrayList<>(List.of(scheduled));
+                        missed.addAll(cron.between(scheduled, now, policy.catchUpMax()));
+                        List<Instant> run = missed.subList(Math.max(0, missed.size() - policy.catchUpMax()), missed.size());
+                        log.info("schedule {}: missed {} firing(s) since {}; catching up {} (on_missed = all, catch_up_max = {})",
+                                id, missed.size(), scheduled, run.size(), policy.catchUpMax());
+                        for (int i = 0; i < run.size(); i++) {
+                            executor.submit(collector, dataset, "schedule", id);
+                        }
+                    }
+                    default -> throw new IllegalStateException();
+                }
+            }
+        } catch (RuntimeException e) {
+            // a bad firing must not stop the schedule: log it and go on to the next time
+            log.warn("schedule {} could not start a run: {}", id, e.getMessage());
+        } finally {
+            Instant after = now.isAfter(scheduled) ? now : scheduled;
+            cron.next(after).ifPresent(next -> {
+                try {
+                    // Quartz keeps a trigger rescheduled during its own job (it re-checks before deleting)
+                    ctx.getScheduler().rescheduleJob(ctx.getTrigger().getKey(), trigger(id, ctx.getJobDetail().getKey(), next));
+                } catch (SchedulerException e) {
+                    log.error("schedule {}: cannot set its next time {}: {}", id, next, e.getMessage());
+                }
+            });
+        }
+    }
+
+    private static Trigger trigger(String id, JobKey job, Instant at) {
+        return TriggerBuilder.newTrigger().withIdentity(id, SCHEDULES).forJob(job).startAt(Date.from(at))
+                .withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionIgnoreMisfires())
+                .build();
     }
 
     public List<Schedule> list() throws SchedulerException {
@@ -143,34 +220,15 @@ public final class QuartzRunScheduler implements RetryScheduler, AutoCloseable {
         }
         Trigger t = quartz.getTrigger(TriggerKey.triggerKey(id, SCHEDULES));
         JobDataMap d = job.getJobDataMap();
-        String cron = t instanceof CronTrigger ct ? ct.getCronExpression() : null;
-        String tz = t instanceof CronTrigger ct ? ct.getTimeZone().getID() : zone.getId();
+        CronSchedule cron = new CronSchedule(d.getString(K_CRON), ZoneId.of(d.getString(K_TIMEZONE)));
         boolean paused = t != null && quartz.getTriggerState(t.getKey()) == Trigger.TriggerState.PAUSED;
+        List<Instant> next = new ArrayList<>();
+        if (t != null && t.getNextFireTime() != null) {
+            next.add(t.getNextFireTime().toInstant());
+            next.addAll(cron.next(next.get(0), NEXT_FIRE_TIMES - 1));
+        }
         return Optional.of(new Schedule(id, d.getString(K_COLLECTOR), d.getString(K_DATASET), d.getString(K_FREQUENCY),
-                cron, tz, d.getString(K_SOURCE), paused, t == null ? List.of() : nextFireTimes(t)));
-    }
-
-    private static List<Instant> nextFireTimes(Trigger t) {
-        List<Instant> out = new ArrayList<>();
-        Date next = t.getNextFireTime();
-        if (next != null) {
-            out.add(next.toInstant());
-        }
-        if (t instanceof CronTrigger ct && next != null) {
-            try {
-                CronExpression e = new CronExpression(ct.getCronExpression());
-                e.setTimeZone(ct.getTimeZone());
-                while (out.size() < NEXT_FIRE_TIMES && next != null) {
-                    next = e.getNextValidTimeAfter(next);
-                    if (next != null) {
-                        out.add(next.toInstant());
-                    }
-                }
-            } catch (ParseException ex) {
-                // the expression was valid when stored; show only the next time
-            }
-        }
-        return out;
+                cron.expression(), cron.zone().getId(), d.getString(K_SOURCE), paused, next));
     }
 
     public boolean delete(String id) throws SchedulerException {

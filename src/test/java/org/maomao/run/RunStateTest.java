@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+
+import org.maomao.collector.RunPolicy;
 
 import org.junit.jupiter.api.Test;
 
@@ -32,9 +35,10 @@ class RunStateTest {
 
     @Test
     void should_double_the_backoff_per_attempt_up_to_the_cap() {
-        assertThat(RunExecutor.backoff(Duration.ofSeconds(30), 1)).isEqualTo(Duration.ofSeconds(30));
-        assertThat(RunExecutor.backoff(Duration.ofSeconds(30), 3)).isEqualTo(Duration.ofMinutes(2));
-        assertThat(RunExecutor.backoff(Duration.ofSeconds(30), 30)).isEqualTo(RunExecutor.MAX_BACKOFF);
+        RunPolicy p = RunPolicy.defaults().with(Map.of("retry_backoff", "30s", "retry_backoff_max", "5m"), true);
+        assertThat(p.backoff(1)).isEqualTo(Duration.ofSeconds(30));
+        assertThat(p.backoff(3)).isEqualTo(Duration.ofMinutes(2));
+        assertThat(p.backoff(30)).isEqualTo(Duration.ofMinutes(5));
     }
 
     @Test
