@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -40,8 +39,6 @@ import com.github.dockerjava.api.DockerClient;
  */
 public final class MaomaoDaemon implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MaomaoDaemon.class);
-    /** How long a stopping daemon lets running runs finish before it stops their containers. */
-    public static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(20);
     private static final int QUARTZ_THREADS = 4;
 
     private final DaemonConfig config;
@@ -139,7 +136,7 @@ public final class MaomaoDaemon implements AutoCloseable {
         log.info("maomao stopping");
         api.close();
         scheduler.standby(); // no new firings; still takes the retries of interrupted runs
-        executor.shutdown(SHUTDOWN_GRACE);
+        executor.shutdown(config.shutdownGrace());
         scheduler.close();
         try {
             docker.close();

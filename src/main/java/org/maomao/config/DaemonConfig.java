@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Map;
 import java.util.Optional;
@@ -17,13 +18,15 @@ import org.maomao.collector.RunPolicy;
 public record DaemonConfig(String listenHost, int listenPort, Path dataDir, String token, int maxConcurrentRuns,
                            ZoneId timezone, Path collectorsDir, String storeUrl, String storeUser,
                            String storePassword, String dockerHost, RunPolicy defaults, Map<String, String> spike,
-                           String gitAuthorName, String gitAuthorEmail) {
+                           String gitAuthorName, String gitAuthorEmail, Duration shutdownGrace) {
 
     public static final String DEFAULT_LISTEN = "127.0.0.1:8080";
     public static final Path DEFAULT_DATA_DIR = Path.of("/var/lib/maomao");
     public static final int DEFAULT_MAX_CONCURRENT_RUNS = 4;
     public static final String DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock";
     public static final String DEFAULT_GIT_AUTHOR = "maomao <maomao@localhost>";
+    /** How long a stopping daemon lets running runs finish before it stops their containers. */
+    public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(20);
 
     /** Reads and checks every section the daemon uses. */
     public static DaemonConfig from(Settings s) {
@@ -68,7 +71,9 @@ public record DaemonConfig(String listenHost, int listenPort, Path dataDir, Stri
                 s.get("store", "url").orElse(null), s.get("store", "user").orElse(null),
                 s.get("store", "password").orElse(null),
                 s.get("docker", "host").orElse(DEFAULT_DOCKER_HOST), defaults, s.section("spike"),
-                author.substring(0, lt).trim(), author.substring(lt + 1, author.length() - 1).trim());
+                author.substring(0, lt).trim(), author.substring(lt + 1, author.length() - 1).trim(),
+                Durations.parse("[daemon] shutdown_grace", s.get("daemon", "shutdown_grace")
+                        .orElse(Durations.format(DEFAULT_SHUTDOWN_GRACE))));
     }
 
     /** The JDBC URL of the store: the setting, or the embedded H2 file under data_dir. */

@@ -1,0 +1,228 @@
+package org.maomao;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.maomao.testing.GitCli;
+import org.maomao.testing.Poll;
+import org.maomao.testing.TestDaemon;
+import org.maomao.testing.TestImages;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** Scheduling behaviour a user must be able to trust, against the real engine and store. */
+class SchedulingTest {
+    static final Duration WAIT = Duration.ofSeconds(90);
+    static String quick;
+    static String slow;
+    static String envEcho;
+
+    @TempDir
+    Path dir;
+    TestDaemon daemon;
+
+    @BeforeAll
+    static void images() {
+        quick = TestImages.collector("maomao-test/quick:sched", "echo \"attempt $MAOMAO_ATTEMPT\"\necho \"t,v\n$MAOMAO_RUN_ID,1\" > /output/rows.csv\n");
+        // sleeps for the seconds given in SLEEP, then writes a row
+        slow = TestImages.collector("maomao-test/slow:sched", "echo working\nsleep \"${SLEEP:-3}\"\necho \"t,v\n$MAOMAO_RUN_ID,1\" > /output/rows.csv\necho done\n");
+        envEcho = TestImages.collector("maomao-test/env:sched", "echo \"K=$K\"\n");
+    }
+
+    @AfterEach
+    void stop() {
+        if (daemon != null) {
+            daemon.close();
+        }
+    }
+
+    TestDaemon daemon(Map<String, String> settings) {
+        daemon = new TestDaemon(dir.resolve("data"), settings);
+        return daemon;
+    }
+
+    List<JsonNode> runs(String query) {
+        List<JsonNode> out = new ArrayList<>();
+        daemon.get("/runs?limit=1000" + query).json().forEach(out::add);
+        return out;
+    }
+
+    @Test
+    void should_fire_a_quartz_seconds_schedule_again_and_again() {
+        daemon(Map.of());
+        daemon.register("quick", quick, "");
+        TestDaemon.Response s = daemon.post("/run", "{\"name\":\"quick\",\"dataset\":\"none\",\"cron\":true,\"frequency\":\"0/1 * * * * ?\"}");
+        assertThat(s.status()).isEqualTo(201);
+        List<Instant> next = new ArrayList<>();
+        s.json().get("next_fire_times").forEach(n -> next.add(Instant.parse(n.asText())));
+        assertThat(next).hasSize(3);
+        assertThat(Duration.between(next.get(0), next.get(1))).isEqualTo(Duration.ofSeconds(1));
+        Poll.until(WAIT, "three scheduled runs", () -> runs("&collector=quick").size() >= 3);
+        assertThat(runs("&collector=quick")).allSatisfy(r -> assertThat(r.get("trigger").asText()).isEqualTo("schedule"));
+    }
+
+    @Test
+    void should_record_a_firing_during_a_running_run_as_skipped_with_the_reason() {
+        daemon(Map.of());
+        daemon.register("slow", slow, ",\"env\":{\"SLEEP\":\"4\"}");
+        daemon.post("/run", "{\"name\":\"slow\",\"dataset\":\"none\",\"cron\":true,\"frequency\":\"0/1 * * * * ?\"}");
+        JsonNode skipped = Poll.until(WAIT, "a skipped firing", () -> runs("&state=skipped").stream().findFirst().orElse(null));
+        assertThat(skipped.get("message").asText()).contains("still running", "overlap = skip");
+        daemon.delete("/schedules/slow@none");
+        // never two runs of the collector at once
+        List<JsonNode> real = runs("&collector=slow").stream().filter(r -> !r.get("state").asText().equals("skipped")).toList();
+        assertThat(real).hasSizeLessThanOrEqualTo(2);
+    }
+
+    @Test
+    void should_queue_a_firing_after_the_running_run_with_overlap_queue() {
+        daemon(Map.of("daemon.max_concurrent_runs", "4"));
+        daemon.register("slow", slow, ",\"overlap\":\"queue\",\"env\":{\"SLEEP\":\"2\"}");
+        daemon.post("/run", "{\"name\":\"slow\",\"dataset\":\"none\",\"cron\":true,\"frequency\":\"0/1 * * * * ?\"}");
+        Poll.until(WAIT, "three finished runs", () -> runs("&collector=slow&state=succeeded").size() >= 3);
+        daemon.delete("/schedules/slow@none");
+        List<JsonNode> done = runs("&collector=slow&state=succeeded");
+        assertThat(runs("&state=skipped")).isEmpty();
+        assertThat(maxOverlap(done)).isEqualTo(1);
+    }
+
+    @Test
+    void should_apply_env_and_timeout_from_the_register_body() {
+        daemon(Map.of("defaults.retries", "0"));
+        daemon.register("env", envEcho, ",\"env\":{\"K\":\"V 1\"}");
+        JsonNode envRun = daemon.awaitEnd(daemon.runNow("env", "none"), WAIT);
+        assertThat(daemon.get("/runs/" + envRun.get("id").asText() + "/log").body()).contains("K=V 1");
+
+        daemon.register("slow", slow, ",\"timeout\":\"2s\",\"env\":{\"SLEEP\":\"60\"}");
+        JsonNode r = daemon.awaitEnd(daemon.runNow("slow", "none"), WAIT);
+        assertThat(r.get("state").asText()).isEqualTo("timed_out");
+        assertThat(r.get("message").asText()).contains("timed out");
+        assertThat(DaemonEndToEndTest.dockerContainersOf(r.get("id").asText())).isEmpty();
+    }
+
+    @Test
+    void should_cancel_a_running_run_and_remove_its_container() {
+        daemon(Map.of());
+        daemon.register("slow", slow, ",\"env\":{\"SLEEP\":\"60\"}");
+        String id = daemon.runNow("slow", "none");
+        Poll.until(WAIT, "the run to work", () -> daemon.get("/runs/" + id + "/log").body().contains("working"));
+        assertThat(daemon.post("/runs/" + id + "/cancel", "").status()).isEqualTo(202);
+        JsonNode r = daemon.awaitEnd(id, WAIT);
+        assertThat(r.get("state").asText()).isEqualTo("cancelled");
+        assertThat(DaemonEndToEndTest.dockerContainersOf(id)).isEmpty();
+        assertThat(daemon.post("/runs/" + id + "/cancel", "").status()).isEqualTo(409);
+    }
+
+    @Test
+    void should_keep_a_pending_retry_across_a_restart() {
+        daemon(Map.of("defaults.retries", "1", "defaults.retry_backoff", "3s"));
+        String flaky = TestImages.collector("maomao-test/flaky:sched",
+                "if [ \"$MAOMAO_ATTEMPT\" -lt 2 ]; then exit 1; fi\necho \"t,v\n1,1\" > /output/rows.csv\n");
+        daemon.register("flaky", flaky, "");
+        String id = daemon.runNow("flaky", "retried");
+        JsonNode retrying = Poll.until(WAIT, "the retry to be pending", () -> {
+            JsonNode r = daemon.get("/runs/" + id).json();
+            return r.get("state").asText().equals("retrying") ? r : null;
+        });
+        assertThat(retrying.get("next_retry_at").isNull()).isFalse();
+        daemon.stop();
+        daemon.start();
+        JsonNode done = daemon.awaitEnd(id, WAIT);
+        assertThat(done.get("state").asText()).isEqualTo("succeeded");
+        assertThat(done.get("attempt").asInt()).isEqualTo(2);
+        assertThat(GitCli.lines(dir.resolve("data/datasets/retried"), "log", "--format=%H")).hasSize(1);
+    }
+
+    @Test
+    void should_bound_running_containers_and_finish_all_of_100_runs() throws Exception {
+        daemon(Map.of("daemon.max_concurrent_runs", "3"));
+        daemon.register("quick", quick, "");
+        List<CompletableFuture<String>> asked = IntStream.range(0, 100)
+                .mapToObj(i -> CompletableFuture.supplyAsync(() -> daemon.runNow("quick", "none"))).toList();
+        List<String> ids = new ArrayList<>();
+        for (CompletableFuture<String> f : asked) {
+            ids.add(f.get());
+        }
+        Poll.until(Duration.ofMinutes(4), "100 runs to end", () -> runs("&collector=quick&state=succeeded").size() == 100);
+        List<JsonNode> done = runs("&collector=quick");
+        assertThat(done).hasSize(100).allSatisfy(r -> assertThat(r.get("state").asText()).isEqualTo("succeeded"));
+        assertThat(done.stream().map(r -> r.get("id").asText()).toList()).containsExactlyInAnyOrderElementsOf(ids);
+        assertThat(maxOverlap(done)).isBetween(1, 3);
+    }
+
+    @Test
+    void should_skip_or_catch_up_missed_firings_by_on_missed() throws Exception {
+        daemon(Map.of());
+        daemon.register("skipper", quick, ",\"on_missed\":\"skip\"");
+        daemon.register("catcher", quick, ",\"on_missed\":\"all\",\"catch_up_max\":\"3\"");
+        for (String c : List.of("skipper", "catcher")) {
+            daemon.post("/run", "{\"name\":\"" + c + "\",\"dataset\":\"none\",\"cron\":true,\"frequency\":\"0 6 * * *\"}");
+        }
+        daemon.stop();
+        setNextFireTime("skipper@none", Instant.now().minus(Duration.ofDays(5)));
+        setNextFireTime("catcher@none", Instant.now().minus(Duration.ofDays(5)));
+        daemon.start();
+
+        Poll.until(WAIT, "the catch-up runs", () -> runs("&collector=catcher&state=succeeded").size() == 3);
+        JsonNode skipped = Poll.until(WAIT, "the skipped firing", () -> runs("&collector=skipper").stream().findFirst().orElse(null));
+        assertThat(skipped.get("state").asText()).isEqualTo("skipped");
+        assertThat(skipped.get("message").asText()).contains("on_missed = skip");
+        for (String id : List.of("skipper@none", "catcher@none")) {
+            Poll.until(WAIT, id + " back on time", () -> Instant.parse(daemon.get("/schedules/" + id).json()
+                    .get("next_fire_time").asText()).isAfter(Instant.now()));
+        }
+        assertThat(runs("&collector=catcher")).hasSize(3);
+        assertThat(runs("&collector=skipper")).hasSize(1);
+    }
+
+    @Test
+    void should_show_next_fire_times_in_the_collector_time_zone() {
+        daemon(Map.of());
+        daemon.register("tz", quick, ",\"timezone\":\"America/New_York\"");
+        JsonNode s = daemon.post("/run", "{\"name\":\"tz\",\"dataset\":\"none\",\"cron\":true,\"frequency\":\"0 6 * * *\"}").json();
+        assertThat(s.get("timezone").asText()).isEqualTo("America/New_York");
+        Instant next = Instant.parse(s.get("next_fire_time").asText());
+        assertThat(next.atZone(java.time.ZoneId.of("America/New_York")).getHour()).isEqualTo(6);
+    }
+
+    void setNextFireTime(String trigger, Instant at) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("data/db/maomao"));
+             PreparedStatement ps = c.prepareStatement("UPDATE QRTZ_TRIGGERS SET NEXT_FIRE_TIME=? WHERE TRIGGER_NAME=?")) {
+            ps.setLong(1, at.toEpochMilli());
+            ps.setString(2, trigger);
+            assertThat(ps.executeUpdate()).isEqualTo(1);
+        }
+    }
+
+    /** The largest number of runs whose [started, finished] intervals overlap at one moment. */
+    static int maxOverlap(List<JsonNode> runs) {
+        List<long[]> edges = new ArrayList<>();
+        for (JsonNode r : runs) {
+            edges.add(new long[] {Instant.parse(r.get("started_at").asText()).toEpochMilli(), 1});
+            edges.add(new long[] {Instant.parse(r.get("finished_at").asText()).toEpochMilli(), -1});
+        }
+        edges.sort((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
+        int cur = 0;
+        int max = 0;
+        for (long[] e : edges) {
+            cur += (int) e[1];
+            max = Math.max(max, cur);
+        }
+        return max;
+    }
+}
