@@ -83,6 +83,69 @@ class MaomaoJarIT {
     }
 
     @Test
+    void should_recover_a_run_after_kill_9_with_one_commit_and_no_leftover_container() throws Exception {
+        String patient = TestImages.collector("maomao-test/patient:jar", """
+                echo "working on attempt $MAOMAO_ATTEMPT"
+                if [ "$MAOMAO_ATTEMPT" -lt 2 ]; then sleep 120; fi
+                printf 't,v\\n%s,1\\n' "$MAOMAO_ATTEMPT" > /output/rows.csv
+                """);
+        int port = freePort();
+        Map<String, String> env = Map.of("MAOMAO_DAEMON_LISTEN", "127.0.0.1:" + port,
+                "MAOMAO_DAEMON_DATA_DIR", dir.resolve("data").toString(), "MAOMAO_DEFAULTS_RETRY_BACKOFF", "1s");
+        Process first = start(env, "daemon");
+        String id;
+        try {
+            awaitHealth(port);
+            post(port, "/register", "{\"name\":\"patient\",\"url\":\"" + patient + "\"}");
+            id = new ObjectMapper().readTree(post(port, "/run", "{\"name\":\"patient\",\"dataset\":\"crash\",\"cron\":false}"))
+                    .get("id").asText();
+            Poll.until(Duration.ofSeconds(60), "the run to work", () -> {
+                HttpResponse<String> r = get(port, "/runs/" + id + "/log");
+                return r != null && r.body().contains("working on attempt 1");
+            });
+        } finally {
+            first.destroyForcibly(); // SIGKILL: no shutdown hook, the container keeps running
+        }
+        assertThat(first.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(DaemonEndToEndTest.dockerContainersOf(id)).hasSize(1);
+
+        Process second = start(env, "daemon");
+        try {
+            awaitHealth(port);
+            JsonNode done = Poll.until(Duration.ofSeconds(90), "the recovered run to end", () -> {
+                JsonNode r = json(get(port, "/runs/" + id));
+                return r != null && r.get("state").asText().equals("succeeded") ? r : null;
+            });
+            assertThat(done.get("attempt").asInt()).isEqualTo(2);
+            assertThat(org.maomao.testing.GitCli.lines(dir.resolve("data/datasets/crash"), "log", "--format=%H")).hasSize(1);
+            assertThat(DaemonEndToEndTest.dockerContainersOf(id)).isEmpty();
+        } finally {
+            second.destroy();
+            second.waitFor(60, TimeUnit.SECONDS);
+        }
+    }
+
+    static void awaitHealth(int port) {
+        Poll.until(Duration.ofSeconds(90), "the daemon to answer /health", () -> {
+            HttpResponse<String> r = get(port, "/health");
+            return r != null && r.statusCode() == 200;
+        });
+    }
+
+    static String post(int port, String path, String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    static JsonNode json(HttpResponse<String> r) {
+        try {
+            return r == null ? null : new ObjectMapper().readTree(r.body());
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    @Test
     void should_exit_2_with_a_sentence_for_a_missing_config_file() throws Exception {
         Process p = start(Map.of(), "daemon", "--config", dir.resolve("nope.ini").toString());
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();

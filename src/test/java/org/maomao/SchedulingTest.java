@@ -200,6 +200,29 @@ class SchedulingTest {
         assertThat(next.atZone(java.time.ZoneId.of("America/New_York")).getHour()).isEqualTo(6);
     }
 
+    @Test
+    void should_stop_runs_past_the_shutdown_grace_and_retry_them_after_restart() {
+        String patient = TestImages.collector("maomao-test/patient:sched", """
+                echo "working on attempt $MAOMAO_ATTEMPT"
+                if [ "$MAOMAO_ATTEMPT" -lt 2 ]; then sleep 60; fi
+                printf 't,v\\n%s,1\\n' "$MAOMAO_ATTEMPT" > /output/rows.csv
+                """);
+        daemon(Map.of("daemon.shutdown_grace", "1s", "defaults.retry_backoff", "1s"));
+        daemon.register("patient", patient, "");
+        String id = daemon.runNow("patient", "interrupted");
+        Poll.until(WAIT, "the run to work", () -> daemon.get("/runs/" + id + "/log").body().contains("working"));
+        daemon.stop();
+        assertThat(DaemonEndToEndTest.dockerContainersOf(id)).isEmpty();
+        daemon.start();
+        JsonNode done = daemon.awaitEnd(id, WAIT);
+        assertThat(done.get("state").asText()).isEqualTo("succeeded");
+        assertThat(done.get("attempt").asInt()).isEqualTo(2);
+        List<String> types = new ArrayList<>();
+        daemon.get("/runs/" + id + "/events").json().forEach(e -> types.add(e.get("type").asText()));
+        assertThat(types).containsSubsequence("started", "retry_scheduled", "started", "committed", "finished");
+        assertThat(GitCli.lines(dir.resolve("data/datasets/interrupted"), "log", "--format=%H")).hasSize(1);
+    }
+
     void setNextFireTime(String trigger, Instant at) throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("data/db/maomao"));
              PreparedStatement ps = c.prepareStatement("UPDATE QRTZ_TRIGGERS SET NEXT_FIRE_TIME=? WHERE TRIGGER_NAME=?")) {
