@@ -5,10 +5,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
+import org.maomao.collector.Collector;
 import org.maomao.collector.CollectorRegistry;
 import org.maomao.config.CollectorFile;
 import org.maomao.config.DaemonConfig;
@@ -20,6 +24,7 @@ import org.maomao.docker.DockerImageBuilder;
 import org.maomao.http.ApiServer;
 import org.maomao.run.RunExecutor;
 import org.maomao.schedule.QuartzRunScheduler;
+import org.maomao.schedule.Schedule;
 import org.maomao.spike.DatasetSeriesAnalyzer;
 import org.maomao.spike.SpikeParameters;
 import org.maomao.store.Database;
@@ -41,7 +46,9 @@ public final class MaomaoDaemon implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MaomaoDaemon.class);
     private static final int QUARTZ_THREADS = 4;
 
+    private final Supplier<DaemonConfig> configSource;
     private final DaemonConfig config;
+    private final DockerImageBuilder images;
     private final Database db;
     private final DockerClient docker;
     private final RunExecutor executor;
@@ -50,8 +57,9 @@ public final class MaomaoDaemon implements AutoCloseable {
     private final ApiServer api;
     private final int port;
 
-    private MaomaoDaemon(DaemonConfig config, Clock clock) throws SchedulerException {
-        this.config = config;
+    private MaomaoDaemon(Supplier<DaemonConfig> configSource, Clock clock) throws SchedulerException {
+        this.configSource = configSource;
+        this.config = configSource.get();
         Path dataDir = config.dataDir();
         for (String sub : new String[] {"db", "datasets", "runs"}) {
             try {
@@ -77,39 +85,96 @@ public final class MaomaoDaemon implements AutoCloseable {
         scheduler = new QuartzRunScheduler(db.dataSource(), db.isPostgres(), db.isPostgres(), executor, registry,
                 config.timezone(), clock, QUARTZ_THREADS);
         executor.setRetryScheduler(scheduler);
-        declareCollectors(new DockerImageBuilder(docker));
+        images = new DockerImageBuilder(docker);
+        declareCollectors(config.collectorsDir());
         executor.recover();
         scheduler.start();
         Map<String, BooleanSupplier> health = new LinkedHashMap<>();
         health.put("docker", runner::isAvailable);
         health.put("store", db::isAvailable);
         health.put("git", () -> Files.isWritable(dataDir.resolve("datasets")));
-        api = new ApiServer(new ApiServer.Parts(registry, executor, scheduler, runs, series, datasets, health), config.token());
+        api = new ApiServer(new ApiServer.Parts(registry, executor, scheduler, runs, series, datasets, health, this::reload),
+                config.token());
         port = api.start(config.listenHost(), config.listenPort());
         log.info("maomao listening on http://{}:{} (data in {})", config.listenHost(), port, dataDir);
     }
 
-    /** Starts a daemon; throws with a sentence when a part cannot start. */
-    public static MaomaoDaemon start(DaemonConfig config, Clock clock) throws SchedulerException {
-        return new MaomaoDaemon(config, clock);
+    /**
+     * Starts a daemon. {@code configSource} is read now and again on each reload;
+     * throws with a sentence when a part cannot start.
+     */
+    public static MaomaoDaemon start(Supplier<DaemonConfig> configSource, Clock clock) throws SchedulerException {
+        return new MaomaoDaemon(configSource, clock);
     }
 
-    /** Registers (building where asked) and schedules the collectors declared in files. */
-    private void declareCollectors(DockerImageBuilder builder) throws SchedulerException {
-        for (CollectorFile f : CollectorFile.scan(config.collectorsDir())) {
+    /**
+     * Re-reads the configuration and the collector files (SIGHUP, {@code POST /reload}):
+     * new policy defaults, and added, changed and removed declared collectors with their
+     * schedules. Collectors registered through the API stay. The address, data directory
+     * and store need a restart. A configuration that does not load changes nothing.
+     */
+    public synchronized Map<String, Object> reload() {
+        DaemonConfig fresh = configSource.get();
+        if (!fresh.listenHost().equals(config.listenHost()) || fresh.listenPort() != config.listenPort()
+                || !fresh.dataDir().equals(config.dataDir()) || !fresh.jdbcUrl().equals(config.jdbcUrl())) {
+            log.warn("reload: listen, data_dir and store changes take effect at the next restart");
+        }
+        registry.setDefaults(fresh.defaults());
+        List<String> declared;
+        List<String> removed = new ArrayList<>();
+        try {
+            declared = declareCollectors(fresh.collectorsDir());
+            for (Collector c : registry.list()) {
+                if (Collector.SOURCE_FILE.equals(c.source()) && !declared.contains(c.name())) {
+                    scheduler.deleteForCollector(c.name());
+                    registry.delete(c.name());
+                    removed.add(c.name());
+                }
+            }
+        } catch (SchedulerException e) {
+            throw new IllegalStateException("reload failed in the scheduler: " + e.getMessage(), e);
+        }
+        log.info("reloaded: {} declared collector(s), removed {}", declared.size(), removed);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("declared", declared);
+        out.put("removed", removed);
+        return out;
+    }
+
+    /**
+     * Registers (building where asked) and schedules the collectors declared in files;
+     * returns the names applied. A file that does not load is logged and skipped, so one
+     * bad file does not keep the others out.
+     */
+    private List<String> declareCollectors(Path dir) throws SchedulerException {
+        List<String> applied = new ArrayList<>();
+        for (CollectorFile f : CollectorFile.scan(dir, e -> log.error("collector file not applied: {}", e.getMessage()))) {
             try {
                 if (f.buildDir() != null) {
                     log.info("building image {} for collector {} from {}", f.image(), f.name(), f.buildDir());
-                    builder.build(f.buildDir(), f.image());
+                    images.build(f.buildDir(), f.image());
                 }
-                registry.register(f.name(), f.image(), f.dataset(), f.settings(), "file");
+                registry.register(f.name(), f.image(), f.dataset(), f.settings(), Collector.SOURCE_FILE);
+                for (Schedule s : scheduler.list()) {
+                    boolean stale = s.collector().equals(f.name()) && "file".equals(s.source())
+                            && (f.schedule() == null || !s.dataset().equals(f.dataset()));
+                    if (stale) {
+                        scheduler.delete(s.id());
+                    }
+                }
                 if (f.schedule() != null) {
-                    scheduler.schedule(f.name(), f.dataset(), Frequency.parse(f.schedule(), f.name()), "file");
+                    Frequency freq = Frequency.parse(f.schedule(), f.name());
+                    Schedule old = scheduler.find(Schedule.idOf(f.name(), f.dataset())).orElse(null);
+                    if (old == null || !freq.quartzCron().equals(old.cron()) || !"file".equals(old.source())) {
+                        scheduler.schedule(f.name(), f.dataset(), freq, "file");
+                    }
                 }
+                applied.add(f.name());
             } catch (RuntimeException e) {
                 log.error("collector file {} not applied: {}", f.file(), e.getMessage());
             }
         }
+        return applied;
     }
 
     /** The port the API listens on. */

@@ -58,7 +58,7 @@ class MaomaoJarIT {
     }
 
     @Test
-    void should_serve_declare_the_example_collectors_and_stop_cleanly_on_sigterm() throws Exception {
+    void should_serve_declare_the_example_collectors_reload_on_sighup_and_stop_cleanly_on_sigterm() throws Exception {
         TestImages.ensureBase();
         int port = freePort();
         Process p = start(Map.of("MAOMAO_DAEMON_LISTEN", "127.0.0.1:" + port,
@@ -74,6 +74,15 @@ class MaomaoJarIT {
             assertThat(collectors.findValuesAsText("name")).containsExactly("dummy", "loadavg");
             JsonNode schedules = new ObjectMapper().readTree(get(port, "/schedules").body());
             assertThat(schedules.findValuesAsText("id")).containsExactly("dummy@dummy", "loadavg@host");
+            new ProcessBuilder("kill", "-HUP", Long.toString(p.pid())).start().waitFor(10, TimeUnit.SECONDS);
+            Poll.until(Duration.ofSeconds(60), "the reload on SIGHUP", () -> {
+                try {
+                    return Files.readString(dir.resolve("out.log")).contains("reloaded: 2 declared collector(s)");
+                } catch (IOException e) {
+                    return false;
+                }
+            });
+            assertThat(p.isAlive()).isTrue();
         } finally {
             p.destroy(); // SIGTERM
         }

@@ -223,6 +223,56 @@ class SchedulingTest {
         assertThat(GitCli.lines(dir.resolve("data/datasets/interrupted"), "log", "--format=%H")).hasSize(1);
     }
 
+    @Test
+    void should_apply_added_changed_and_removed_collector_files_on_reload_and_keep_api_collectors() throws Exception {
+        Path files = dir.resolve("collectors");
+        writeCollector(files, "alpha", "image = " + quick + "\ndataset = a\nschedule = daily\n");
+        writeCollector(files, "beta", "image = " + quick + "\ndataset = b\nschedule = hourly\n");
+        daemon(Map.of("daemon.collectors_dir", files.toString()));
+        daemon.register("viaapi", quick, "");
+        assertThat(daemon.get("/schedules").json().findValuesAsText("id")).containsExactly("alpha@a", "beta@b");
+
+        writeCollector(files, "alpha", "image = " + quick + "\ndataset = a\nschedule = weekly\ntimeout = 1m\n");
+        java.nio.file.Files.delete(files.resolve("beta/collector.ini"));
+        writeCollector(files, "gamma", "image = " + quick + "\ndataset = g\n[env]\nMixed_Case = 1\n");
+        TestDaemon.Response r = daemon.post("/reload", "");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.json().get("removed").get(0).asText()).isEqualTo("beta");
+
+        assertThat(daemon.get("/collectors").json().findValuesAsText("name")).containsExactly("alpha", "gamma", "viaapi");
+        JsonNode schedules = daemon.get("/schedules").json();
+        assertThat(schedules.findValuesAsText("id")).containsExactly("alpha@a");
+        assertThat(schedules.get(0).get("frequency").asText()).isEqualTo("weekly");
+        assertThat(daemon.get("/collectors/alpha").json().get("settings").get("timeout").asText()).isEqualTo("1m");
+        assertThat(daemon.get("/collectors/gamma").json().get("settings").get("env.Mixed_Case").asText()).isEqualTo("1");
+    }
+
+    @Test
+    void should_prune_runs_beyond_keep_runs_and_cut_a_long_log_with_a_marker() {
+        String chatty = TestImages.collector("maomao-test/chatty:sched",
+                "i=0\nwhile [ $i -lt 2000 ]; do echo \"line $i of a chatty collector\"; i=$((i+1)); done\n");
+        daemon(Map.of());
+        daemon.register("chatty", chatty, ",\"keep_runs\":2,\"max_log\":\"4k\"");
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            String id = daemon.runNow("chatty", "none");
+            daemon.awaitEnd(id, WAIT);
+            ids.add(id);
+        }
+        assertThat(runs("&collector=chatty").stream().map(r -> r.get("id").asText()).toList())
+                .containsExactly(ids.get(3), ids.get(2));
+        assertThat(daemon.get("/runs/" + ids.get(0)).status()).isEqualTo(404);
+        assertThat(java.nio.file.Files.exists(dir.resolve("data/runs/" + ids.get(0)))).isFalse();
+        String log = daemon.get("/runs/" + ids.get(3) + "/log").body();
+        assertThat(log).contains("line 0 of", "log truncated at").doesNotContain("line 1999");
+        assertThat(log.length()).isLessThan(4096 + 200);
+    }
+
+    static void writeCollector(Path files, String name, String ini) throws Exception {
+        java.nio.file.Files.createDirectories(files.resolve(name));
+        java.nio.file.Files.writeString(files.resolve(name).resolve("collector.ini"), ini);
+    }
+
     void setNextFireTime(String trigger, Instant at) throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("data/db/maomao"));
              PreparedStatement ps = c.prepareStatement("UPDATE QRTZ_TRIGGERS SET NEXT_FIRE_TIME=? WHERE TRIGGER_NAME=?")) {

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
 
 import org.maomao.MaomaoDaemon;
 import org.maomao.config.DaemonConfig;
@@ -11,6 +12,8 @@ import org.maomao.config.Settings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
+
+import sun.misc.Signal;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,16 +31,24 @@ public final class DaemonCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
-        DaemonConfig cfg;
+        Supplier<DaemonConfig> source = () -> DaemonConfig.from(Settings.load(config, System.getenv()));
         try {
-            Settings settings = Settings.load(config, System.getenv());
-            cfg = DaemonConfig.from(settings);
-            log.info("configuration from {}", settings.files().isEmpty() ? "built-in defaults" : settings.files());
+            source.get();
         } catch (IllegalArgumentException e) {
             System.err.println("maomao: " + e.getMessage());
             return ExitCode.USAGE.code();
         }
-        MaomaoDaemon daemon = MaomaoDaemon.start(cfg, Clock.systemUTC());
+        MaomaoDaemon daemon = MaomaoDaemon.start(source, Clock.systemUTC());
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        Signal.handle(new Signal("HUP"), sig -> {
+            // the JVM's signal thread has no context class loader, which Quartz's JDBC proxies need
+            Thread.currentThread().setContextClassLoader(loader);
+            try {
+                daemon.reload();
+            } catch (RuntimeException e) {
+                log.error("reload on SIGHUP failed, nothing changed: {}", e.getMessage());
+            }
+        });
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             daemon.close();

@@ -24,7 +24,7 @@ import org.maomao.config.Sizes;
 public record RunPolicy(Duration timeout, int retries, Duration retryBackoff, Duration retryBackoffMax,
                         long memoryBytes, double cpus, long pids, String network, OutputMode output,
                         Overlap overlap, OnMissed onMissed, int catchUpMax, ZoneId timezone,
-                        Map<String, String> env) {
+                        int keepRuns, long maxLogBytes, Map<String, String> env) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);
     public static final int DEFAULT_RETRIES = 2;
@@ -37,10 +37,14 @@ public record RunPolicy(Duration timeout, int retries, Duration retryBackoff, Du
     public static final String DEFAULT_NETWORK = "none";
     /** The most missed firings {@code on_missed = all} catches up. */
     public static final int DEFAULT_CATCH_UP_MAX = 24;
+    /** Ended runs kept per collector (with their logs); 0 keeps all. */
+    public static final int DEFAULT_KEEP_RUNS = 1000;
+    /** A run's log is cut here, with a marker line. */
+    public static final long DEFAULT_MAX_LOG = 10L << 20;
 
     /** The policy keys accepted in {@code [defaults]}, collector files and the register body. */
     public static final Set<String> KEYS = Set.of("timeout", "retries", "retry_backoff", "retry_backoff_max", "memory",
-            "cpus", "pids", "network", "output", "overlap", "on_missed", "catch_up_max", "timezone");
+            "cpus", "pids", "network", "output", "overlap", "on_missed", "catch_up_max", "timezone", "keep_runs", "max_log");
     /** Settings keys of the form {@code env.NAME} carry the container's extra environment. */
     public static final String ENV_PREFIX = "env.";
 
@@ -100,6 +104,12 @@ public record RunPolicy(Duration timeout, int retries, Duration retryBackoff, Du
         if (catchUpMax < 1 || catchUpMax > 1000) {
             throw new IllegalArgumentException("catch_up_max must be between 1 and 1000, got " + catchUpMax + ".");
         }
+        if (keepRuns < 0) {
+            throw new IllegalArgumentException("keep_runs must be 0 (keep all) or more, got " + keepRuns + ".");
+        }
+        if (maxLogBytes < 1024) {
+            throw new IllegalArgumentException("max_log must be at least 1k, got " + maxLogBytes + " bytes.");
+        }
         for (String name : env.keySet()) {
             if (!ENV_NAME.matcher(name).matches() || name.toUpperCase(Locale.ROOT).startsWith("MAOMAO_")) {
                 throw new IllegalArgumentException("env name \"" + name + "\" is not allowed: use letters, digits and '_', "
@@ -113,7 +123,7 @@ public record RunPolicy(Duration timeout, int retries, Duration retryBackoff, Du
     public static RunPolicy defaults() {
         return new RunPolicy(DEFAULT_TIMEOUT, DEFAULT_RETRIES, DEFAULT_RETRY_BACKOFF, DEFAULT_RETRY_BACKOFF_MAX,
                 DEFAULT_MEMORY, DEFAULT_CPUS, DEFAULT_PIDS, DEFAULT_NETWORK, OutputMode.APPEND, Overlap.SKIP,
-                OnMissed.RUN_ONCE, DEFAULT_CATCH_UP_MAX, null, Map.of());
+                OnMissed.RUN_ONCE, DEFAULT_CATCH_UP_MAX, null, DEFAULT_KEEP_RUNS, DEFAULT_MAX_LOG, Map.of());
     }
 
     /**
@@ -134,6 +144,8 @@ public record RunPolicy(Duration timeout, int retries, Duration retryBackoff, Du
         OnMissed om = onMissed;
         int cu = catchUpMax;
         ZoneId tz = timezone;
+        int keep = keepRuns;
+        long maxLog = maxLogBytes;
         Map<String, String> e = new TreeMap<>(env);
         for (Map.Entry<String, String> s : settings.entrySet()) {
             String key = s.getKey().toLowerCase(Locale.ROOT);
@@ -156,6 +168,8 @@ public record RunPolicy(Duration timeout, int retries, Duration retryBackoff, Du
                 case "on_missed" -> om = parseEnum(OnMissed.class, "on_missed", v);
                 case "catch_up_max" -> cu = parseInt("catch_up_max", v);
                 case "timezone" -> tz = parseZone(v);
+                case "keep_runs" -> keep = parseInt("keep_runs", v);
+                case "max_log" -> maxLog = Sizes.parse("max_log", v);
                 default -> {
                     if (strict) {
                         throw new IllegalArgumentException("unknown policy setting \"" + s.getKey() + "\": known are "
@@ -164,7 +178,7 @@ public record RunPolicy(Duration timeout, int retries, Duration retryBackoff, Du
                 }
             }
         }
-        return new RunPolicy(t, r, b, bmax, mem, c, p, net, out, ov, om, cu, tz, e);
+        return new RunPolicy(t, r, b, bmax, mem, c, p, net, out, ov, om, cu, tz, keep, maxLog, e);
     }
 
     /** The wait before the attempt after {@code attempt}: {@code retry_backoff} doubling per attempt, capped. */
@@ -194,6 +208,8 @@ public record RunPolicy(Duration timeout, int retries, Duration retryBackoff, Du
         if (timezone != null) {
             m.put("timezone", timezone.getId());
         }
+        m.put("keep_runs", Integer.toString(keepRuns));
+        m.put("max_log", Long.toString(maxLogBytes));
         env.forEach((k, v) -> m.put(ENV_PREFIX + k, v));
         return m;
     }

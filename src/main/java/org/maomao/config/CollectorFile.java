@@ -26,8 +26,8 @@ public record CollectorFile(String name, Path file, String image, Path buildDir,
     public static final String FILE_NAME = "collector.ini";
     private static final Set<String> OWN_KEYS = Set.of("image", "build", "dataset", "schedule");
 
-    /** Reads every {@code <dir>/<name>/collector.ini}, in name order. */
-    public static List<CollectorFile> scan(Path dir) {
+    /** Reads every {@code <dir>/<name>/collector.ini}, in name order; a file that fails goes to {@code onError}. */
+    public static List<CollectorFile> scan(Path dir, java.util.function.Consumer<IllegalArgumentException> onError) {
         List<CollectorFile> out = new ArrayList<>();
         if (dir == null || !Files.isDirectory(dir)) {
             return out;
@@ -35,7 +35,11 @@ public record CollectorFile(String name, Path file, String image, Path buildDir,
         try (Stream<Path> s = Files.list(dir)) {
             for (Path sub : s.sorted().toList()) {
                 if (Files.isRegularFile(sub.resolve(FILE_NAME))) {
-                    out.add(read(sub.resolve(FILE_NAME)));
+                    try {
+                        out.add(read(sub.resolve(FILE_NAME)));
+                    } catch (IllegalArgumentException e) {
+                        onError.accept(e);
+                    }
                 }
             }
         } catch (IOException e) {

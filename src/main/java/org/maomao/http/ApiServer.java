@@ -63,7 +63,7 @@ public final class ApiServer implements AutoCloseable {
     /** What the API works on. */
     public record Parts(CollectorRegistry registry, RunExecutor executor, QuartzRunScheduler scheduler,
                         RunStore runs, SeriesStore series, GitDatasets datasets,
-                        Map<String, BooleanSupplier> health) {
+                        Map<String, BooleanSupplier> health, java.util.function.Supplier<Map<String, Object>> reload) {
     }
 
     private final Parts parts;
@@ -144,6 +144,7 @@ public final class ApiServer implements AutoCloseable {
         app.post("/runs/{id}/cancel", this::cancel);
         app.get("/spikes", this::spikes);
         app.get("/series", ctx -> ctx.json(parts.series().list().stream().map(views::series).toList()));
+        app.post("/reload", ctx -> ctx.json(invalidAs400(() -> parts.reload().get())));
         app.get("/datasets", ctx -> ctx.json(parts.datasets().list().stream().map(n -> Map.of("name", n)).toList()));
     }
 

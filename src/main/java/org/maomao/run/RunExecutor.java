@@ -276,7 +276,7 @@ public final class RunExecutor implements AutoCloseable {
         AtomicReference<Run> current = new AtomicReference<>(running);
         Path runDir = runDir(running.id());
         Path output = runDir.resolve("output");
-        try (RunLog runLog = new RunLog(runDir.resolve("log"))) {
+        try (RunLog runLog = new RunLog(runDir.resolve("log"), policy.maxLogBytes())) {
             runLog.append("=== maomao: attempt " + running.attempt() + " of " + running.maxAttempts() + " at "
                     + clock.instant() + " ===");
             resetDirectory(output);
@@ -391,12 +391,32 @@ public final class RunExecutor implements AutoCloseable {
         Run done = r.moveTo(state).withOutcome(exitCode, message, clock.instant());
         if (store.update(done, r.state())) {
             finishedEvent(done);
+            prune(done.collector());
             if (state == RunState.SUCCEEDED) {
                 log.info("run {} of {} succeeded{}", r.id(), r.collector(),
                         done.commit() == null ? "" : " (commit " + done.commit() + ")");
             } else {
                 log.warn("run {} of {} ended {}: {}", r.id(), r.collector(), state.id(), message);
             }
+        }
+    }
+
+    /** Deletes the oldest ended runs of a collector beyond its {@code keep_runs}, with their logs. */
+    private void prune(String collector) {
+        int keep = registry.find(collector).map(c -> c.policy(registry.defaults()).keepRuns()).orElse(0);
+        if (keep <= 0) {
+            return;
+        }
+        try {
+            List<String> old = store.deleteEndedBeyond(collector, keep);
+            for (String id : old) {
+                deleteRecursively(runDir(id));
+            }
+            if (!old.isEmpty()) {
+                log.info("pruned {} old run(s) of {} (keep_runs = {})", old.size(), collector, keep);
+            }
+        } catch (RuntimeException e) {
+            log.warn("cannot prune old runs of {}: {}", collector, e.getMessage());
         }
     }
 

@@ -19,10 +19,20 @@ public final class RunLog implements AutoCloseable {
     private static final String RESULT = "::result ";
 
     private final BufferedWriter out;
+    private final long maxBytes;
+    private long bytes;
+    private boolean truncated;
 
-    public RunLog(Path file) {
+    /**
+     * Opens {@code file} for appending; past {@code maxBytes} (all attempts together) one
+     * marker line is written and the rest of the output is dropped.
+     */
+    public RunLog(Path file, long maxBytes) {
+        this.maxBytes = maxBytes;
         try {
             Files.createDirectories(file.getParent());
+            bytes = Files.exists(file) ? Files.size(file) : 0;
+            truncated = bytes >= maxBytes;
             out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open run log " + file, e);
@@ -31,7 +41,18 @@ public final class RunLog implements AutoCloseable {
 
     /** Appends one line; the log is flushed per line so a follower sees it at once. */
     public synchronized void append(String line) {
+        if (truncated) {
+            return;
+        }
+        long size = line.getBytes(StandardCharsets.UTF_8).length + 1L;
         try {
+            if (bytes + size > maxBytes) {
+                truncated = true;
+                out.write("=== maomao: log truncated at " + bytes + " bytes (max_log); further output dropped ===\n");
+                out.flush();
+                return;
+            }
+            bytes += size;
             out.write(line);
             out.write('\n');
             out.flush();

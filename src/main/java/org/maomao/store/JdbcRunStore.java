@@ -90,6 +90,21 @@ public final class JdbcRunStore implements RunStore {
     }
 
     @Override
+    public List<String> deleteEndedBeyond(String collector, int keep) {
+        return jdbc.inTransaction(c -> {
+            List<String> ids = Jdbc.query(c, "SELECT id FROM mm_runs WHERE collector=? AND state IN "
+                    + "('succeeded','failed','timed_out','cancelled','skipped') ORDER BY created_at DESC, id DESC",
+                    rs -> rs.getString("id"), collector);
+            List<String> old = ids.size() <= keep ? List.of() : ids.subList(keep, ids.size());
+            for (String id : old) {
+                Jdbc.update(c, "DELETE FROM mm_run_events WHERE run_id=?", id);
+                Jdbc.update(c, "DELETE FROM mm_runs WHERE id=?", id);
+            }
+            return List.copyOf(old);
+        });
+    }
+
+    @Override
     public List<RunEvent> events(String runId) {
         return jdbc.query("SELECT * FROM mm_run_events WHERE run_id=? ORDER BY seq", rs -> new RunEvent(
                 rs.getString("run_id"), rs.getInt("seq"), Jdbc.instant(rs, "at"), rs.getString("type"),

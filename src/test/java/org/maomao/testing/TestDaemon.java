@@ -58,9 +58,8 @@ public final class TestDaemon implements AutoCloseable {
 
     /** Starts (or restarts) the daemon on the same data directory. */
     public TestDaemon start() {
-        Settings s = Settings.fromLayers(List.of(), env);
         try {
-            daemon = MaomaoDaemon.start(DaemonConfig.from(s), Clock.systemUTC());
+            daemon = MaomaoDaemon.start(() -> DaemonConfig.from(Settings.fromLayers(List.of(), env)), Clock.systemUTC());
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
