@@ -25,6 +25,7 @@ import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.StreamType;
+import com.github.dockerjava.api.model.WaitContainerCondition;
 import com.github.dockerjava.api.model.WaitResponse;
 
 /**
@@ -90,27 +91,15 @@ public final class DockerContainerRunner implements ContainerRunner {
             // line without a newline (following the log driver instead loses it on engine 20.10)
             docker.attachContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(true).withLogs(true)
                     .exec(follower).awaitStarted(10, TimeUnit.SECONDS);
-            docker.startContainerCmd(id).exec();
-            cancellation.onCancel(() -> stopQuietly(id));
-            Integer exit;
-            boolean timedOut = false;
-            try (WaitCallback wait = docker.waitContainerCmd(id).exec(new WaitCallback())) {
-                exit = wait.await(spec.policy().timeout());
-                if (exit == null && !cancellation.isCancelled()) {
-                    timedOut = true;
-                    log.info("run {} of {} timed out after {}; stopping its container", spec.runId(), spec.collector(),
-                            spec.policy().timeout());
-                    stopQuietly(id);
-                }
-                if (exit == null) {
-                    exit = wait.await(STOP_GRACE.plusSeconds(30));
-                }
+            // like `docker run`, wait for the next exit before starting: the engine registers the
+            // wait before it answers, so even an instant exit is seen, without a round trip after start
+            try (WaitCallback wait = docker.waitContainerCmd(id).withCondition(WaitContainerCondition.NEXT_EXIT)
+                    .exec(new WaitCallback())) {
+                wait.awaitStarted(10, TimeUnit.SECONDS);
+                docker.startContainerCmd(id).exec();
+                cancellation.onCancel(() -> stopQuietly(id));
+                return awaitExit(spec, id, wait, follower, cancellation);
             }
-            if (exit == null) {
-                exit = docker.inspectContainerCmd(id).exec().getState().getExitCodeLong().intValue();
-            }
-            follower.drain();
-            return new ContainerResult(exit, timedOut, cancellation.isCancelled());
         } catch (InterruptedException e) {
             interrupted = true;
             throw new ContainerException("the daemon stopped while the container ran", true, e);
@@ -126,6 +115,27 @@ public final class DockerContainerRunner implements ContainerRunner {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /** Waits for the exit, stopping the container at its timeout; then drains the log. */
+    private ContainerResult awaitExit(ContainerSpec spec, String id, WaitCallback wait, LogFollower follower,
+                                      Cancellation cancellation) throws InterruptedException {
+        boolean timedOut = false;
+        Integer exit = wait.await(spec.policy().timeout());
+        if (exit == null && !cancellation.isCancelled()) {
+            timedOut = true;
+            log.info("run {} of {} timed out after {}; stopping its container", spec.runId(), spec.collector(),
+                    spec.policy().timeout());
+            stopQuietly(id);
+        }
+        if (exit == null) {
+            exit = wait.await(STOP_GRACE.plusSeconds(30));
+        }
+        if (exit == null) {
+            exit = docker.inspectContainerCmd(id).exec().getState().getExitCodeLong().intValue();
+        }
+        follower.drain();
+        return new ContainerResult(exit, timedOut, cancellation.isCancelled());
     }
 
     @Override
