@@ -30,6 +30,7 @@ import org.maomao.spike.SpikeParameters;
 import org.maomao.store.Database;
 import org.maomao.store.JdbcCollectorStore;
 import org.maomao.store.JdbcRunStore;
+import org.maomao.store.JdbcScheduleStore;
 import org.maomao.store.JdbcSeriesStore;
 import org.quartz.SchedulerException;
 import org.slf4j.Logger;
@@ -83,6 +84,7 @@ public final class MaomaoDaemon implements AutoCloseable {
         executor = new RunExecutor(runs, registry, runner, datasets, new DatasetSeriesAnalyzer(series, spike, clock),
                 dataDir.resolve("runs"), clock, config.maxConcurrentRuns());
         scheduler = new QuartzRunScheduler(db.dataSource(), db.isPostgres(), db.isPostgres(), executor, registry,
+                new JdbcScheduleStore(db.dataSource(), clock, QuartzRunScheduler.SCHEDULER_NAME, QuartzRunScheduler.SCHEDULES),
                 config.timezone(), clock, QUARTZ_THREADS);
         executor.setRetryScheduler(scheduler);
         images = new DockerImageBuilder(docker);
@@ -155,8 +157,8 @@ public final class MaomaoDaemon implements AutoCloseable {
                     images.build(f.buildDir(), f.image());
                 }
                 registry.register(f.name(), f.image(), f.dataset(), f.settings(), Collector.SOURCE_FILE);
-                for (Schedule s : scheduler.list()) {
-                    boolean stale = s.collector().equals(f.name()) && "file".equals(s.source())
+                for (Schedule s : scheduler.listFor(f.name())) {
+                    boolean stale = "file".equals(s.source())
                             && (f.schedule() == null || !s.dataset().equals(f.dataset()));
                     if (stale) {
                         scheduler.delete(s.id());

@@ -76,9 +76,12 @@ class DaemonEndToEndTest {
         assertThat(run.json().get("state").asText()).isIn("queued", "running");
         String id = run.json().get("id").asText();
 
-        JsonNode done = daemon.awaitEnd(id, RUN_TIMEOUT);
+        // ?wait= answers when the run has ended
+        JsonNode done = daemon.get("/runs/" + id + "?wait=60s").json();
         assertThat(done.get("state").asText()).isEqualTo("succeeded");
         assertThat(done.get("exit_code").asInt()).isZero();
+        assertThat(daemon.get("/runs/" + id + "?wait=2h").status()).isEqualTo(200); // ended: answered at once
+        assertThat(daemon.get("/runs/" + daemon.runNow("dummy", "none") + "?wait=soon").status()).isEqualTo(400);
         assertThat(done.get("started_at").isNull()).isFalse();
         assertThat(done.get("finished_at").isNull()).isFalse();
         assertThat(done.get("progress").asInt()).isEqualTo(100);
@@ -87,7 +90,7 @@ class DaemonEndToEndTest {
                 .contains("run " + id + " of dummy into none, attempt 1");
         Path out = dir.resolve("data/runs/" + id + "/output/dummy.csv");
         assertThat(Files.readString(out)).startsWith("timestamp,value\n").contains(",42");
-        assertThat(daemon.get("/runs").json().get(0).get("id").asText()).isEqualTo(id);
+        assertThat(daemon.get("/runs").json().findValuesAsText("id")).contains(id);
         assertThat(daemon.get("/collectors").json().get(0).get("name").asText()).isEqualTo("dummy");
         List<String> types = new ArrayList<>();
         daemon.get("/runs/" + id + "/events").json().forEach(e -> types.add(e.get("type").asText()));

@@ -51,6 +51,8 @@ public final class ApiServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
     /** Largest request body accepted. */
     public static final long MAX_BODY = 1 << 20;
+    /** Longest {@code ?wait=} a request may hold a connection. */
+    static final java.time.Duration MAX_WAIT = java.time.Duration.ofSeconds(60);
     private static final Set<String> REGISTER_FIELDS;
     private static final Set<String> RUN_FIELDS = Set.of("name", "dataset", "cron", "frequency");
 
@@ -137,7 +139,7 @@ public final class ApiServer implements AutoCloseable {
         app.post("/schedules/{id}/pause", ctx -> pause(ctx, true));
         app.post("/schedules/{id}/resume", ctx -> pause(ctx, false));
         app.get("/runs", this::listRuns);
-        app.get("/runs/{id}", ctx -> ctx.json(views.run(run(ctx.pathParam("id")))));
+        app.get("/runs/{id}", this::getRun);
         app.get("/runs/{id}/events", ctx -> ctx.json(parts.runs().events(run(ctx.pathParam("id")).id()).stream()
                 .map(views::event).toList()));
         app.get("/runs/{id}/log", this::runLog);
@@ -245,6 +247,20 @@ public final class ApiServer implements AutoCloseable {
 
     private Run run(String id) {
         return parts.runs().find(id).orElseThrow(() -> ApiException.notFound("run \"" + id + "\" does not exist."));
+    }
+
+    /** {@code ?wait=30s} holds the answer until the run has ended (at most a minute), so clients need not poll. */
+    private void getRun(Context ctx) throws InterruptedException {
+        Run r = run(ctx.pathParam("id"));
+        String wait = ctx.queryParam("wait");
+        if (wait != null && !r.state().isFinal()) {
+            java.time.Duration d = invalidAs400(() -> org.maomao.config.Durations.parse("query parameter wait", wait));
+            if (d.compareTo(MAX_WAIT) > 0) {
+                throw ApiException.badRequest("query parameter wait=" + wait + " is longer than " + MAX_WAIT.toSeconds() + "s.");
+            }
+            r = parts.executor().awaitEnd(r.id(), d).orElse(r);
+        }
+        ctx.json(views.run(r));
     }
 
     private void listRuns(Context ctx) {

@@ -57,6 +57,8 @@ public final class RunExecutor implements AutoCloseable {
     private final Clock clock;
     private final ExecutorService pool;
     private final Map<String, Cancellation> active = new ConcurrentHashMap<>();
+    /** Notified whenever a run ends, for {@link #awaitEnd}. */
+    private final Object endings = new Object();
     /** Runs per collector@dataset executing in this process, and runs waiting for them (overlap = queue). */
     private final Map<String, Integer> busyKeys = new HashMap<>();
     private final Map<String, Deque<String>> waiting = new HashMap<>();
@@ -127,6 +129,9 @@ public final class RunExecutor implements AutoCloseable {
                 .moveTo(RunState.SKIPPED).withOutcome(null, reason, now);
         store.insert(run);
         store.addEvent(run.id(), "skipped", json(Map.of("reason", reason)));
+        synchronized (endings) {
+            endings.notifyAll();
+        }
         log.info("schedule {}: {}", scheduleId, reason);
         return run;
     }
@@ -420,7 +425,28 @@ public final class RunExecutor implements AutoCloseable {
         }
     }
 
+    /**
+     * Blocks until the run has ended or {@code max} has passed, and returns it as it is
+     * then (for {@code GET /runs/{id}?wait=}: a client learns the end without polling).
+     */
+    public java.util.Optional<Run> awaitEnd(String runId, Duration max) throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        synchronized (endings) {
+            while (true) {
+                java.util.Optional<Run> r = store.find(runId);
+                long left = deadline - System.nanoTime();
+                if (r.isEmpty() || r.get().state().isFinal() || left <= 0) {
+                    return r;
+                }
+                TimeUnit.NANOSECONDS.timedWait(endings, left);
+            }
+        }
+    }
+
     private void finishedEvent(Run done) {
+        synchronized (endings) {
+            endings.notifyAll();
+        }
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("state", done.state().id());
         p.put("exit_code", done.exitCode());

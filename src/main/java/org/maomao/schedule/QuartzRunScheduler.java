@@ -7,7 +7,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
@@ -49,7 +50,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class QuartzRunScheduler implements RetryScheduler, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(QuartzRunScheduler.class);
-    static final String SCHEDULES = "schedules";
+    /** Quartz's scheduler name: the SCHED_NAME of its rows, shared by every daemon of a cluster. */
+    public static final String SCHEDULER_NAME = "maomao";
+    /** The Quartz group of schedule jobs and triggers. */
+    public static final String SCHEDULES = "schedules";
     static final String RETRIES = "retries";
     private static final String K_COLLECTOR = ScheduledRunJob.COLLECTOR;
     private static final String K_DATASET = ScheduledRunJob.DATASET;
@@ -69,12 +73,16 @@ public final class QuartzRunScheduler implements RetryScheduler, AutoCloseable {
     private final RunExecutor executor;
     private final CollectorRegistry registry;
     private final Clock clock;
+    private final ScheduleStore rows;
+    private final Map<String, CronSchedule> crons = new ConcurrentHashMap<>();
 
     /**
      * @param clustered true on a shared PostgreSQL store, where several daemons share the triggers
      */
     public QuartzRunScheduler(DataSource dataSource, boolean postgres, boolean clustered, RunExecutor executor,
-                              CollectorRegistry registry, ZoneId zone, Clock clock, int threads) throws SchedulerException {
+                              CollectorRegistry registry, ScheduleStore rows, ZoneId zone, Clock clock, int threads)
+            throws SchedulerException {
+        this.rows = rows;
         this.zone = zone;
         this.executor = executor;
         this.registry = registry;
@@ -98,7 +106,7 @@ public final class QuartzRunScheduler implements RetryScheduler, AutoCloseable {
             }
         });
         Properties p = new Properties();
-        p.setProperty("org.quartz.scheduler.instanceName", "maomao");
+        p.setProperty("org.quartz.scheduler.instanceName", SCHEDULER_NAME);
         p.setProperty("org.quartz.scheduler.instanceId", "AUTO");
         p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
         p.setProperty("org.quartz.threadPool.threadCount", Integer.toString(threads));
@@ -117,6 +125,7 @@ public final class QuartzRunScheduler implements RetryScheduler, AutoCloseable {
     }
 
     public void start() throws SchedulerException {
+        reconcile();
         quartz.start();
     }
 
@@ -136,6 +145,8 @@ public final class QuartzRunScheduler implements RetryScheduler, AutoCloseable {
                 .usingJobData(K_FREQUENCY, frequency.text()).usingJobData(K_SOURCE, source)
                 .usingJobData(K_CRON, cron.expression()).usingJobData(K_TIMEZONE, cron.zone().getId()).build();
         quartz.scheduleJob(job, java.util.Set.of(trigger(id, job.getKey(), next)), true);
+        rows.upsert(new ScheduleStore.Row(id, collector, dataset, frequency.text(), cron.expression(), cron.zone().getId(),
+                source, null, null));
         log.info("schedule {}: {} ({} in {}), next at {}", id, frequency.text(), cron.expression(), cron.zone(), next);
         return find(id).orElseThrow();
     }
@@ -151,7 +162,7 @@ public final class QuartzRunScheduler implements RetryScheduler, AutoCloseable {
         String id = ctx.getJobDetail().getKey().getName();
         String collector = d.getString(K_COLLECTOR);
         String dataset = d.getString(K_DATASET);
-        CronSchedule cron = new CronSchedule(d.getString(K_CRON), ZoneId.of(d.getString(K_TIMEZONE)));
+        CronSchedule cron = cronOf(d.getString(K_CRON), d.getString(K_TIMEZONE));
         Instant scheduled = ctx.getScheduledFireTime().toInstant();
         Instant now = clock.instant();
         try {
@@ -204,35 +215,39 @@ public final class QuartzRunScheduler implements RetryScheduler, AutoCloseable {
                 .build();
     }
 
-    public List<Schedule> list() throws SchedulerException {
-        List<Schedule> out = new ArrayList<>();
-        for (JobKey key : quartz.getJobKeys(GroupMatcher.jobGroupEquals(SCHEDULES))) {
-            find(key.getName()).ifPresent(out::add);
-        }
-        out.sort(Comparator.comparing(Schedule::id));
-        return out;
+    /** All schedules, by id, from one query. */
+    public List<Schedule> list() {
+        return rows.list(null).stream().map(this::toSchedule).toList();
     }
 
-    public Optional<Schedule> find(String id) throws SchedulerException {
-        JobDetail job = quartz.getJobDetail(JobKey.jobKey(id, SCHEDULES));
-        if (job == null) {
-            return Optional.empty();
-        }
-        Trigger t = quartz.getTrigger(TriggerKey.triggerKey(id, SCHEDULES));
-        JobDataMap d = job.getJobDataMap();
-        CronSchedule cron = new CronSchedule(d.getString(K_CRON), ZoneId.of(d.getString(K_TIMEZONE)));
-        boolean paused = t != null && quartz.getTriggerState(t.getKey()) == Trigger.TriggerState.PAUSED;
+    /** The schedules of one collector. */
+    public List<Schedule> listFor(String collector) {
+        return rows.list(collector).stream().map(this::toSchedule).toList();
+    }
+
+    public Optional<Schedule> find(String id) {
+        return rows.find(id).map(this::toSchedule);
+    }
+
+    private Schedule toSchedule(ScheduleStore.Row r) {
+        CronSchedule cron = cronOf(r.cron(), r.timezone());
         List<Instant> next = new ArrayList<>();
-        if (t != null && t.getNextFireTime() != null) {
-            next.add(t.getNextFireTime().toInstant());
-            next.addAll(cron.next(next.get(0), NEXT_FIRE_TIMES - 1));
+        if (r.nextFireTime() != null) {
+            next.add(r.nextFireTime());
+            next.addAll(cron.next(r.nextFireTime(), NEXT_FIRE_TIMES - 1));
         }
-        return Optional.of(new Schedule(id, d.getString(K_COLLECTOR), d.getString(K_DATASET), d.getString(K_FREQUENCY),
-                cron.expression(), cron.zone().getId(), d.getString(K_SOURCE), paused, next));
+        return new Schedule(r.id(), r.collector(), r.dataset(), r.frequency(), r.cron(), r.timezone(), r.source(),
+                "PAUSED".equals(r.triggerState()), next);
+    }
+
+    /** Parsed expressions are shared: thousands of daily schedules use a few dozen distinct ones. */
+    private CronSchedule cronOf(String expression, String timezone) {
+        return crons.computeIfAbsent(expression + " " + timezone, k -> new CronSchedule(expression, ZoneId.of(timezone)));
     }
 
     public boolean delete(String id) throws SchedulerException {
         boolean removed = quartz.deleteJob(JobKey.jobKey(id, SCHEDULES));
+        removed |= rows.delete(id);
         if (removed) {
             log.info("schedule {} removed", id);
         }
@@ -242,12 +257,35 @@ public final class QuartzRunScheduler implements RetryScheduler, AutoCloseable {
     /** Removes every schedule of a collector (when it is unregistered). */
     public int deleteForCollector(String collector) throws SchedulerException {
         int n = 0;
-        for (Schedule s : list()) {
-            if (s.collector().equals(collector) && delete(s.id())) {
+        for (Schedule s : listFor(collector)) {
+            if (delete(s.id())) {
                 n++;
             }
         }
         return n;
+    }
+
+    /**
+     * Makes the schedules table and Quartz agree after a crash between their two writes:
+     * a Quartz schedule job without a row gets one, a row without a job is dropped.
+     */
+    private void reconcile() throws SchedulerException {
+        java.util.Set<String> known = new java.util.HashSet<>();
+        for (ScheduleStore.Row r : rows.list(null)) {
+            known.add(r.id());
+            if (r.triggerState() == null && !quartz.checkExists(JobKey.jobKey(r.id(), SCHEDULES))) {
+                log.warn("schedule {} had no Quartz job; removed", r.id());
+                rows.delete(r.id());
+            }
+        }
+        for (JobKey key : quartz.getJobKeys(GroupMatcher.jobGroupEquals(SCHEDULES))) {
+            if (!known.contains(key.getName())) {
+                JobDataMap d = quartz.getJobDetail(key).getJobDataMap();
+                rows.upsert(new ScheduleStore.Row(key.getName(), d.getString(K_COLLECTOR), d.getString(K_DATASET),
+                        d.getString(K_FREQUENCY), d.getString(K_CRON), d.getString(K_TIMEZONE), d.getString(K_SOURCE),
+                        null, null));
+            }
+        }
     }
 
     public boolean pause(String id, boolean pause) throws SchedulerException {
