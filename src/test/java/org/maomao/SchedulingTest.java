@@ -129,6 +129,22 @@ class SchedulingTest {
     }
 
     @Test
+    void should_cancel_a_queued_run_before_it_starts() {
+        daemon(Map.of("daemon.max_concurrent_runs", "1"));
+        daemon.register("slow", slow, ",\"env\":{\"SLEEP\":\"60\"}");
+        String running = daemon.runNow("slow", "none");
+        Poll.until(WAIT, "the first run to work", () -> daemon.get("/runs/" + running + "/log").body().contains("working"));
+        String queued = daemon.runNow("slow", "none");
+        assertThat(daemon.get("/runs/" + queued).json().get("state").asText()).isEqualTo("queued");
+        assertThat(daemon.post("/runs/" + queued + "/cancel", "").status()).isEqualTo(202);
+        assertThat(daemon.get("/runs/" + queued).json().get("state").asText()).isEqualTo("cancelled");
+        daemon.post("/runs/" + running + "/cancel", "");
+        daemon.awaitEnd(running, WAIT);
+        assertThat(daemon.get("/runs/" + queued).json().get("started_at").isNull()).isTrue();
+        assertThat(daemon.get("/runs/" + queued + "/log").body()).isEmpty();
+    }
+
+    @Test
     void should_keep_a_pending_retry_across_a_restart() {
         daemon(Map.of("defaults.retries", "1", "defaults.retry_backoff", "3s"));
         String flaky = TestImages.collector("maomao-test/flaky:sched",
