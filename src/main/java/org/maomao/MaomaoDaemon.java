@@ -9,6 +9,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -50,6 +53,7 @@ public final class MaomaoDaemon implements AutoCloseable {
     private final Supplier<DaemonConfig> configSource;
     private final DaemonConfig config;
     private final DockerImageBuilder images;
+    private final ScheduledExecutorService pusher;
     private final Database db;
     private final DockerClient docker;
     private final RunExecutor executor;
@@ -80,7 +84,15 @@ public final class MaomaoDaemon implements AutoCloseable {
         registry = new CollectorRegistry(new JdbcCollectorStore(db.dataSource()), config.defaults(), clock);
         JdbcRunStore runs = new JdbcRunStore(db.dataSource(), clock);
         JdbcSeriesStore series = new JdbcSeriesStore(db.dataSource(), clock);
-        GitDatasets datasets = new GitDatasets(dataDir.resolve("datasets"), config.gitAuthorName(), config.gitAuthorEmail());
+        GitDatasets datasets = new GitDatasets(dataDir.resolve("datasets"), config.gitAuthorName(), config.gitAuthorEmail(),
+                config.gitPush());
+        pusher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "dataset-push");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = config.gitPushRetry().toMillis();
+        pusher.scheduleWithFixedDelay(datasets::pushPending, every, every, TimeUnit.MILLISECONDS);
         executor = new RunExecutor(runs, registry, runner, datasets, new DatasetSeriesAnalyzer(series, spike, clock),
                 dataDir.resolve("runs"), clock, config.maxConcurrentRuns());
         scheduler = new QuartzRunScheduler(db.dataSource(), db.isPostgres(), db.isPostgres(), executor, registry,
@@ -202,6 +214,7 @@ public final class MaomaoDaemon implements AutoCloseable {
     public void close() {
         log.info("maomao stopping");
         api.close();
+        pusher.shutdownNow();
         scheduler.standby(); // no new firings; still takes the retries of interrupted runs
         executor.shutdown(config.shutdownGrace());
         scheduler.close();

@@ -24,7 +24,7 @@ import org.maomao.config.Sizes;
 public record RunPolicy(Duration timeout, int retries, Duration retryBackoff, Duration retryBackoffMax,
                         long memoryBytes, double cpus, long pids, String network, OutputMode output,
                         Overlap overlap, OnMissed onMissed, int catchUpMax, ZoneId timezone,
-                        int keepRuns, long maxLogBytes, Map<String, String> env) {
+                        int keepRuns, long maxLogBytes, long maxOutputBytes, Map<String, String> env) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);
     public static final int DEFAULT_RETRIES = 2;
@@ -41,10 +41,12 @@ public record RunPolicy(Duration timeout, int retries, Duration retryBackoff, Du
     public static final int DEFAULT_KEEP_RUNS = 1000;
     /** A run's log is cut here, with a marker line. */
     public static final long DEFAULT_MAX_LOG = 10L << 20;
+    /** The most a run may write to /output; more fails the run and nothing is committed. */
+    public static final long DEFAULT_MAX_OUTPUT = 100L << 20;
 
     /** The policy keys accepted in {@code [defaults]}, collector files and the register body. */
     public static final Set<String> KEYS = Set.of("timeout", "retries", "retry_backoff", "retry_backoff_max", "memory",
-            "cpus", "pids", "network", "output", "overlap", "on_missed", "catch_up_max", "timezone", "keep_runs", "max_log");
+            "cpus", "pids", "network", "output", "overlap", "on_missed", "catch_up_max", "timezone", "keep_runs", "max_log", "max_output");
     /** Settings keys of the form {@code env.NAME} carry the container's extra environment. */
     public static final String ENV_PREFIX = "env.";
 
@@ -107,6 +109,9 @@ public record RunPolicy(Duration timeout, int retries, Duration retryBackoff, Du
         if (keepRuns < 0) {
             throw new IllegalArgumentException("keep_runs must be 0 (keep all) or more, got " + keepRuns + ".");
         }
+        if (maxOutputBytes < 1) {
+            throw new IllegalArgumentException("max_output must be at least 1 byte, got " + maxOutputBytes + ".");
+        }
         if (maxLogBytes < 1024) {
             throw new IllegalArgumentException("max_log must be at least 1k, got " + maxLogBytes + " bytes.");
         }
@@ -123,7 +128,7 @@ public record RunPolicy(Duration timeout, int retries, Duration retryBackoff, Du
     public static RunPolicy defaults() {
         return new RunPolicy(DEFAULT_TIMEOUT, DEFAULT_RETRIES, DEFAULT_RETRY_BACKOFF, DEFAULT_RETRY_BACKOFF_MAX,
                 DEFAULT_MEMORY, DEFAULT_CPUS, DEFAULT_PIDS, DEFAULT_NETWORK, OutputMode.APPEND, Overlap.SKIP,
-                OnMissed.RUN_ONCE, DEFAULT_CATCH_UP_MAX, null, DEFAULT_KEEP_RUNS, DEFAULT_MAX_LOG, Map.of());
+                OnMissed.RUN_ONCE, DEFAULT_CATCH_UP_MAX, null, DEFAULT_KEEP_RUNS, DEFAULT_MAX_LOG, DEFAULT_MAX_OUTPUT, Map.of());
     }
 
     /**
@@ -146,6 +151,7 @@ public record RunPolicy(Duration timeout, int retries, Duration retryBackoff, Du
         ZoneId tz = timezone;
         int keep = keepRuns;
         long maxLog = maxLogBytes;
+        long maxOut = maxOutputBytes;
         Map<String, String> e = new TreeMap<>(env);
         for (Map.Entry<String, String> s : settings.entrySet()) {
             String key = s.getKey().toLowerCase(Locale.ROOT);
@@ -170,6 +176,7 @@ public record RunPolicy(Duration timeout, int retries, Duration retryBackoff, Du
                 case "timezone" -> tz = parseZone(v);
                 case "keep_runs" -> keep = parseInt("keep_runs", v);
                 case "max_log" -> maxLog = Sizes.parse("max_log", v);
+                case "max_output" -> maxOut = Sizes.parse("max_output", v);
                 default -> {
                     if (strict) {
                         throw new IllegalArgumentException("unknown policy setting \"" + s.getKey() + "\": known are "
@@ -178,7 +185,7 @@ public record RunPolicy(Duration timeout, int retries, Duration retryBackoff, Du
                 }
             }
         }
-        return new RunPolicy(t, r, b, bmax, mem, c, p, net, out, ov, om, cu, tz, keep, maxLog, e);
+        return new RunPolicy(t, r, b, bmax, mem, c, p, net, out, ov, om, cu, tz, keep, maxLog, maxOut, e);
     }
 
     /** The wait before the attempt after {@code attempt}: {@code retry_backoff} doubling per attempt, capped. */
@@ -210,6 +217,7 @@ public record RunPolicy(Duration timeout, int retries, Duration retryBackoff, Du
         }
         m.put("keep_runs", Integer.toString(keepRuns));
         m.put("max_log", Long.toString(maxLogBytes));
+        m.put("max_output", Long.toString(maxOutputBytes));
         env.forEach((k, v) -> m.put(ENV_PREFIX + k, v));
         return m;
     }

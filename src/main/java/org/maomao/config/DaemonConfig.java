@@ -18,7 +18,8 @@ import org.maomao.collector.RunPolicy;
 public record DaemonConfig(String listenHost, int listenPort, Path dataDir, String token, int maxConcurrentRuns,
                            ZoneId timezone, Path collectorsDir, String storeUrl, String storeUser,
                            String storePassword, String dockerHost, RunPolicy defaults, Map<String, String> spike,
-                           String gitAuthorName, String gitAuthorEmail, Duration shutdownGrace) {
+                           String gitAuthorName, String gitAuthorEmail, Duration shutdownGrace, boolean gitPush,
+                           Duration gitPushRetry) {
 
     public static final String DEFAULT_LISTEN = "127.0.0.1:8080";
     public static final Path DEFAULT_DATA_DIR = Path.of("/var/lib/maomao");
@@ -27,6 +28,8 @@ public record DaemonConfig(String listenHost, int listenPort, Path dataDir, Stri
     public static final String DEFAULT_GIT_AUTHOR = "maomao <maomao@localhost>";
     /** How long a stopping daemon lets running runs finish before it stops their containers. */
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(20);
+    /** How often commits that could not be pushed are tried again. */
+    public static final Duration DEFAULT_PUSH_RETRY = Duration.ofMinutes(1);
 
     /** Reads and checks every section the daemon uses. */
     public static DaemonConfig from(Settings s) {
@@ -73,7 +76,9 @@ public record DaemonConfig(String listenHost, int listenPort, Path dataDir, Stri
                 s.get("docker", "host").orElse(DEFAULT_DOCKER_HOST), defaults, s.section("spike"),
                 author.substring(0, lt).trim(), author.substring(lt + 1, author.length() - 1).trim(),
                 Durations.parse("[daemon] shutdown_grace", s.get("daemon", "shutdown_grace")
-                        .orElse(Durations.format(DEFAULT_SHUTDOWN_GRACE))));
+                        .orElse(Durations.format(DEFAULT_SHUTDOWN_GRACE))),
+                parseBool(s.get("git", "push").orElse("true"), "[git] push"),
+                Durations.parse("[git] push_retry", s.get("git", "push_retry").orElse(Durations.format(DEFAULT_PUSH_RETRY))));
     }
 
     /** The JDBC URL of the store: the setting, or the embedded H2 file under data_dir. */
@@ -98,6 +103,14 @@ public record DaemonConfig(String listenHost, int listenPort, Path dataDir, Stri
             throw new IllegalArgumentException("[daemon] listen \"" + listen + "\" has no valid port (1-65535, or 0 for any free port).");
         }
         return p;
+    }
+
+    private static boolean parseBool(String text, String what) {
+        return switch (text.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "yes", "on", "1" -> true;
+            case "false", "no", "off", "0" -> false;
+            default -> throw new IllegalArgumentException(what + " \"" + text + "\" must be true or false.");
+        };
     }
 
     private static int parseInt(String text, String what) {

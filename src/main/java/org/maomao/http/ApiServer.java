@@ -147,7 +147,20 @@ public final class ApiServer implements AutoCloseable {
         app.get("/spikes", this::spikes);
         app.get("/series", ctx -> ctx.json(parts.series().list().stream().map(views::series).toList()));
         app.post("/reload", ctx -> ctx.json(invalidAs400(() -> parts.reload().get())));
-        app.get("/datasets", ctx -> ctx.json(parts.datasets().list().stream().map(n -> Map.of("name", n)).toList()));
+        app.post("/datasets", this::createDataset);
+        app.get("/datasets", ctx -> {
+            List<Object> out = new java.util.ArrayList<>();
+            for (String n : parts.datasets().list()) {
+                parts.datasets().info(n).ifPresent(i -> out.add(views.dataset(i)));
+            }
+            ctx.json(out);
+        });
+        app.get("/datasets/{name}", ctx -> ctx.json(views.dataset(dataset(ctx.pathParam("name")))));
+        app.get("/datasets/{name}/commits", ctx -> {
+            dataset(ctx.pathParam("name"));
+            ctx.json(parts.datasets().commits(ctx.pathParam("name"), intParam(ctx, "limit", 50, 1000)).stream()
+                    .map(views::commit).toList());
+        });
     }
 
     private void authenticate(Context ctx) {
@@ -221,6 +234,37 @@ public final class ApiServer implements AutoCloseable {
 
     private static ApiException unknownCollector(String name) {
         return new ApiException(404, "unknown_collector", new UnknownCollectorException(name).getMessage());
+    }
+
+    private void createDataset(Context ctx) {
+        JsonBody body = JsonBody.parse(mapper, ctx.body(), Set.of("name", "url"));
+        String name = body.requiredString("name");
+        String url = body.string("url");
+        invalidAs400(() -> Names.require("dataset", name));
+        if (url != null) {
+            invalidAs400(() -> org.maomao.dataset.RemoteUrls.require(url));
+        }
+        try {
+            ctx.status(201).json(views.dataset(invalidAs400(() -> {
+                try {
+                    return parts.datasets().create(name, url);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            })));
+        } catch (GitDatasets.DatasetExistsException e) {
+            throw new ApiException(409, "exists", e.getMessage());
+        } catch (java.io.UncheckedIOException e) {
+            throw new ApiException(422, "clone_failed", e.getCause().getMessage() + ".");
+        }
+    }
+
+    private org.maomao.dataset.DatasetInfo dataset(String name) throws IOException {
+        if (!Names.isValid(name)) {
+            throw ApiException.notFound("dataset \"" + name + "\" does not exist.");
+        }
+        return parts.datasets().info(name).orElseThrow(() -> ApiException.notFound("dataset \"" + name
+                + "\" does not exist; POST /datasets creates one."));
     }
 
     private void deleteCollector(Context ctx) throws SchedulerException {

@@ -110,6 +110,27 @@ final class JsonViews {
         return m;
     }
 
+    Map<String, Object> dataset(org.maomao.dataset.DatasetInfo d) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", d.name());
+        m.put("remote", d.remote());
+        m.put("branch", d.branch());
+        m.put("head", d.head());
+        m.put("ahead_by", d.aheadBy());
+        return m;
+    }
+
+    Map<String, Object> commit(org.maomao.dataset.DatasetCommit c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", c.id());
+        m.put("subject", c.subject());
+        m.put("time", c.time());
+        m.put("run_id", c.runId());
+        m.put("collector", c.collector());
+        m.put("attempt", c.attempt());
+        return m;
+    }
+
     private JsonNode parse(String json) {
         if (json == null) {
             return null;

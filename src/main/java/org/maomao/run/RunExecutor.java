@@ -328,6 +328,12 @@ public final class RunExecutor implements AutoCloseable {
     }
 
     private void succeed(Run r, Path output, RunPolicy policy, String imageId) throws DatasetWriter.IngestException {
+        long size = sizeOf(output, policy.maxOutputBytes());
+        if (size > policy.maxOutputBytes()) {
+            deleteRecursively(output);
+            throw new DatasetWriter.IngestException("the output is over max_output (" + policy.maxOutputBytes()
+                    + " bytes); nothing was committed and the output was deleted", null);
+        }
         Run done = r;
         if (!Names.NO_DATASET.equals(r.dataset())) {
             DatasetWriter.IngestResult ingest = datasets.ingest(new DatasetWriter.IngestRequest(r.dataset(),
@@ -507,6 +513,24 @@ public final class RunExecutor implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + dir, e);
         }
+    }
+
+    /** The bytes of regular files under {@code dir}, counted until it passes {@code stopAbove}. */
+    static long sizeOf(Path dir, long stopAbove) {
+        long total = 0;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) walk::iterator) {
+                if (Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    total += Files.size(p);
+                    if (total > stopAbove) {
+                        return total;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + dir, e);
+        }
+        return total;
     }
 
     static void deleteRecursively(Path dir) {

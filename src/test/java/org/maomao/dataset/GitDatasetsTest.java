@@ -20,7 +20,7 @@ class GitDatasetsTest {
     Path dir;
 
     GitDatasets datasets() {
-        return new GitDatasets(dir.resolve("datasets"), "maomao", "maomao@localhost");
+        return new GitDatasets(dir.resolve("datasets"), "maomao", "maomao@localhost", true);
     }
 
     Path output(String name, String content) throws Exception {
