@@ -17,6 +17,7 @@ import java.util.function.Supplier;
 
 import org.maomao.collector.Collector;
 import org.maomao.collector.CollectorRegistry;
+import org.maomao.collector.RunPolicy;
 import org.maomao.config.CollectorFile;
 import org.maomao.config.DaemonConfig;
 import org.maomao.config.Frequency;
@@ -29,7 +30,6 @@ import org.maomao.run.RunExecutor;
 import org.maomao.schedule.QuartzRunScheduler;
 import org.maomao.schedule.Schedule;
 import org.maomao.spike.DatasetSeriesAnalyzer;
-import org.maomao.spike.SpikeParameters;
 import org.maomao.store.Database;
 import org.maomao.store.JdbcCollectorStore;
 import org.maomao.store.JdbcRunStore;
@@ -74,7 +74,6 @@ public final class MaomaoDaemon implements AutoCloseable {
                         + ": check [daemon] data_dir and its permissions", e);
             }
         }
-        SpikeParameters spike = SpikeParameters.fromMap(config.spike());
         db = Database.open(config.jdbcUrl(), config.storeUser(), config.storePassword(), Database.DEFAULT_POOL_SIZE);
         docker = DockerClients.connect(config.dockerHost());
         DockerContainerRunner runner = new DockerContainerRunner(docker, processUser());
@@ -82,6 +81,7 @@ public final class MaomaoDaemon implements AutoCloseable {
             log.warn("Docker engine at {} does not answer; runs fail until it does", config.dockerHost());
         }
         registry = new CollectorRegistry(new JdbcCollectorStore(db.dataSource()), config.defaults(), clock);
+        registry.setSpikeCheck(own -> DatasetSeriesAnalyzer.parameters(config.spike(), own));
         JdbcRunStore runs = new JdbcRunStore(db.dataSource(), clock);
         JdbcSeriesStore series = new JdbcSeriesStore(db.dataSource(), clock);
         GitDatasets datasets = new GitDatasets(dataDir.resolve("datasets"), config.gitAuthorName(), config.gitAuthorEmail(),
@@ -93,7 +93,8 @@ public final class MaomaoDaemon implements AutoCloseable {
         });
         long every = config.gitPushRetry().toMillis();
         pusher.scheduleWithFixedDelay(datasets::pushPending, every, every, TimeUnit.MILLISECONDS);
-        executor = new RunExecutor(runs, registry, runner, datasets, new DatasetSeriesAnalyzer(series, spike, clock),
+        executor = new RunExecutor(runs, registry, runner, datasets, new DatasetSeriesAnalyzer(series, config.spike(),
+                        c -> registry.find(c).map(x -> RunPolicy.spikeSettings(x.settings())).orElse(Map.of()), clock),
                 dataDir.resolve("runs"), clock, config.maxConcurrentRuns());
         scheduler = new QuartzRunScheduler(db.dataSource(), db.isPostgres(), db.isPostgres(), executor, registry,
                 new JdbcScheduleStore(db.dataSource(), clock, QuartzRunScheduler.SCHEDULER_NAME, QuartzRunScheduler.SCHEDULES),

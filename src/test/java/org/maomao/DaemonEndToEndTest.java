@@ -228,8 +228,13 @@ class DaemonEndToEndTest {
                   i=$((i + 1))
                 done
                 """);
-        daemon(Map.of("spike.lag", "20"));
-        daemon.register("spiky", spiky, "");
+        daemon(Map.of());
+        // the collector's own detector settings override [spike] (whose default lag needs 450 points)
+        assertThat(daemon.post("/register", "{\"name\":\"spiky\",\"url\":\"" + spiky + "\",\"spike\":{\"lag\":1}}")
+                .status()).isEqualTo(400);
+        assertThat(daemon.post("/register", "{\"name\":\"spiky\",\"url\":\"" + spiky + "\",\"spike\":{\"lagg\":20}}")
+                .status()).isEqualTo(400);
+        daemon.register("spiky", spiky, ",\"spike\":{\"lag\":20}");
         JsonNode done = daemon.awaitEnd(daemon.runNow("spiky", "levels"), RUN_TIMEOUT);
         assertThat(done.get("state").asText()).isEqualTo("succeeded");
         JsonNode spikes = daemon.get("/spikes").json();
@@ -241,7 +246,14 @@ class DaemonEndToEndTest {
         assertThat(s.get("z").asDouble()).isGreaterThan(5);
         assertThat(s.get("direction").asText()).isEqualTo("up");
         assertThat(daemon.get("/spikes?collector=other").json()).isEmpty();
-        assertThat(daemon.get("/series").json().get(0).get("points").asLong()).isEqualTo(120);
+        JsonNode series = daemon.get("/series").json().get(0);
+        assertThat(series.get("points").asLong()).isEqualTo(120);
+        assertThat(series.get("id").asText()).isEqualTo("levels/spiky/level.csv#value");
+        JsonNode detail = daemon.get(series.get("url").asText() + "?limit=50").json();
+        assertThat(detail.get("points")).hasSize(50);
+        assertThat(detail.get("points").get(30).get(1).asDouble()).isEqualTo(400.0); // rows 70-119: row 100 is the 31st
+        assertThat(detail.get("spikes")).hasSize(1);
+        assertThat(daemon.get("/series/levels/spiky/nothing.csv%23value").status()).isEqualTo(404);
     }
 
     @Test

@@ -21,6 +21,7 @@ public final class CollectorRegistry {
     private final CollectorStore store;
     private final Clock clock;
     private volatile RunPolicy defaults;
+    private volatile java.util.function.Consumer<Map<String, String>> spikeCheck = m -> { };
 
     public CollectorRegistry(CollectorStore store, RunPolicy defaults, Clock clock) {
         this.store = store;
@@ -42,6 +43,7 @@ public final class CollectorRegistry {
         String ds = dataset == null ? Names.NO_DATASET : dataset;
         Names.require("dataset", ds);
         defaults.with(settings, true); // validates every setting before anything is written
+        spikeCheck.accept(RunPolicy.spikeSettings(settings));
         Instant now = clock.instant();
         Optional<Collector> old = store.find(name);
         Collector c = new Collector(name, image, ds, settings, source,
@@ -76,6 +78,11 @@ public final class CollectorRegistry {
             log.info("removed collector {}", name);
         }
         return removed;
+    }
+
+    /** Checks a collector's {@code spike.*} values (the detector's rules live in the spike package). */
+    public void setSpikeCheck(java.util.function.Consumer<Map<String, String>> spikeCheck) {
+        this.spikeCheck = spikeCheck;
     }
 
     public RunPolicy defaults() {

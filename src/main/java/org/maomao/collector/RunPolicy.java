@@ -49,6 +49,10 @@ public record RunPolicy(Duration timeout, int retries, Duration retryBackoff, Du
             "cpus", "pids", "network", "output", "overlap", "on_missed", "catch_up_max", "timezone", "keep_runs", "max_log", "max_output");
     /** Settings keys of the form {@code env.NAME} carry the container's extra environment. */
     public static final String ENV_PREFIX = "env.";
+    /** Settings keys of the form {@code spike.KEY} override the daemon's [spike] for this collector's series. */
+    public static final String SPIKE_PREFIX = "spike.";
+    /** The keys of [spike]. */
+    public static final Set<String> SPIKE_KEYS = Set.of("method", "lag", "threshold", "influence", "min_deviation", "cooldown");
 
     private static final Pattern NETWORK = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
@@ -160,6 +164,14 @@ public record RunPolicy(Duration timeout, int retries, Duration retryBackoff, Du
                 e.put(s.getKey().substring(ENV_PREFIX.length()), s.getValue() == null ? "" : s.getValue());
                 continue;
             }
+            if (key.startsWith(SPIKE_PREFIX)) {
+                // the detector reads these itself (CollectorRegistry checks their values)
+                if (strict && !SPIKE_KEYS.contains(key.substring(SPIKE_PREFIX.length()))) {
+                    throw new IllegalArgumentException("unknown spike setting \"" + s.getKey() + "\": known are spike."
+                            + String.join(", spike.", SPIKE_KEYS.stream().sorted().toList()) + ".");
+                }
+                continue;
+            }
             switch (key) {
                 case "timeout" -> t = Durations.parse("timeout", v);
                 case "retries" -> r = parseInt("retries", v);
@@ -180,7 +192,7 @@ public record RunPolicy(Duration timeout, int retries, Duration retryBackoff, Du
                 default -> {
                     if (strict) {
                         throw new IllegalArgumentException("unknown policy setting \"" + s.getKey() + "\": known are "
-                                + String.join(", ", KEYS.stream().sorted().toList()) + " and env.NAME.");
+                                + String.join(", ", KEYS.stream().sorted().toList()) + ", env.NAME and spike.KEY.");
                     }
                 }
             }
@@ -195,6 +207,17 @@ public record RunPolicy(Duration timeout, int retries, Duration retryBackoff, Du
             d = d.multipliedBy(2);
         }
         return d.compareTo(retryBackoffMax) > 0 ? retryBackoffMax : d;
+    }
+
+    /** The {@code spike.*} settings among {@code settings}, without the prefix. */
+    public static Map<String, String> spikeSettings(Map<String, String> settings) {
+        Map<String, String> out = new TreeMap<>();
+        settings.forEach((k, v) -> {
+            if (k.toLowerCase(Locale.ROOT).startsWith(SPIKE_PREFIX)) {
+                out.put(k.substring(SPIKE_PREFIX.length()).toLowerCase(Locale.ROOT), v);
+            }
+        });
+        return out;
     }
 
     /** The policy as the settings map that {@link #with} reads back. */

@@ -19,7 +19,7 @@ import org.maomao.collector.RunPolicy;
  * Dockerfile in the same folder to build, tagged {@code maomao/<name>:latest}), its
  * dataset, an optional schedule and policy settings. Keys may stand at the top of the
  * file or under {@code [collector]}; an {@code [env]} section gives the container's
- * extra environment.
+ * extra environment, a {@code [spike]} section the detector's parameters for its series.
  */
 public record CollectorFile(String name, Path file, String image, Path buildDir, String dataset, String schedule,
                             Map<String, String> settings) {
@@ -63,6 +63,7 @@ public record CollectorFile(String name, Path file, String image, Path buildDir,
                 }
             }
             s.section("env").forEach((k, v) -> settings.put(RunPolicy.ENV_PREFIX + k, v));
+            s.section("spike").forEach((k, v) -> settings.put(RunPolicy.SPIKE_PREFIX + k, v));
             RunPolicy.defaults().with(settings, true);
             Path build = all.containsKey("build") ? file.toAbsolutePath().getParent().resolve(all.get("build")).normalize() : null;
             String image = all.getOrDefault("image", build != null ? "maomao/" + name + ":latest" : null);

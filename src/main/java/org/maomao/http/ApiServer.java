@@ -58,7 +58,7 @@ public final class ApiServer implements AutoCloseable {
 
     static {
         java.util.HashSet<String> f = new java.util.HashSet<>(RunPolicy.KEYS);
-        f.addAll(List.of("name", "url", "image", "dataset", "env"));
+        f.addAll(List.of("name", "url", "image", "dataset", "env", "spike"));
         REGISTER_FIELDS = Set.copyOf(f);
     }
 
@@ -146,6 +146,7 @@ public final class ApiServer implements AutoCloseable {
         app.post("/runs/{id}/cancel", this::cancel);
         app.get("/spikes", this::spikes);
         app.get("/series", ctx -> ctx.json(parts.series().list().stream().map(views::series).toList()));
+        app.get("/series/<id>", this::seriesDetail);
         app.post("/reload", ctx -> ctx.json(invalidAs400(() -> parts.reload().get())));
         app.post("/datasets", this::createDataset);
         app.get("/datasets", ctx -> {
@@ -190,6 +191,7 @@ public final class ApiServer implements AutoCloseable {
         String dataset = body.string("dataset");
         Map<String, String> settings = new LinkedHashMap<>(body.scalars(RunPolicy.KEYS));
         body.stringMap("env").forEach((k, v) -> settings.put(RunPolicy.ENV_PREFIX + k, v));
+        body.scalarMap("spike").forEach((k, v) -> settings.put(RunPolicy.SPIKE_PREFIX + k, v));
         CollectorRegistry.Registration reg = invalidAs400(() -> parts.registry().register(name,
                 url != null ? url : image, dataset, settings, "api"));
         ctx.status(reg.created() ? 201 : 200).json(views.collector(reg.collector()));
@@ -341,6 +343,36 @@ public final class ApiServer implements AutoCloseable {
         int limit = intParam(ctx, "limit", 100, 1000);
         ctx.json(parts.series().spikes(new SeriesStore.SpikeQuery(ctx.queryParam("collector"), ctx.queryParam("series"),
                 instantParam(ctx, "since"), limit)).stream().map(views::spike).toList());
+    }
+
+    /**
+     * One series with what a plot needs: its latest points (read from the dataset's
+     * file, {@code ?limit=}, default 1000) and its spikes. The id is
+     * {@code <dataset>/<collector>/<file>#<column>}, with '#' written as %23.
+     */
+    private void seriesDetail(Context ctx) throws IOException {
+        String id = ctx.pathParam("id");
+        int slash = id.indexOf('/');
+        int hash = id.lastIndexOf('#');
+        String dataset = slash > 0 ? id.substring(0, slash) : "";
+        String name = slash > 0 ? id.substring(slash + 1) : "";
+        var rec = Names.isValid(dataset) && hash > slash ? parts.series().find(dataset, name) : java.util.Optional.<SeriesStore.SeriesRecord>empty();
+        if (rec.isEmpty()) {
+            throw ApiException.notFound("series \"" + id + "\" does not exist; GET /series lists them (write # as %23).");
+        }
+        int limit = intParam(ctx, "limit", 1000, 100_000);
+        String file = name.substring(0, name.lastIndexOf('#'));
+        String column = name.substring(name.lastIndexOf('#') + 1);
+        Path path = parts.datasets().datasetDir(dataset).resolve(file).normalize();
+        if (!path.startsWith(parts.datasets().datasetDir(dataset))) {
+            throw ApiException.notFound("series \"" + id + "\" does not exist.");
+        }
+        List<org.maomao.spike.SeriesPoint> points = org.maomao.spike.SeriesFiles.tail(path, column, limit);
+        Map<String, Object> body = new LinkedHashMap<>(views.series(rec.get()));
+        body.put("points", points.stream().map(p -> List.of(p.timestamp(), p.value())).toList());
+        body.put("spikes", parts.series().spikes(new SeriesStore.SpikeQuery(null, name, null, 1000)).stream()
+                .filter(k -> k.dataset().equals(dataset)).map(views::spike).toList());
+        ctx.json(body);
     }
 
     private void health(Context ctx) {

@@ -90,6 +90,15 @@ final class JsonBody {
 
     /** An object of string values (such as {@code env}); empty when absent. */
     Map<String, String> stringMap(String field) {
+        return objectOf(field, false);
+    }
+
+    /** An object of string or number values (such as {@code spike}), as text; empty when absent. */
+    Map<String, String> scalarMap(String field) {
+        return objectOf(field, true);
+    }
+
+    private Map<String, String> objectOf(String field, boolean numbers) {
         JsonNode v = node.get(field);
         Map<String, String> out = new LinkedHashMap<>();
         if (v == null || v.isNull()) {
@@ -100,8 +109,8 @@ final class JsonBody {
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            if (!e.getValue().isTextual()) {
-                throw wrongType(field + "." + e.getKey(), "a string", e.getValue());
+            if (!e.getValue().isTextual() && !(numbers && e.getValue().isNumber())) {
+                throw wrongType(field + "." + e.getKey(), numbers ? "a string or a number" : "a string", e.getValue());
             }
             out.put(e.getKey(), e.getValue().asText());
         }

@@ -101,6 +101,8 @@ final class JsonViews {
 
     Map<String, Object> series(SeriesStore.SeriesRecord s) {
         Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", s.dataset() + "/" + s.name());
+        m.put("url", "/series/" + s.dataset() + "/" + s.name().replace("%", "%25").replace("#", "%23"));
         m.put("dataset", s.dataset());
         m.put("series", s.name());
         m.put("points", s.points());

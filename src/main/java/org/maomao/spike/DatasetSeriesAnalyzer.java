@@ -22,18 +22,36 @@ public final class DatasetSeriesAnalyzer implements SeriesAnalyzer {
     private static final Logger log = LoggerFactory.getLogger(DatasetSeriesAnalyzer.class);
 
     private final SeriesStore store;
-    private final SpikeDetector detector;
+    private final Map<String, String> daemonSettings;
+    private final java.util.function.Function<String, Map<String, String>> collectorSettings;
     private final Clock clock;
+    private final Map<Map<String, String>, SpikeDetector> detectors = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public DatasetSeriesAnalyzer(SeriesStore store, SpikeParameters parameters, Clock clock) {
+    /**
+     * @param daemonSettings    the daemon's [spike] section
+     * @param collectorSettings a collector's own spike settings (keys without the {@code spike.} prefix)
+     */
+    public DatasetSeriesAnalyzer(SeriesStore store, Map<String, String> daemonSettings,
+                                 java.util.function.Function<String, Map<String, String>> collectorSettings, Clock clock) {
         this.store = store;
-        this.detector = new SpikeDetector(parameters);
+        this.daemonSettings = Map.copyOf(daemonSettings);
+        this.collectorSettings = collectorSettings;
         this.clock = clock;
+        SpikeParameters.fromMap(daemonSettings); // fail at start on a bad [spike]
+    }
+
+    /** The parameters for a collector: [spike], then its own {@code spike.*} settings. */
+    public static SpikeParameters parameters(Map<String, String> daemonSettings, Map<String, String> collectorSettings) {
+        Map<String, String> merged = new java.util.HashMap<>(daemonSettings);
+        merged.putAll(collectorSettings);
+        return SpikeParameters.fromMap(merged);
     }
 
     @Override
     public List<SpikeRecord> analyze(String dataset, String collector, List<TableRows> tables, String runId, String commit) {
         List<SpikeRecord> found = new ArrayList<>();
+        Map<String, String> own = collectorSettings.apply(collector);
+        SpikeDetector detector = detectors.computeIfAbsent(own, o -> new SpikeDetector(parameters(daemonSettings, o)));
         for (TableRows t : tables) {
             if (t.rows().isEmpty()) {
                 continue;
