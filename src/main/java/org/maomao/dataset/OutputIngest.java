@@ -95,8 +95,8 @@ final class OutputIngest {
                 String header = newLines.get(0);
                 List<String> rows = dataRows(newLines);
                 if (exists) {
-                    List<String> old = readLines(target, rel);
-                    String oldHeader = old.isEmpty() ? null : old.get(0);
+                    // appending reads only the existing header, so ingest cost does not grow with the dataset
+                    String oldHeader = firstLine(target, rel);
                     if (mode == OutputMode.APPEND) {
                         if (oldHeader != null && !oldHeader.equals(header)) {
                             throw new IngestException("output " + rel + " has the CSV header \"" + header
@@ -108,7 +108,7 @@ final class OutputIngest {
                     } else {
                         steps.add(new Step(p, target, Kind.REPLACE, rel));
                         // a replaced table that grew: only its rows past the old end are new
-                        int seen = header.equals(oldHeader) ? dataRows(old).size() : 0;
+                        int seen = header.equals(oldHeader) ? dataRows(readLines(target, rel)).size() : 0;
                         tables.add(new TableRows(rel, header, rows.subList(Math.min(seen, rows.size()), rows.size())));
                     }
                 } else {
@@ -126,6 +126,15 @@ final class OutputIngest {
 
     private static List<String> dataRows(List<String> lines) {
         return lines.subList(1, lines.size()).stream().filter(l -> !l.isBlank()).toList();
+    }
+
+    private static String firstLine(Path p, String rel) throws IngestException {
+        try (java.io.BufferedReader r = Files.newBufferedReader(p, StandardCharsets.UTF_8)) {
+            String line = r.readLine();
+            return line == null ? null : line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
+        } catch (IOException e) {
+            throw new IngestException("the dataset's " + rel + " is not UTF-8 text: " + e.getMessage(), e);
+        }
     }
 
     private static List<String> readLines(Path p, String rel) throws IngestException {
