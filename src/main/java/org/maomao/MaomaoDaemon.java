@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
+import org.maomao.cluster.EtcdSpikePublisher;
+import org.maomao.cluster.WebhookSpikeNotifier;
 import org.maomao.collector.Collector;
 import org.maomao.collector.CollectorRegistry;
 import org.maomao.collector.RunPolicy;
@@ -54,6 +56,8 @@ public final class MaomaoDaemon implements AutoCloseable {
     private final DaemonConfig config;
     private final DockerImageBuilder images;
     private final ScheduledExecutorService pusher;
+    private final WebhookSpikeNotifier webhook;
+    private final EtcdSpikePublisher etcd;
     private final Database db;
     private final DockerClient docker;
     private final RunExecutor executor;
@@ -100,6 +104,18 @@ public final class MaomaoDaemon implements AutoCloseable {
                 new JdbcScheduleStore(db.dataSource(), clock, QuartzRunScheduler.SCHEDULER_NAME, QuartzRunScheduler.SCHEDULES),
                 config.timezone(), clock, QUARTZ_THREADS);
         executor.setRetryScheduler(scheduler);
+        if (config.spikeWebhook() != null) {
+            webhook = new WebhookSpikeNotifier(config.spikeWebhook(), config.spikeWebhookTimeout());
+            executor.addSpikeNotifier(webhook);
+        } else {
+            webhook = null;
+        }
+        if (!config.etcdEndpoints().isEmpty()) {
+            etcd = new EtcdSpikePublisher(config.etcdEndpoints(), config.etcdPrefix());
+            executor.addSpikeNotifier(etcd);
+        } else {
+            etcd = null;
+        }
         images = new DockerImageBuilder(docker);
         declareCollectors(config.collectorsDir());
         executor.recover();
@@ -108,6 +124,9 @@ public final class MaomaoDaemon implements AutoCloseable {
         health.put("docker", runner::isAvailable);
         health.put("store", db::isAvailable);
         health.put("git", () -> Files.isWritable(dataDir.resolve("datasets")));
+        if (etcd != null) {
+            health.put("etcd", etcd::isAvailable);
+        }
         api = new ApiServer(new ApiServer.Parts(registry, executor, scheduler, runs, series, datasets, health, this::reload),
                 config.token());
         port = api.start(config.listenHost(), config.listenPort());
@@ -223,6 +242,12 @@ public final class MaomaoDaemon implements AutoCloseable {
             docker.close();
         } catch (IOException e) {
             log.debug("closing the Docker client: {}", e.getMessage());
+        }
+        if (webhook != null) {
+            webhook.close();
+        }
+        if (etcd != null) {
+            etcd.close();
         }
         db.close();
         log.info("maomao stopped");

@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -19,7 +21,8 @@ public record DaemonConfig(String listenHost, int listenPort, Path dataDir, Stri
                            ZoneId timezone, Path collectorsDir, String storeUrl, String storeUser,
                            String storePassword, String dockerHost, RunPolicy defaults, Map<String, String> spike,
                            String gitAuthorName, String gitAuthorEmail, Duration shutdownGrace, boolean gitPush,
-                           Duration gitPushRetry) {
+                           Duration gitPushRetry, List<String> etcdEndpoints, String etcdPrefix, URI spikeWebhook,
+                           Duration spikeWebhookTimeout) {
 
     public static final String DEFAULT_LISTEN = "127.0.0.1:8080";
     public static final Path DEFAULT_DATA_DIR = Path.of("/var/lib/maomao");
@@ -30,6 +33,8 @@ public record DaemonConfig(String listenHost, int listenPort, Path dataDir, Stri
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(20);
     /** How often commits that could not be pushed are tried again. */
     public static final Duration DEFAULT_PUSH_RETRY = Duration.ofMinutes(1);
+    /** Where maomao's keys live in etcd. */
+    public static final String DEFAULT_ETCD_PREFIX = "/maomao";
 
     /** Reads and checks every section the daemon uses. */
     public static DaemonConfig from(Settings s) {
@@ -78,7 +83,11 @@ public record DaemonConfig(String listenHost, int listenPort, Path dataDir, Stri
                 Durations.parse("[daemon] shutdown_grace", s.get("daemon", "shutdown_grace")
                         .orElse(Durations.format(DEFAULT_SHUTDOWN_GRACE))),
                 parseBool(s.get("git", "push").orElse("true"), "[git] push"),
-                Durations.parse("[git] push_retry", s.get("git", "push_retry").orElse(Durations.format(DEFAULT_PUSH_RETRY))));
+                Durations.parse("[git] push_retry", s.get("git", "push_retry").orElse(Durations.format(DEFAULT_PUSH_RETRY))),
+                s.get("etcd", "endpoints").map(DaemonConfig::endpoints).orElse(List.of()),
+                s.get("etcd", "prefix").orElse(DEFAULT_ETCD_PREFIX),
+                s.get("spike", "webhook").map(DaemonConfig::webhook).orElse(null),
+                Durations.parse("[spike] webhook_timeout", s.get("spike", "webhook_timeout").orElse("5s")));
     }
 
     /** The JDBC URL of the store: the setting, or the embedded H2 file under data_dir. */
@@ -103,6 +112,31 @@ public record DaemonConfig(String listenHost, int listenPort, Path dataDir, Stri
             throw new IllegalArgumentException("[daemon] listen \"" + listen + "\" has no valid port (1-65535, or 0 for any free port).");
         }
         return p;
+    }
+
+    private static List<String> endpoints(String text) {
+        List<String> out = new java.util.ArrayList<>();
+        for (String e : text.split("[,\\s]+")) {
+            if (!e.isBlank()) {
+                if (!e.matches("https?://[A-Za-z0-9.\\[\\]:-]+(:\\d+)?/?")) {
+                    throw new IllegalArgumentException("[etcd] endpoints: \"" + e + "\" is not like http://127.0.0.1:2379.");
+                }
+                out.add(e);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private static URI webhook(String text) {
+        try {
+            URI u = new URI(text.trim());
+            if (u.getScheme() != null && (u.getScheme().equals("http") || u.getScheme().equals("https")) && u.getHost() != null) {
+                return u;
+            }
+        } catch (java.net.URISyntaxException e) {
+            // the sentence below says what to write
+        }
+        throw new IllegalArgumentException("[spike] webhook \"" + text + "\" is not an http(s) URL such as https://example.org/hook.");
     }
 
     private static boolean parseBool(String text, String what) {

@@ -63,6 +63,7 @@ public final class RunExecutor implements AutoCloseable {
     private final Map<String, Integer> busyKeys = new HashMap<>();
     private final Map<String, Deque<String>> waiting = new HashMap<>();
     private volatile RetryScheduler retries;
+    private final List<SpikeNotifier> notifiers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public RunExecutor(RunStore store, CollectorRegistry registry, ContainerRunner runner, DatasetWriter datasets,
                        SeriesAnalyzer analyzer, Path runsDir, Clock clock, int maxConcurrentRuns) {
@@ -80,6 +81,11 @@ public final class RunExecutor implements AutoCloseable {
                     t.setDaemon(true);
                     return t;
                 });
+    }
+
+    /** Adds a receiver of every spike found in a run's new rows (webhook, etcd). */
+    public void addSpikeNotifier(SpikeNotifier notifier) {
+        notifiers.add(notifier);
     }
 
     /** Wires the persistent retry scheduler (it needs this executor, hence not a constructor argument). */
@@ -345,6 +351,13 @@ public final class RunExecutor implements AutoCloseable {
             deleteRecursively(output);
             List<SpikeRecord> spikes = analyzer.analyze(r.dataset(), r.collector(), ingest.tables(), r.id(), ingest.commit());
             for (SpikeRecord s : spikes) {
+                for (SpikeNotifier n : notifiers) {
+                    try {
+                        n.notify(s);
+                    } catch (RuntimeException e) {
+                        log.warn("spike notifier {} failed: {}", n.getClass().getSimpleName(), e.getMessage());
+                    }
+                }
                 Map<String, Object> p = new LinkedHashMap<>();
                 p.put("series", s.series());
                 p.put("timestamp", s.timestamp());

@@ -1,0 +1,63 @@
+package org.maomao.cluster;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.maomao.run.SpikeNotifier;
+import org.maomao.run.SpikeRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+
+/**
+ * Publishes each spike to etcd under {@code <prefix>/spikes/<series>/<timestamp>}, so
+ * that other daemons and tools ({@code etcdctl watch --prefix}) see it.
+ */
+public final class EtcdSpikePublisher implements SpikeNotifier, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(EtcdSpikePublisher.class);
+
+    private final Client client;
+    private final String prefix;
+
+    public EtcdSpikePublisher(List<String> endpoints, String prefix) {
+        this.client = Client.builder().endpoints(endpoints.toArray(String[]::new)).build();
+        this.prefix = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
+    }
+
+    /** The key of a spike. */
+    public String key(SpikeRecord s) {
+        return prefix + "/spikes/" + SpikeMessages.seriesId(s) + "/" + s.timestamp();
+    }
+
+    @Override
+    public void notify(SpikeRecord spike) {
+        String key = key(spike);
+        client.getKVClient().put(bytes(key), bytes(SpikeMessages.json(spike))).whenComplete((r, e) -> {
+            if (e != null) {
+                log.warn("cannot publish spike {} to etcd: {}", key, e.getMessage());
+            }
+        });
+    }
+
+    /** Whether etcd answers within two seconds. */
+    public boolean isAvailable() {
+        try {
+            client.getKVClient().get(bytes(prefix + "/health")).get(2, TimeUnit.SECONDS);
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static ByteSequence bytes(String s) {
+        return ByteSequence.from(s, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}

@@ -1,0 +1,6 @@
+package org.maomao.run;
+
+/** Tells the world about a spike (a webhook, etcd); must not block or fail the run. */
+public interface SpikeNotifier {
+    void notify(SpikeRecord spike);
+}
