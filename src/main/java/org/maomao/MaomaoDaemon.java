@@ -24,6 +24,7 @@ import org.maomao.config.CollectorFile;
 import org.maomao.config.DaemonConfig;
 import org.maomao.config.Frequency;
 import org.maomao.dataset.GitDatasets;
+import org.maomao.dataset.SshKeys;
 import org.maomao.docker.DockerClients;
 import org.maomao.docker.DockerContainerRunner;
 import org.maomao.docker.DockerImageBuilder;
@@ -70,7 +71,7 @@ public final class MaomaoDaemon implements AutoCloseable {
         this.configSource = configSource;
         this.config = configSource.get();
         Path dataDir = config.dataDir();
-        for (String sub : new String[] {"db", "datasets", "runs"}) {
+        for (String sub : new String[] {"db", "datasets", "runs", "keys"}) {
             try {
                 Files.createDirectories(dataDir.resolve(sub));
             } catch (IOException e) {
@@ -90,6 +91,8 @@ public final class MaomaoDaemon implements AutoCloseable {
         JdbcSeriesStore series = new JdbcSeriesStore(db.dataSource(), clock);
         GitDatasets datasets = new GitDatasets(dataDir.resolve("datasets"), config.gitAuthorName(), config.gitAuthorEmail(),
                 config.gitPush());
+        SshKeys keys = SshKeys.init(dataDir.resolve("keys"));
+        datasets.setTransport(keys.transport());
         pusher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "dataset-push");
             t.setDaemon(true);
@@ -127,7 +130,8 @@ public final class MaomaoDaemon implements AutoCloseable {
         if (etcd != null) {
             health.put("etcd", etcd::isAvailable);
         }
-        api = new ApiServer(new ApiServer.Parts(registry, executor, scheduler, runs, series, datasets, health, this::reload),
+        api = new ApiServer(new ApiServer.Parts(registry, executor, scheduler, runs, series, datasets, health, this::reload,
+                keys::publicKey),
                 config.token());
         port = api.start(config.listenHost(), config.listenPort());
         log.info("maomao listening on http://{}:{} (data in {})", config.listenHost(), port, dataDir);

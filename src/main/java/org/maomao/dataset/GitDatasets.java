@@ -106,7 +106,7 @@ public final class GitDatasets implements DatasetWriter {
                 }
             } catch (GitAPIException | RuntimeException e) {
                 RunFiles.deleteTree(dir);
-                throw new IOException("cannot clone " + url + ": " + rootMessage(e), e);
+                throw new IOException("cannot clone " + url + ": " + rootMessage(e) + sshHint(url), e);
             }
             return info(name).orElseThrow();
         } finally {
@@ -175,7 +175,8 @@ public final class GitDatasets implements DatasetWriter {
             log.info("dataset {}: pushed {}", name, branch);
             return true;
         } catch (IOException | GitAPIException | RuntimeException e) {
-            log.warn("dataset {}: push failed ({}); the commit stays local and is pushed later", name, rootMessage(e));
+            log.warn("dataset {}: push failed ({}{}); the commit stays local and is pushed later", name, rootMessage(e),
+                    sshHint(String.valueOf(remoteOf(name))));
             return false;
         } finally {
             lock.unlock();
@@ -218,6 +219,20 @@ public final class GitDatasets implements DatasetWriter {
             }
         }
         return null;
+    }
+
+    private String remoteOf(String name) {
+        try (Repository repo = new FileRepositoryBuilder().setGitDir(datasetDir(name).resolve(".git").toFile()).build()) {
+            return repo.getConfig().getString("remote", "origin", "url");
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** For ssh remotes, where to get the key the remote must accept. */
+    private static String sshHint(String url) {
+        return url.startsWith("ssh://") || url.matches("[^/:]+@[^/:]+:.*")
+                ? " (the remote must accept the daemon's key: GET /keys/ssh shows it, to add as a deploy key)" : "";
     }
 
     private static String rootMessage(Throwable e) {

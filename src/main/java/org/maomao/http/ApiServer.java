@@ -65,7 +65,8 @@ public final class ApiServer implements AutoCloseable {
     /** What the API works on. */
     public record Parts(CollectorRegistry registry, RunExecutor executor, QuartzRunScheduler scheduler,
                         RunStore runs, SeriesStore series, GitDatasets datasets,
-                        Map<String, BooleanSupplier> health, java.util.function.Supplier<Map<String, Object>> reload) {
+                        Map<String, BooleanSupplier> health, java.util.function.Supplier<Map<String, Object>> reload,
+                        java.util.function.Supplier<String> sshPublicKey) {
     }
 
     private final Parts parts;
@@ -147,6 +148,7 @@ public final class ApiServer implements AutoCloseable {
         app.get("/spikes", this::spikes);
         app.get("/series", ctx -> ctx.json(parts.series().list().stream().map(views::series).toList()));
         app.get("/series/<id>", this::seriesDetail);
+        app.get("/keys/ssh", ctx -> ctx.contentType("text/plain; charset=utf-8").result(parts.sshPublicKey().get() + "\n"));
         app.post("/reload", ctx -> ctx.json(invalidAs400(() -> parts.reload().get())));
         app.post("/datasets", this::createDataset);
         app.get("/datasets", ctx -> {
