@@ -29,6 +29,7 @@ import org.maomao.docker.DockerClients;
 import org.maomao.docker.DockerContainerRunner;
 import org.maomao.docker.DockerImageBuilder;
 import org.maomao.http.ApiServer;
+import org.maomao.http.PrometheusMetrics;
 import org.maomao.run.RunExecutor;
 import org.maomao.schedule.QuartzRunScheduler;
 import org.maomao.schedule.Schedule;
@@ -86,6 +87,7 @@ public final class MaomaoDaemon implements AutoCloseable {
             log.warn("Docker engine at {} does not answer; runs fail until it does", config.dockerHost());
         }
         registry = new CollectorRegistry(new JdbcCollectorStore(db.dataSource()), config.defaults(), clock);
+        registry.setAllowedImages(config.allowedImages());
         registry.setSpikeCheck(own -> DatasetSeriesAnalyzer.parameters(config.spike(), own));
         JdbcRunStore runs = new JdbcRunStore(db.dataSource(), clock);
         JdbcSeriesStore series = new JdbcSeriesStore(db.dataSource(), clock);
@@ -107,6 +109,10 @@ public final class MaomaoDaemon implements AutoCloseable {
                 new JdbcScheduleStore(db.dataSource(), clock, QuartzRunScheduler.SCHEDULER_NAME, QuartzRunScheduler.SCHEDULES),
                 config.timezone(), clock, QUARTZ_THREADS);
         executor.setRetryScheduler(scheduler);
+        PrometheusMetrics metrics = new PrometheusMetrics(executor::queueDepth, () -> executor.activeRunIds().size(),
+                scheduler::count);
+        executor.setMetrics(metrics);
+        datasets.setOnPushFailure(() -> metrics.error("git"));
         if (config.spikeWebhook() != null) {
             webhook = new WebhookSpikeNotifier(config.spikeWebhook(), config.spikeWebhookTimeout());
             executor.addSpikeNotifier(webhook);
@@ -114,7 +120,7 @@ public final class MaomaoDaemon implements AutoCloseable {
             webhook = null;
         }
         if (!config.etcdEndpoints().isEmpty()) {
-            etcd = new EtcdSpikePublisher(config.etcdEndpoints(), config.etcdPrefix());
+            etcd = new EtcdSpikePublisher(config.etcdEndpoints(), config.etcdPrefix(), () -> metrics.error("etcd"));
             executor.addSpikeNotifier(etcd);
         } else {
             etcd = null;
@@ -131,7 +137,7 @@ public final class MaomaoDaemon implements AutoCloseable {
             health.put("etcd", etcd::isAvailable);
         }
         api = new ApiServer(new ApiServer.Parts(registry, executor, scheduler, runs, series, datasets, health, this::reload,
-                keys::publicKey),
+                keys::publicKey, metrics::scrape),
                 config.token());
         port = api.start(config.listenHost(), config.listenPort());
         log.info("maomao listening on http://{}:{} (data in {})", config.listenHost(), port, dataDir);
@@ -158,6 +164,7 @@ public final class MaomaoDaemon implements AutoCloseable {
             log.warn("reload: listen, data_dir and store changes take effect at the next restart");
         }
         registry.setDefaults(fresh.defaults());
+        registry.setAllowedImages(fresh.allowedImages());
         List<String> declared;
         List<String> removed = new ArrayList<>();
         try {
@@ -213,6 +220,11 @@ public final class MaomaoDaemon implements AutoCloseable {
             }
         }
         return applied;
+    }
+
+    /** The routes the API serves, as "METHOD /path". */
+    public List<String> routes() {
+        return api.routeList();
     }
 
     /** The port the API listens on. */

@@ -305,6 +305,20 @@ class DaemonEndToEndTest {
     }
 
     @Test
+    void should_stream_the_log_while_the_run_is_alive() throws Exception {
+        String talker = TestImages.collector("maomao-test/talker:e2e", "echo first line\nsleep 2\necho last line\n");
+        daemon(Map.of());
+        daemon.register("talker", talker, "");
+        String id = daemon.runNow("talker", "none");
+        var http = java.net.http.HttpClient.newHttpClient();
+        var lines = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(daemon.url("/runs/" + id + "/log?follow=true")))
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofLines());
+        List<String> got = lines.body().toList(); // returns once the run has ended and the log is sent
+        assertThat(got).contains("first line", "last line");
+        assertThat(daemon.get("/runs/" + id).json().get("state").asText()).isEqualTo("succeeded");
+    }
+
+    @Test
     void should_answer_health_with_each_component() {
         daemon(Map.of());
         TestDaemon.Response r = daemon.get("/health");

@@ -22,7 +22,11 @@ public final class EtcdSpikePublisher implements SpikeNotifier, AutoCloseable {
     private final Client client;
     private final String prefix;
 
-    public EtcdSpikePublisher(List<String> endpoints, String prefix) {
+    private final Runnable onError;
+
+    /** @param onError called on each failed publication (for the error metric) */
+    public EtcdSpikePublisher(List<String> endpoints, String prefix, Runnable onError) {
+        this.onError = onError;
         this.client = Client.builder().endpoints(endpoints.toArray(String[]::new)).build();
         this.prefix = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
     }
@@ -38,6 +42,7 @@ public final class EtcdSpikePublisher implements SpikeNotifier, AutoCloseable {
         client.getKVClient().put(bytes(key), bytes(SpikeMessages.json(spike))).whenComplete((r, e) -> {
             if (e != null) {
                 log.warn("cannot publish spike {} to etcd: {}", key, e.getMessage());
+                onError.run();
             }
         });
     }

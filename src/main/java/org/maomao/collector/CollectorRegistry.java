@@ -22,6 +22,7 @@ public final class CollectorRegistry {
     private final Clock clock;
     private volatile RunPolicy defaults;
     private volatile java.util.function.Consumer<Map<String, String>> spikeCheck = m -> { };
+    private volatile List<String> allowedImages = List.of();
 
     public CollectorRegistry(CollectorStore store, RunPolicy defaults, Clock clock) {
         this.store = store;
@@ -40,6 +41,10 @@ public final class CollectorRegistry {
     public Registration register(String name, String image, String dataset, Map<String, String> settings, String source) {
         Names.require("collector", name);
         validateImage(image);
+        if (!isAllowed(image)) {
+            throw new ImageNotAllowedException("image \"" + image + "\" is not in [daemon] allowed_images ("
+                    + String.join(", ", allowedImages) + "); ask the operator to allow it.");
+        }
         String ds = dataset == null ? Names.NO_DATASET : dataset;
         Names.require("dataset", ds);
         defaults.with(settings, true); // validates every setting before anything is written
@@ -78,6 +83,38 @@ public final class CollectorRegistry {
             log.info("removed collector {}", name);
         }
         return removed;
+    }
+
+    /**
+     * Limits registrations to images matching one of {@code globs} ({@code *} any
+     * characters, {@code ?} one); an empty list allows every image.
+     */
+    public void setAllowedImages(List<String> globs) {
+        this.allowedImages = List.copyOf(globs);
+    }
+
+    /** Whether {@code image} matches {@code allowed_images} (or no list is set). */
+    public boolean isAllowed(String image) {
+        if (allowedImages.isEmpty()) {
+            return true;
+        }
+        for (String glob : allowedImages) {
+            StringBuilder re = new StringBuilder();
+            for (char ch : glob.toCharArray()) {
+                re.append(ch == '*' ? ".*" : ch == '?' ? "." : java.util.regex.Pattern.quote(String.valueOf(ch)));
+            }
+            if (image.matches(re.toString())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** An image the operator has not allowed. */
+    public static final class ImageNotAllowedException extends IllegalArgumentException {
+        public ImageNotAllowedException(String message) {
+            super(message);
+        }
     }
 
     /** Checks a collector's {@code spike.*} values (the detector's rules live in the spike package). */

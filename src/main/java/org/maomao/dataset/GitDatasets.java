@@ -59,6 +59,13 @@ public final class GitDatasets implements DatasetWriter {
         this.push = push;
     }
 
+    private volatile Runnable onPushFailure = () -> { };
+
+    /** Called on each failed push (for the error metric). */
+    public void setOnPushFailure(Runnable onPushFailure) {
+        this.onPushFailure = onPushFailure;
+    }
+
     /** How remotes are reached (the daemon's ssh key for ssh remotes). */
     public void setTransport(TransportConfigCallback transport) {
         this.transport = transport;
@@ -168,6 +175,7 @@ public final class GitDatasets implements DatasetWriter {
                     if (u.getStatus() != RemoteRefUpdate.Status.OK && u.getStatus() != RemoteRefUpdate.Status.UP_TO_DATE) {
                         log.warn("dataset {}: push of {} refused ({}{}); retried later", name, branch, u.getStatus(),
                                 u.getMessage() == null ? "" : ": " + u.getMessage());
+                        onPushFailure.run();
                         return false;
                     }
                 }
@@ -177,6 +185,7 @@ public final class GitDatasets implements DatasetWriter {
         } catch (IOException | GitAPIException | RuntimeException e) {
             log.warn("dataset {}: push failed ({}{}); the commit stays local and is pushed later", name, rootMessage(e),
                     sshHint(String.valueOf(remoteOf(name))));
+            onPushFailure.run();
             return false;
         } finally {
             lock.unlock();

@@ -53,6 +53,8 @@ public final class ApiServer implements AutoCloseable {
     public static final long MAX_BODY = 1 << 20;
     /** Longest {@code ?wait=} a request may hold a connection. */
     static final java.time.Duration MAX_WAIT = java.time.Duration.ofSeconds(60);
+    /** How often a followed log is checked for new lines while its run goes on. */
+    static final java.time.Duration FOLLOW_POLL = java.time.Duration.ofMillis(200);
     private static final Set<String> REGISTER_FIELDS;
     private static final Set<String> RUN_FIELDS = Set.of("name", "dataset", "cron", "frequency");
 
@@ -66,7 +68,7 @@ public final class ApiServer implements AutoCloseable {
     public record Parts(CollectorRegistry registry, RunExecutor executor, QuartzRunScheduler scheduler,
                         RunStore runs, SeriesStore series, GitDatasets datasets,
                         Map<String, BooleanSupplier> health, java.util.function.Supplier<Map<String, Object>> reload,
-                        java.util.function.Supplier<String> sshPublicKey) {
+                        java.util.function.Supplier<String> sshPublicKey, java.util.function.Supplier<String> metrics) {
     }
 
     private final Parts parts;
@@ -74,6 +76,7 @@ public final class ApiServer implements AutoCloseable {
     private final JsonViews views;
     private final String token;
     private Javalin app;
+    private final List<String> routeList = new java.util.ArrayList<>();
 
     public ApiServer(Parts parts, String token) {
         this.parts = parts;
@@ -122,48 +125,80 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void routes() {
-        app.get("/", this::statusPage);
-        app.get("/health", this::health);
-        app.post("/register", this::register);
-        app.post("/run", this::run);
-        app.get("/collectors", ctx -> ctx.json(parts.registry().list().stream().map(views::collector).toList()));
-        app.get("/collectors/{name}", ctx -> ctx.json(views.collector(parts.registry().find(ctx.pathParam("name"))
+        get("/", this::statusPage);
+        get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi()));
+        get("/health", this::health);
+        post("/register", this::register);
+        post("/run", this::run);
+        get("/collectors", ctx -> ctx.json(parts.registry().list().stream().map(views::collector).toList()));
+        get("/collectors/{name}", ctx -> ctx.json(views.collector(parts.registry().find(ctx.pathParam("name"))
                 .orElseThrow(() -> ApiException.notFound("collector \"" + ctx.pathParam("name") + "\" is not registered.")))));
-        app.delete("/collectors/{name}", this::deleteCollector);
-        app.get("/schedules", ctx -> ctx.json(parts.scheduler().list().stream().map(views::schedule).toList()));
-        app.get("/schedules/{id}", ctx -> ctx.json(views.schedule(schedule(ctx.pathParam("id")))));
-        app.delete("/schedules/{id}", ctx -> {
+        delete("/collectors/{name}", this::deleteCollector);
+        get("/schedules", ctx -> ctx.json(parts.scheduler().list().stream().map(views::schedule).toList()));
+        get("/schedules/{id}", ctx -> ctx.json(views.schedule(schedule(ctx.pathParam("id")))));
+        delete("/schedules/{id}", ctx -> {
             schedule(ctx.pathParam("id"));
             parts.scheduler().delete(ctx.pathParam("id"));
             ctx.status(204);
         });
-        app.post("/schedules/{id}/pause", ctx -> pause(ctx, true));
-        app.post("/schedules/{id}/resume", ctx -> pause(ctx, false));
-        app.get("/runs", this::listRuns);
-        app.get("/runs/{id}", this::getRun);
-        app.get("/runs/{id}/events", ctx -> ctx.json(parts.runs().events(run(ctx.pathParam("id")).id()).stream()
+        post("/schedules/{id}/pause", ctx -> pause(ctx, true));
+        post("/schedules/{id}/resume", ctx -> pause(ctx, false));
+        get("/runs", this::listRuns);
+        get("/runs/{id}", this::getRun);
+        get("/runs/{id}/events", ctx -> ctx.json(parts.runs().events(run(ctx.pathParam("id")).id()).stream()
                 .map(views::event).toList()));
-        app.get("/runs/{id}/log", this::runLog);
-        app.post("/runs/{id}/cancel", this::cancel);
-        app.get("/spikes", this::spikes);
-        app.get("/series", ctx -> ctx.json(parts.series().list().stream().map(views::series).toList()));
-        app.get("/series/<id>", this::seriesDetail);
-        app.get("/keys/ssh", ctx -> ctx.contentType("text/plain; charset=utf-8").result(parts.sshPublicKey().get() + "\n"));
-        app.post("/reload", ctx -> ctx.json(invalidAs400(() -> parts.reload().get())));
-        app.post("/datasets", this::createDataset);
-        app.get("/datasets", ctx -> {
+        get("/runs/{id}/log", this::runLog);
+        post("/runs/{id}/cancel", this::cancel);
+        get("/spikes", this::spikes);
+        get("/series", ctx -> ctx.json(parts.series().list().stream().map(views::series).toList()));
+        get("/series/<id>", this::seriesDetail);
+        get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(parts.metrics().get()));
+        get("/keys/ssh", ctx -> ctx.contentType("text/plain; charset=utf-8").result(parts.sshPublicKey().get() + "\n"));
+        post("/reload", ctx -> ctx.json(invalidAs400(() -> parts.reload().get())));
+        post("/datasets", this::createDataset);
+        get("/datasets", ctx -> {
             List<Object> out = new java.util.ArrayList<>();
             for (String n : parts.datasets().list()) {
                 parts.datasets().info(n).ifPresent(i -> out.add(views.dataset(i)));
             }
             ctx.json(out);
         });
-        app.get("/datasets/{name}", ctx -> ctx.json(views.dataset(dataset(ctx.pathParam("name")))));
-        app.get("/datasets/{name}/commits", ctx -> {
+        get("/datasets/{name}", ctx -> ctx.json(views.dataset(dataset(ctx.pathParam("name")))));
+        get("/datasets/{name}/commits", ctx -> {
             dataset(ctx.pathParam("name"));
             ctx.json(parts.datasets().commits(ctx.pathParam("name"), intParam(ctx, "limit", 50, 1000)).stream()
                     .map(views::commit).toList());
         });
+    }
+
+    /** Every route as {@code "METHOD /path"} (OpenAPI path syntax), for the OpenAPI check. */
+    public List<String> routeList() {
+        return List.copyOf(routeList);
+    }
+
+    private void get(String path, io.javalin.http.Handler h) {
+        routeList.add("GET " + path.replace('<', '{').replace('>', '}'));
+        app.get(path, h);
+    }
+
+    private void post(String path, io.javalin.http.Handler h) {
+        routeList.add("POST " + path.replace('<', '{').replace('>', '}'));
+        app.post(path, h);
+    }
+
+    private void delete(String path, io.javalin.http.Handler h) {
+        routeList.add("DELETE " + path.replace('<', '{').replace('>', '}'));
+        app.delete(path, h);
+    }
+
+    /** The OpenAPI document shipped in the jar. */
+    static String openApi() throws IOException {
+        try (InputStream in = ApiServer.class.getResourceAsStream("/openapi.json")) {
+            if (in == null) {
+                throw new IOException("openapi.json is missing from the jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     private void authenticate(Context ctx) {
@@ -320,16 +355,50 @@ public final class ApiServer implements AutoCloseable {
         ctx.json(parts.runs().list(new RunQuery(collector, st, before, limit)).stream().map(views::run).toList());
     }
 
-    private void runLog(Context ctx) throws IOException {
+    private void runLog(Context ctx) throws IOException, InterruptedException {
         Run r = run(ctx.pathParam("id"));
         Path file = parts.executor().runDir(r.id()).resolve("log");
         ctx.contentType("text/plain; charset=utf-8");
+        if ("true".equals(ctx.queryParam("follow"))) {
+            follow(ctx, r.id(), file);
+            return;
+        }
         if (!Files.exists(file)) {
             ctx.result("");
             return;
         }
         InputStream in = Files.newInputStream(file);
         ctx.result(in); // streamed, never loaded whole
+    }
+
+    /**
+     * Streams the log as it grows until the run has ended and everything is sent (or
+     * the client goes away), flushing each piece, like {@code tail -f}.
+     */
+    private void follow(Context ctx, String runId, Path file) throws IOException, InterruptedException {
+        java.io.OutputStream out = ctx.outputStream();
+        long pos = 0;
+        byte[] buf = new byte[8192];
+        while (true) {
+            boolean ended = parts.runs().find(runId).map(x -> x.state().isFinal()).orElse(true);
+            if (Files.exists(file)) {
+                try (java.nio.channels.SeekableByteChannel ch = Files.newByteChannel(file)) {
+                    ch.position(pos);
+                    java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(buf);
+                    int n;
+                    while ((n = ch.read(bb)) > 0) {
+                        out.write(buf, 0, n);
+                        pos += n;
+                        bb.clear();
+                    }
+                }
+                out.flush();
+            }
+            if (ended) {
+                return; // read once more after the end was seen, so the tail is never lost
+            }
+            parts.executor().awaitEnd(runId, FOLLOW_POLL);
+        }
     }
 
     private void cancel(Context ctx) {
@@ -446,6 +515,8 @@ public final class ApiServer implements AutoCloseable {
     private static <T> T invalidAs400(java.util.function.Supplier<T> s) {
         try {
             return s.get();
+        } catch (CollectorRegistry.ImageNotAllowedException e) {
+            throw new ApiException(403, "image_not_allowed", e.getMessage());
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
         }

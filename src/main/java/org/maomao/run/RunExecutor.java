@@ -63,6 +63,7 @@ public final class RunExecutor implements AutoCloseable {
     private final Map<String, Integer> busyKeys = new HashMap<>();
     private final Map<String, Deque<String>> waiting = new HashMap<>();
     private volatile RetryScheduler retries;
+    private volatile RunMetrics metrics = RunMetrics.NONE;
     private final List<SpikeNotifier> notifiers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public RunExecutor(RunStore store, CollectorRegistry registry, ContainerRunner runner, DatasetWriter datasets,
@@ -81,6 +82,16 @@ public final class RunExecutor implements AutoCloseable {
                     t.setDaemon(true);
                     return t;
                 });
+    }
+
+    /** Reports runs, spikes and component errors (Prometheus). */
+    public void setMetrics(RunMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    /** Runs queued in this process, waiting for a free slot. */
+    public int queueDepth() {
+        return ((ThreadPoolExecutor) pool).getQueue().size();
     }
 
     /** Adds a receiver of every spike found in a run's new rows (webhook, etcd). */
@@ -322,10 +333,12 @@ public final class RunExecutor implements AutoCloseable {
             }
         } catch (ContainerRunner.ContainerException e) {
             log.warn("run {} of {}: {}", running.id(), running.collector(), e.getMessage());
+            metrics.error("docker");
             Run r = current.get().withOutcome(null, e.getMessage(), clock.instant());
             retryOrEnd(r, RunState.FAILED, e.getMessage(), e.retryable());
         } catch (DatasetWriter.IngestException e) {
             log.warn("run {} of {}: output not ingested: {}", running.id(), running.collector(), e.getMessage());
+            metrics.error("git");
             end(current.get(), RunState.FAILED, 0, e.getMessage());
         } catch (RuntimeException e) {
             log.error("run {} of {} failed inside maomao", running.id(), running.collector(), e);
@@ -351,6 +364,7 @@ public final class RunExecutor implements AutoCloseable {
             deleteRecursively(output);
             List<SpikeRecord> spikes = analyzer.analyze(r.dataset(), r.collector(), ingest.tables(), r.id(), ingest.commit());
             for (SpikeRecord s : spikes) {
+                metrics.spike(s, r.collector());
                 for (SpikeNotifier n : notifiers) {
                     try {
                         n.notify(s);
@@ -415,6 +429,7 @@ public final class RunExecutor implements AutoCloseable {
         Run done = r.moveTo(state).withOutcome(exitCode, message, clock.instant());
         if (store.update(done, r.state())) {
             finishedEvent(done);
+            metrics.ended(done, done.startedAt() == null ? Duration.ZERO : Duration.between(done.startedAt(), done.finishedAt()));
             prune(done.collector());
             if (state == RunState.SUCCEEDED) {
                 log.info("run {} of {} succeeded{}", r.id(), r.collector(),

@@ -220,6 +220,11 @@ public final class QuartzRunScheduler implements RetryScheduler, AutoCloseable {
         return rows.list(null).stream().map(this::toSchedule).toList();
     }
 
+    /** How many schedules exist. */
+    public long count() {
+        return rows.count();
+    }
+
     /** The schedules of one collector. */
     public List<Schedule> listFor(String collector) {
         return rows.list(collector).stream().map(this::toSchedule).toList();

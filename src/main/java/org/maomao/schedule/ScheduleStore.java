@@ -17,6 +17,8 @@ public interface ScheduleStore {
 
     Optional<Row> find(String id);
 
+    long count();
+
     /** All schedules, or those of one collector when {@code collector} is not null, by id. */
     List<Row> list(String collector);
 }

@@ -42,6 +42,11 @@ public final class JdbcScheduleStore implements ScheduleStore {
     }
 
     @Override
+    public long count() {
+        return jdbc.one("SELECT COUNT(*) AS n FROM mm_schedules", rs -> rs.getLong("n")).orElse(0L);
+    }
+
+    @Override
     public boolean delete(String id) {
         return jdbc.update("DELETE FROM mm_schedules WHERE id=?", id) > 0;
     }

@@ -74,6 +74,11 @@ public final class TestDaemon implements AutoCloseable {
         }
     }
 
+    /** The routes the API serves, as "METHOD /path". */
+    public List<String> routes() {
+        return daemon.routes();
+    }
+
     public Path dataDir() {
         return dataDir;
     }
