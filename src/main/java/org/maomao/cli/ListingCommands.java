@@ -1,0 +1,114 @@
+package org.maomao.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The listing commands: each prints a table, or the daemon's JSON with --json. */
+final class ListingCommands {
+    private ListingCommands() {
+    }
+
+    @Command(name = "collectors", description = "List registered collectors.")
+    static final class Collectors extends ClientCommand {
+        @Override
+        ExitCode execute(ApiClient api) {
+            JsonNode list = api.get("/collectors");
+            if (json()) {
+                printJson(list);
+                return ExitCode.OK;
+            }
+            Table t = new Table("NAME", "IMAGE", "DATASET", "SOURCE");
+            list.forEach(c -> t.row(text(c, "name"), text(c, "image"), text(c, "dataset"), text(c, "source")));
+            t.print(out());
+            return ExitCode.OK;
+        }
+    }
+
+    @Command(name = "schedules", description = "List schedules with their next fire time.")
+    static final class Schedules extends ClientCommand {
+        @Override
+        ExitCode execute(ApiClient api) {
+            JsonNode list = api.get("/schedules");
+            if (json()) {
+                printJson(list);
+                return ExitCode.OK;
+            }
+            Table t = new Table("ID", "FREQUENCY", "TIMEZONE", "NEXT", "PAUSED");
+            list.forEach(s -> t.row(text(s, "id"), text(s, "frequency"), text(s, "timezone"), text(s, "next_fire_time"),
+                    text(s, "paused")));
+            t.print(out());
+            return ExitCode.OK;
+        }
+    }
+
+    @Command(name = "runs", description = "List runs, newest first.")
+    static final class Runs extends ClientCommand {
+        @Option(names = "--collector", description = "only this collector")
+        String collector;
+        @Option(names = "--state", description = "only runs in this state")
+        String state;
+        @Option(names = "--limit", defaultValue = "20", description = "how many (default ${DEFAULT-VALUE})")
+        int limit;
+
+        @Override
+        ExitCode execute(ApiClient api) {
+            StringBuilder q = new StringBuilder("/runs?limit=" + limit);
+            if (collector != null) {
+                q.append("&collector=").append(enc(collector));
+            }
+            if (state != null) {
+                q.append("&state=").append(enc(state));
+            }
+            JsonNode list = api.get(q.toString());
+            if (json()) {
+                printJson(list);
+                return ExitCode.OK;
+            }
+            Table t = new Table("ID", "COLLECTOR", "DATASET", "STATE", "ATTEMPT", "CREATED", "MESSAGE");
+            list.forEach(r -> t.row(text(r, "id"), text(r, "collector"), text(r, "dataset"), text(r, "state"),
+                    text(r, "attempt") + "/" + text(r, "max_attempts"), text(r, "created_at"), text(r, "message")));
+            t.print(out());
+            return ExitCode.OK;
+        }
+    }
+
+    @Command(name = "spikes", description = "List spikes, newest first.")
+    static final class Spikes extends ClientCommand {
+        @Option(names = "--collector", description = "only this collector")
+        String collector;
+
+        @Override
+        ExitCode execute(ApiClient api) {
+            JsonNode list = api.get("/spikes" + (collector == null ? "" : "?collector=" + enc(collector)));
+            if (json()) {
+                printJson(list);
+                return ExitCode.OK;
+            }
+            Table t = new Table("SERIES", "DATASET", "TIMESTAMP", "VALUE", "Z", "DIRECTION");
+            list.forEach(s -> t.row(text(s, "series"), text(s, "dataset"), text(s, "timestamp"), text(s, "value"),
+                    String.format("%.2f", s.get("z").asDouble()), text(s, "direction")));
+            t.print(out());
+            return ExitCode.OK;
+        }
+    }
+
+    @Command(name = "datasets", description = "List datasets with remote and push state.")
+    static final class Datasets extends ClientCommand {
+        @Override
+        ExitCode execute(ApiClient api) {
+            JsonNode list = api.get("/datasets");
+            if (json()) {
+                printJson(list);
+                return ExitCode.OK;
+            }
+            Table t = new Table("NAME", "BRANCH", "HEAD", "AHEAD", "REMOTE");
+            list.forEach(d -> t.row(text(d, "name"), text(d, "branch"),
+                    d.get("head").isNull() ? "-" : d.get("head").asText().substring(0, 12), text(d, "ahead_by"),
+                    text(d, "remote")));
+            t.print(out());
+            return ExitCode.OK;
+        }
+    }
+}
