@@ -447,42 +447,26 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void health(Context ctx) {
-        Map<String, String> components = new LinkedHashMap<>();
-        boolean ok = true;
-        for (Map.Entry<String, BooleanSupplier> e : parts.health().entrySet()) {
-            boolean up = e.getValue().getAsBoolean();
-            ok &= up;
-            components.put(e.getKey(), up ? "up" : "down");
-        }
-        components.putIfAbsent("etcd", "disabled");
+        Map<String, String> components = components();
+        boolean ok = !components.containsValue("down");
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", ok ? "ok" : "degraded");
         body.put("components", components);
         ctx.status(ok ? 200 : 503).json(body);
     }
 
-    private void statusPage(Context ctx) throws SchedulerException {
-        StringBuilder html = new StringBuilder("<!doctype html><html><head><meta charset=utf-8><title>maomao</title>"
-                + "<style>body{font-family:sans-serif;margin:2em}td,th{padding:2px 8px;text-align:left}</style>"
-                + "</head><body><h1>maomao</h1><h2>Collectors</h2><table><tr><th>name</th><th>image</th><th>dataset</th></tr>");
-        parts.registry().list().forEach(c -> html.append("<tr><td>").append(esc(c.name())).append("</td><td>")
-                .append(esc(c.image())).append("</td><td>").append(esc(c.dataset())).append("</td></tr>"));
-        html.append("</table><h2>Schedules</h2><table><tr><th>id</th><th>frequency</th><th>next</th></tr>");
-        for (Schedule s : parts.scheduler().list()) {
-            html.append("<tr><td>").append(esc(s.id())).append("</td><td>").append(esc(s.frequency())).append("</td><td>")
-                    .append(s.nextFireTimes().isEmpty() ? "" : s.nextFireTimes().get(0)).append("</td></tr>");
-        }
-        html.append("</table><h2>Recent runs</h2><table><tr><th>id</th><th>collector</th><th>state</th><th>created</th></tr>");
-        parts.runs().list(new RunQuery(null, null, null, 20)).forEach(r -> html.append("<tr><td>").append(esc(r.id()))
-                .append("</td><td>").append(esc(r.collector())).append("</td><td>").append(r.state().id())
-                .append("</td><td>").append(r.createdAt()).append("</td></tr>"));
-        html.append("</table></body></html>");
-        ctx.html(html.toString());
+    /** Each component up or down (etcd "disabled" when no endpoints are set). */
+    private Map<String, String> components() {
+        Map<String, String> components = new LinkedHashMap<>();
+        parts.health().forEach((k, v) -> components.put(k, v.getAsBoolean() ? "up" : "down"));
+        components.putIfAbsent("etcd", "disabled");
+        return components;
     }
 
-    private static String esc(String s) {
-        return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    private void statusPage(Context ctx) throws IOException {
+        ctx.html(StatusPage.render(parts, components()));
     }
+
 
     private static Instant instantParam(Context ctx, String name) {
         String v = ctx.queryParam(name);

@@ -1,0 +1,157 @@
+package org.maomao.http;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import org.maomao.collector.Collector;
+import org.maomao.run.Run;
+import org.maomao.run.RunQuery;
+import org.maomao.run.SeriesStore;
+import org.maomao.run.SpikeRecord;
+import org.maomao.schedule.Schedule;
+import org.maomao.spike.SeriesFiles;
+import org.maomao.spike.SeriesPoint;
+
+/**
+ * The status page at {@code GET /}: components, collectors, schedules with their next
+ * fire times, recent runs, and each series as a small SVG plot with its spikes marked.
+ * Everything is rendered here, with no script or style from elsewhere (no CDN); a
+ * Refresh button and a 30-second auto-refresh keep it current.
+ */
+final class StatusPage {
+    /** Series drawn on the page, and points per plot. */
+    static final int MAX_PLOTS = 24;
+    static final int POINTS = 300;
+    private static final int W = 360;
+    private static final int H = 90;
+
+    private StatusPage() {
+    }
+
+    static String render(ApiServer.Parts parts, Map<String, String> health) throws IOException {
+        StringBuilder h = new StringBuilder(16_384);
+        h.append("""
+                <!doctype html><html lang="en"><head><meta charset="utf-8"><title>maomao</title>
+                <meta name="viewport" content="width=device-width, initial-scale=1">
+                <style>
+                body{font-family:system-ui,sans-serif;margin:1.5em;color:#222;background:#fafafa}
+                h1{margin:0 0 .2em}h2{margin:1.2em 0 .4em;font-size:1.1em}
+                table{border-collapse:collapse;background:#fff}td,th{padding:3px 10px;border-bottom:1px solid #eee;text-align:left;font-size:.9em}
+                .up,.succeeded{color:#17803d}.down,.failed,.timed_out{color:#c0262d}.disabled,.skipped,.cancelled{color:#888}
+                .running,.queued,.retrying{color:#b26b00}
+                .plots{display:flex;flex-wrap:wrap;gap:12px}.plot{background:#fff;border:1px solid #e3e3e3;padding:6px}
+                .plot div{font-size:.8em;margin-bottom:2px}button{font-size:.9em}
+                </style></head><body>
+                <h1>maomao</h1>
+                <p><button id="refresh" onclick="location.reload()">Refresh</button>
+                <label><input type="checkbox" id="auto" checked> auto-refresh every 30 s</label></p>
+                <script>setInterval(function(){if(document.getElementById('auto').checked){location.reload();}},30000);</script>
+                """);
+        h.append("<h2>Components</h2><table id=\"components\"><tr>");
+        health.forEach((k, v) -> h.append("<th>").append(esc(k)).append("</th>"));
+        h.append("</tr><tr>");
+        health.forEach((k, v) -> h.append("<td class=\"").append(esc(v)).append("\">").append(esc(v)).append("</td>"));
+        h.append("</tr></table>");
+
+        h.append("<h2>Collectors</h2><table id=\"collectors\"><tr><th>name</th><th>image</th><th>dataset</th><th>source</th></tr>");
+        for (Collector c : parts.registry().list()) {
+            h.append("<tr><td>").append(esc(c.name())).append("</td><td>").append(esc(c.image())).append("</td><td>")
+                    .append(esc(c.dataset())).append("</td><td>").append(esc(c.source())).append("</td></tr>");
+        }
+        h.append("</table>");
+
+        h.append("<h2>Schedules</h2><table id=\"schedules\"><tr><th>id</th><th>frequency</th><th>next fire</th>"
+                + "<th>time zone</th><th></th></tr>");
+        for (Schedule s : parts.scheduler().list()) {
+            h.append("<tr><td>").append(esc(s.id())).append("</td><td>").append(esc(s.frequency())).append("</td><td>")
+                    .append(s.nextFireTimes().isEmpty() ? "-" : s.nextFireTimes().get(0)).append("</td><td>")
+                    .append(esc(s.timezone())).append("</td><td>").append(s.paused() ? "paused" : "").append("</td></tr>");
+        }
+        h.append("</table>");
+
+        h.append("<h2>Recent runs</h2><table id=\"runs\"><tr><th>run</th><th>collector</th><th>dataset</th><th>state</th>"
+                + "<th>attempt</th><th>created</th><th>message</th></tr>");
+        for (Run r : parts.runs().list(new RunQuery(null, null, null, 20))) {
+            h.append("<tr><td><a href=\"/runs/").append(esc(r.id())).append("/log\">").append(esc(r.id().substring(0, 8)))
+                    .append("</a></td><td>").append(esc(r.collector())).append("</td><td>").append(esc(r.dataset()))
+                    .append("</td><td class=\"").append(r.state().id()).append("\">").append(r.state().id())
+                    .append("</td><td>").append(r.attempt()).append('/').append(r.maxAttempts()).append("</td><td>")
+                    .append(r.createdAt()).append("</td><td>").append(esc(r.message() == null ? "" : r.message()))
+                    .append("</td></tr>");
+        }
+        h.append("</table>");
+
+        h.append("<h2>Series</h2><div class=\"plots\" id=\"series\">");
+        int n = 0;
+        for (SeriesStore.SeriesRecord s : parts.series().list()) {
+            if (n++ >= MAX_PLOTS) {
+                break;
+            }
+            plot(h, parts, s);
+        }
+        if (n == 0) {
+            h.append("<p>No numeric series yet: they appear after a run writes CSV rows into a dataset.</p>");
+        }
+        h.append("</div></body></html>");
+        return h.toString();
+    }
+
+    private static void plot(StringBuilder h, ApiServer.Parts parts, SeriesStore.SeriesRecord s) throws IOException {
+        String name = s.name();
+        int hash = name.lastIndexOf('#');
+        Path file = parts.datasets().datasetDir(s.dataset()).resolve(name.substring(0, hash)).normalize();
+        List<SeriesPoint> pts = file.startsWith(parts.datasets().datasetDir(s.dataset()))
+                ? SeriesFiles.tail(file, name.substring(hash + 1), POINTS) : List.of();
+        Set<String> spikeTimes = new HashSet<>();
+        List<SpikeRecord> spikes = parts.series().spikes(new SeriesStore.SpikeQuery(null, name, null, 1000));
+        for (SpikeRecord k : spikes) {
+            if (k.dataset().equals(s.dataset())) {
+                spikeTimes.add(k.timestamp());
+            }
+        }
+        h.append("<div class=\"plot\"><div>").append(esc(s.dataset() + "/" + name)).append(" · ").append(s.points())
+                .append(" points · ").append(spikeTimes.size()).append(spikeTimes.size() == 1 ? " spike" : " spikes")
+                .append("</div>");
+        h.append("<svg class=\"series-plot\" width=\"").append(W).append("\" height=\"").append(H)
+                .append("\" viewBox=\"0 0 ").append(W).append(' ').append(H).append("\" role=\"img\" aria-label=\"")
+                .append(esc(name)).append("\">");
+        if (pts.size() >= 2) {
+            double min = Double.MAX_VALUE;
+            double max = -Double.MAX_VALUE;
+            for (SeriesPoint p : pts) {
+                min = Math.min(min, p.value());
+                max = Math.max(max, p.value());
+            }
+            double span = max > min ? max - min : 1;
+            StringBuilder line = new StringBuilder();
+            StringBuilder marks = new StringBuilder();
+            for (int i = 0; i < pts.size(); i++) {
+                double x = 4 + (W - 8) * i / (double) (pts.size() - 1);
+                double y = H - 4 - (H - 8) * (pts.get(i).value() - min) / span;
+                line.append(i == 0 ? "M" : "L").append(fmt(x)).append(',').append(fmt(y));
+                if (spikeTimes.contains(pts.get(i).timestamp())) {
+                    marks.append("<circle class=\"spike\" cx=\"").append(fmt(x)).append("\" cy=\"").append(fmt(y))
+                            .append("\" r=\"4\" fill=\"none\" stroke=\"#c0262d\" stroke-width=\"2\"><title>spike ")
+                            .append(esc(pts.get(i).timestamp())).append(": ").append(pts.get(i).value())
+                            .append("</title></circle>");
+                }
+            }
+            h.append("<path d=\"").append(line).append("\" fill=\"none\" stroke=\"#2864c7\" stroke-width=\"1.3\"/>")
+                    .append(marks);
+        }
+        h.append("</svg></div>");
+    }
+
+    private static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.1f", v);
+    }
+
+    static String esc(String s) {
+        return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}
