@@ -57,6 +57,17 @@ abstract class ClientCommand implements Callable<Integer> {
         out().flush();
     }
 
+    /** Prints a listing: the daemon's JSON with --json, else one table row per element. */
+    ExitCode list(JsonNode list, Table table, java.util.function.BiConsumer<Table, JsonNode> row) {
+        if (json()) {
+            printJson(list);
+        } else {
+            list.forEach(e -> row.accept(table, e));
+            table.print(out());
+        }
+        return ExitCode.OK;
+    }
+
     static String text(JsonNode n, String field) {
         JsonNode v = n.get(field);
         return v == null || v.isNull() ? "-" : v.isTextual() ? v.asText() : v.toString();

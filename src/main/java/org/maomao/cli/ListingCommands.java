@@ -1,7 +1,5 @@
 package org.maomao.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -14,15 +12,8 @@ final class ListingCommands {
     static final class Collectors extends ClientCommand {
         @Override
         ExitCode execute(ApiClient api) {
-            JsonNode list = api.get("/collectors");
-            if (json()) {
-                printJson(list);
-                return ExitCode.OK;
-            }
-            Table t = new Table("NAME", "IMAGE", "DATASET", "SOURCE");
-            list.forEach(c -> t.row(text(c, "name"), text(c, "image"), text(c, "dataset"), text(c, "source")));
-            t.print(out());
-            return ExitCode.OK;
+            return list(api.get("/collectors"), new Table("NAME", "IMAGE", "DATASET", "SOURCE"),
+                    (t, c) -> t.row(text(c, "name"), text(c, "image"), text(c, "dataset"), text(c, "source")));
         }
     }
 
@@ -30,16 +21,9 @@ final class ListingCommands {
     static final class Schedules extends ClientCommand {
         @Override
         ExitCode execute(ApiClient api) {
-            JsonNode list = api.get("/schedules");
-            if (json()) {
-                printJson(list);
-                return ExitCode.OK;
-            }
-            Table t = new Table("ID", "FREQUENCY", "TIMEZONE", "NEXT", "PAUSED");
-            list.forEach(s -> t.row(text(s, "id"), text(s, "frequency"), text(s, "timezone"), text(s, "next_fire_time"),
-                    text(s, "paused")));
-            t.print(out());
-            return ExitCode.OK;
+            return list(api.get("/schedules"), new Table("ID", "FREQUENCY", "TIMEZONE", "NEXT", "PAUSED"),
+                    (t, s) -> t.row(text(s, "id"), text(s, "frequency"), text(s, "timezone"), text(s, "next_fire_time"),
+                            text(s, "paused")));
         }
     }
 
@@ -61,16 +45,9 @@ final class ListingCommands {
             if (state != null) {
                 q.append("&state=").append(enc(state));
             }
-            JsonNode list = api.get(q.toString());
-            if (json()) {
-                printJson(list);
-                return ExitCode.OK;
-            }
-            Table t = new Table("ID", "COLLECTOR", "DATASET", "STATE", "ATTEMPT", "CREATED", "MESSAGE");
-            list.forEach(r -> t.row(text(r, "id"), text(r, "collector"), text(r, "dataset"), text(r, "state"),
-                    text(r, "attempt") + "/" + text(r, "max_attempts"), text(r, "created_at"), text(r, "message")));
-            t.print(out());
-            return ExitCode.OK;
+            return list(api.get(q.toString()), new Table("ID", "COLLECTOR", "DATASET", "STATE", "ATTEMPT", "CREATED", "MESSAGE"),
+                    (t, r) -> t.row(text(r, "id"), text(r, "collector"), text(r, "dataset"), text(r, "state"),
+                            text(r, "attempt") + "/" + text(r, "max_attempts"), text(r, "created_at"), text(r, "message")));
         }
     }
 
@@ -81,16 +58,10 @@ final class ListingCommands {
 
         @Override
         ExitCode execute(ApiClient api) {
-            JsonNode list = api.get("/spikes" + (collector == null ? "" : "?collector=" + enc(collector)));
-            if (json()) {
-                printJson(list);
-                return ExitCode.OK;
-            }
-            Table t = new Table("SERIES", "DATASET", "TIMESTAMP", "VALUE", "Z", "DIRECTION");
-            list.forEach(s -> t.row(text(s, "series"), text(s, "dataset"), text(s, "timestamp"), text(s, "value"),
-                    String.format("%.2f", s.get("z").asDouble()), text(s, "direction")));
-            t.print(out());
-            return ExitCode.OK;
+            return list(api.get("/spikes" + (collector == null ? "" : "?collector=" + enc(collector))),
+                    new Table("SERIES", "DATASET", "TIMESTAMP", "VALUE", "Z", "DIRECTION"),
+                    (t, s) -> t.row(text(s, "series"), text(s, "dataset"), text(s, "timestamp"), text(s, "value"),
+                            String.format("%.2f", s.get("z").asDouble()), text(s, "direction")));
         }
     }
 
@@ -98,17 +69,10 @@ final class ListingCommands {
     static final class Datasets extends ClientCommand {
         @Override
         ExitCode execute(ApiClient api) {
-            JsonNode list = api.get("/datasets");
-            if (json()) {
-                printJson(list);
-                return ExitCode.OK;
-            }
-            Table t = new Table("NAME", "BRANCH", "HEAD", "AHEAD", "REMOTE");
-            list.forEach(d -> t.row(text(d, "name"), text(d, "branch"),
-                    d.get("head").isNull() ? "-" : d.get("head").asText().substring(0, 12), text(d, "ahead_by"),
-                    text(d, "remote")));
-            t.print(out());
-            return ExitCode.OK;
+            return list(api.get("/datasets"), new Table("NAME", "BRANCH", "HEAD", "AHEAD", "REMOTE"),
+                    (t, d) -> t.row(text(d, "name"), text(d, "branch"),
+                            d.get("head").isNull() ? "-" : d.get("head").asText().substring(0, 12), text(d, "ahead_by"),
+                            text(d, "remote")));
         }
     }
 }
