@@ -232,10 +232,6 @@ public final class MaomaoDaemon implements AutoCloseable {
         return port;
     }
 
-    public DaemonConfig config() {
-        return config;
-    }
-
     /** The uid:gid of this process, so containers write /output as the daemon's user. */
     static String processUser() {
         try {

@@ -3,7 +3,6 @@ package org.maomao;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.maomao.testing.Poll;
+import org.maomao.testing.Ports;
 import org.maomao.testing.TestImages;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -39,12 +39,6 @@ class MaomaoJarIT {
         return pb.start();
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     static HttpResponse<String> get(int port, String path) {
         try {
             return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
@@ -60,7 +54,7 @@ class MaomaoJarIT {
     @Test
     void should_serve_declare_the_example_collectors_reload_on_sighup_and_stop_cleanly_on_sigterm() throws Exception {
         TestImages.ensureBase();
-        int port = freePort();
+        int port = Ports.free();
         Process p = start(Map.of("MAOMAO_DAEMON_LISTEN", "127.0.0.1:" + port,
                 "MAOMAO_DAEMON_DATA_DIR", dir.resolve("data").toString(),
                 "MAOMAO_DAEMON_COLLECTORS_DIR", Path.of("collectors").toAbsolutePath().toString()), "daemon");
@@ -98,7 +92,7 @@ class MaomaoJarIT {
                 if [ "$MAOMAO_ATTEMPT" -lt 2 ]; then sleep 120; fi
                 printf 't,v\\n%s,1\\n' "$MAOMAO_ATTEMPT" > /output/rows.csv
                 """);
-        int port = freePort();
+        int port = Ports.free();
         Map<String, String> env = Map.of("MAOMAO_DAEMON_LISTEN", "127.0.0.1:" + port,
                 "MAOMAO_DAEMON_DATA_DIR", dir.resolve("data").toString(), "MAOMAO_DEFAULTS_RETRY_BACKOFF", "1s");
         Process first = start(env, "daemon");

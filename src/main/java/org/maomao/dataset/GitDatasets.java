@@ -27,6 +27,7 @@ import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.maomao.collector.Names;
 import org.maomao.run.DatasetWriter;
+import org.maomao.run.FileTrees;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -112,7 +113,7 @@ public final class GitDatasets implements DatasetWriter {
                     log.info("dataset {} cloned from {}", name, url);
                 }
             } catch (GitAPIException | RuntimeException e) {
-                RunFiles.deleteTree(dir);
+                FileTrees.delete(dir);
                 throw new IOException("cannot clone " + url + ": " + rootMessage(e) + sshHint(url), e);
             }
             return info(name).orElseThrow();

@@ -349,7 +349,7 @@ public final class RunExecutor implements AutoCloseable {
     private void succeed(Run r, Path output, RunPolicy policy, String imageId) throws DatasetWriter.IngestException {
         long size = sizeOf(output, policy.maxOutputBytes());
         if (size > policy.maxOutputBytes()) {
-            deleteRecursively(output);
+            FileTrees.delete(output);
             throw new DatasetWriter.IngestException("the output is over max_output (" + policy.maxOutputBytes()
                     + " bytes); nothing was committed and the output was deleted", null);
         }
@@ -361,7 +361,7 @@ public final class RunExecutor implements AutoCloseable {
                 store.addEvent(r.id(), "committed", json(Map.of("dataset", r.dataset(), "commit", ingest.commit())));
                 done = done.withCommit(ingest.commit());
             }
-            deleteRecursively(output);
+            FileTrees.delete(output);
             List<SpikeRecord> spikes = analyzer.analyze(r.dataset(), r.collector(), ingest.tables(), r.id(), ingest.commit());
             for (SpikeRecord s : spikes) {
                 metrics.spike(s, r.collector());
@@ -449,7 +449,7 @@ public final class RunExecutor implements AutoCloseable {
         try {
             List<String> old = store.deleteEndedBeyond(collector, keep);
             for (String id : old) {
-                deleteRecursively(runDir(id));
+                FileTrees.delete(runDir(id));
             }
             if (!old.isEmpty()) {
                 log.info("pruned {} old run(s) of {} (keep_runs = {})", old.size(), collector, keep);
@@ -535,7 +535,7 @@ public final class RunExecutor implements AutoCloseable {
     }
 
     private static void resetDirectory(Path dir) {
-        deleteRecursively(dir);
+        FileTrees.delete(dir);
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -561,18 +561,6 @@ public final class RunExecutor implements AutoCloseable {
         return total;
     }
 
-    static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + dir, e);
-        }
-    }
 
     private static String json(Map<String, ?> payload) {
         try {

@@ -345,10 +345,6 @@ public final class QuartzRunScheduler implements RetryScheduler, AutoCloseable {
         }
     }
 
-    public boolean isStarted() throws SchedulerException {
-        return quartz.isStarted() && !quartz.isShutdown();
-    }
-
     @Override
     public void close() {
         try {

@@ -92,10 +92,10 @@ public final class JdbcRunStore implements RunStore {
     @Override
     public List<String> deleteEndedBeyond(String collector, int keep) {
         return jdbc.inTransaction(c -> {
-            List<String> ids = Jdbc.query(c, "SELECT id FROM mm_runs WHERE collector=? AND state IN "
-                    + "('succeeded','failed','timed_out','cancelled','skipped') ORDER BY created_at DESC, id DESC",
-                    rs -> rs.getString("id"), collector);
-            List<String> old = ids.size() <= keep ? List.of() : ids.subList(keep, ids.size());
+            // only the runs past the newest `keep` are read, so pruning does not grow with the history kept
+            List<String> old = Jdbc.query(c, "SELECT id FROM mm_runs WHERE collector=? AND state IN "
+                    + "('succeeded','failed','timed_out','cancelled','skipped') ORDER BY created_at DESC, id DESC "
+                    + "OFFSET ? ROWS", rs -> rs.getString("id"), collector, keep);
             for (String id : old) {
                 Jdbc.update(c, "DELETE FROM mm_run_events WHERE run_id=?", id);
                 Jdbc.update(c, "DELETE FROM mm_runs WHERE id=?", id);

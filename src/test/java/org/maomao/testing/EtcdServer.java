@@ -1,7 +1,6 @@
 package org.maomao.testing;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -18,8 +17,8 @@ public final class EtcdServer implements AutoCloseable {
     }
 
     public static EtcdServer start(Path dir) throws IOException {
-        int client = freePort();
-        int peer = freePort();
+        int client = Ports.free();
+        int peer = Ports.free();
         String c = "http://127.0.0.1:" + client;
         String p = "http://127.0.0.1:" + peer;
         Process proc = new ProcessBuilder("etcd", "--name", "test", "--data-dir", dir.resolve("etcd").toString(),
@@ -57,12 +56,6 @@ public final class EtcdServer implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("ETCDCTL_API", "3");
         return pb;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     @Override

@@ -1,7 +1,6 @@
 package org.maomao.testing;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,10 +29,7 @@ public final class SshServer implements AutoCloseable {
         kg.waitFor(30, TimeUnit.SECONDS);
         Path keys = dir.resolve("authorized_keys");
         Files.writeString(keys, authorizedKey + "\n");
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = Ports.free();
         Path config = dir.resolve("sshd_config");
         Files.writeString(config, "Port " + port + "\nListenAddress 127.0.0.1\nHostKey " + hostKey + "\n"
                 + "AuthorizedKeysFile " + keys + "\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n"

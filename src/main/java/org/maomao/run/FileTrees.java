@@ -1,4 +1,4 @@
-package org.maomao.dataset;
+package org.maomao.run;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -7,13 +7,13 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** File-tree helpers for datasets. */
-final class RunFiles {
-    private RunFiles() {
+/** Deleting a folder with everything in it (run folders, output, a failed clone). */
+public final class FileTrees {
+    private FileTrees() {
     }
 
     /** Deletes {@code dir} and everything below it, if it exists. */
-    static void deleteTree(Path dir) {
+    public static void delete(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }
