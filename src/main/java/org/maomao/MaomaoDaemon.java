@@ -82,7 +82,8 @@ public final class MaomaoDaemon implements AutoCloseable {
         }
         db = Database.open(config.jdbcUrl(), config.storeUser(), config.storePassword(), Database.DEFAULT_POOL_SIZE);
         docker = DockerClients.connect(config.dockerHost());
-        DockerContainerRunner runner = new DockerContainerRunner(docker, processUser());
+        String instance = InstanceId.of(dataDir);
+        DockerContainerRunner runner = new DockerContainerRunner(docker, processUser(), instance);
         if (!runner.isAvailable()) {
             log.warn("Docker engine at {} does not answer; runs fail until it does", config.dockerHost());
         }
@@ -140,7 +141,7 @@ public final class MaomaoDaemon implements AutoCloseable {
                 keys::publicKey, metrics::scrape),
                 config.token());
         port = api.start(config.listenHost(), config.listenPort());
-        log.info("maomao listening on http://{}:{} (data in {})", config.listenHost(), port, dataDir);
+        log.info("maomao listening on http://{}:{} (data in {}, instance {})", config.listenHost(), port, dataDir, instance);
     }
 
     /**

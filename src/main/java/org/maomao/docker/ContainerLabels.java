@@ -5,6 +5,11 @@ public final class ContainerLabels {
     public static final String RUN_ID = "maomao.run-id";
     public static final String COLLECTOR = "maomao.collector";
     public static final String ATTEMPT = "maomao.attempt";
+    /**
+     * The daemon instance that created the container (its id is kept in data_dir), so that
+     * daemons sharing one engine clean up only their own leftovers.
+     */
+    public static final String INSTANCE = "maomao.instance";
 
     private ContainerLabels() {
     }

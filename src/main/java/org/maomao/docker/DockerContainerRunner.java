@@ -43,14 +43,17 @@ public final class DockerContainerRunner implements ContainerRunner {
 
     private final DockerClient docker;
     private final String user;
+    private final String instance;
 
     /**
-     * @param user the {@code uid:gid} the container runs as; the daemon's own, so that
-     *             the collector can write /output without any capability
+     * @param user     the {@code uid:gid} the container runs as
+     * @param instance this daemon's instance id, put on every container it creates; only
+     *                 containers carrying it are ever removed as leftovers
      */
-    public DockerContainerRunner(DockerClient docker, String user) {
+    public DockerContainerRunner(DockerClient docker, String user, String instance) {
         this.docker = docker;
         this.user = user;
+        this.instance = instance;
     }
 
     @Override
@@ -73,7 +76,7 @@ public final class DockerContainerRunner implements ContainerRunner {
             CreateContainerResponse created = docker.createContainerCmd(spec.image())
                     .withName("maomao-" + spec.collector() + "-" + spec.runId() + "-" + spec.attempt())
                     .withLabels(Map.of(ContainerLabels.RUN_ID, spec.runId(), ContainerLabels.COLLECTOR, spec.collector(),
-                            ContainerLabels.ATTEMPT, Integer.toString(spec.attempt())))
+                            ContainerLabels.ATTEMPT, Integer.toString(spec.attempt()), ContainerLabels.INSTANCE, instance))
                     .withEnv(env)
                     .withUser(user)
                     .withHostConfig(ContainerHardening.hostConfig(spec))
@@ -143,7 +146,7 @@ public final class DockerContainerRunner implements ContainerRunner {
         int n = 0;
         try {
             List<Container> list = docker.listContainersCmd().withShowAll(true)
-                    .withLabelFilter(List.of(ContainerLabels.RUN_ID)).exec();
+                    .withLabelFilter(Map.of(ContainerLabels.INSTANCE, instance)).exec();
             for (Container c : list) {
                 String runId = c.getLabels() == null ? null : c.getLabels().get(ContainerLabels.RUN_ID);
                 if (runId != null && !activeRunIds.contains(runId)) {

@@ -27,6 +27,7 @@ import com.github.dockerjava.api.model.Container;
 
 /** The container runner against the real Docker engine. */
 class DockerContainerRunnerTest {
+    static final String INSTANCE = "test-" + java.util.UUID.randomUUID();
     static DockerClient docker;
     static DockerContainerRunner runner;
     static String probe;
@@ -38,7 +39,7 @@ class DockerContainerRunnerTest {
     @BeforeAll
     static void setUp() {
         docker = TestImages.docker();
-        runner = new DockerContainerRunner(docker, "1234:1234");
+        runner = new DockerContainerRunner(docker, "1234:1234", INSTANCE);
         probe = TestImages.collector("maomao-test/probe:runner", """
                 echo "env $MAOMAO_RUN_ID $MAOMAO_COLLECTOR $MAOMAO_DATASET $MAOMAO_ATTEMPT"
                 echo "uid $(id -u):$(id -g)"
@@ -127,8 +128,10 @@ class DockerContainerRunnerTest {
 
     @Test
     void should_remove_leftover_containers_of_runs_that_are_not_active() throws Exception {
-        String id = docker.createContainerCmd(sleeper).withLabels(Map.of("maomao.run-id", "run-e")).exec().getId();
-        String keep = docker.createContainerCmd(sleeper).withLabels(Map.of("maomao.run-id", "run-f")).exec().getId();
+        String id = docker.createContainerCmd(sleeper)
+                .withLabels(Map.of("maomao.run-id", "run-e", "maomao.instance", INSTANCE)).exec().getId();
+        String keep = docker.createContainerCmd(sleeper)
+                .withLabels(Map.of("maomao.run-id", "run-f", "maomao.instance", INSTANCE)).exec().getId();
         try {
             runner.removeLeftovers(java.util.Set.of("run-f"));
             assertThat(containers("run-e")).isEmpty();
@@ -138,6 +141,21 @@ class DockerContainerRunnerTest {
             if (!containers("run-e").isEmpty()) {
                 docker.removeContainerCmd(id).withForce(true).exec();
             }
+        }
+    }
+
+    @Test
+    void should_leave_the_containers_of_another_daemon_on_the_same_engine_alone() throws Exception {
+        // another daemon (another data_dir) runs "run-g" on the same engine right now
+        String other = docker.createContainerCmd(sleeper)
+                .withLabels(Map.of("maomao.run-id", "run-g", "maomao.instance", "test-other-" + INSTANCE)).exec().getId();
+        docker.startContainerCmd(other).exec();
+        try {
+            assertThat(runner.removeLeftovers(java.util.Set.of())).isZero();
+            assertThat(containers("run-g")).hasSize(1);
+            assertThat(docker.inspectContainerCmd(other).exec().getState().getRunning()).isTrue();
+        } finally {
+            docker.removeContainerCmd(other).withForce(true).exec();
         }
     }
 
