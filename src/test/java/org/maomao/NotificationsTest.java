@@ -86,7 +86,8 @@ class NotificationsTest {
         hook.start();
         daemon = new TestDaemon(dir.resolve("data"), Map.of("etcd.endpoints", etcd.endpoint(), "etcd.prefix", "/mm-test",
                 "spike.webhook", "http://127.0.0.1:" + hook.getAddress().getPort() + "/hook", "spike.lag", "20"));
-        assertThat(daemon.get("/health").json().get("components").get("etcd").asText()).isEqualTo("up");
+        // the first call also opens the gRPC channel, which can outlast the 2 s health probe on a loaded machine
+        Poll.until(WAIT, "etcd up in /health", () -> "up".equals(daemon.get("/health").json().get("components").get("etcd").asText()));
         daemon.register("spiky", spiky, "");
         daemon.awaitEnd(daemon.runNow("spiky", "levels"), WAIT);
 

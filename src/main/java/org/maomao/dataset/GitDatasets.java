@@ -282,6 +282,17 @@ public final class GitDatasets implements DatasetWriter {
         try {
             Path dir = datasetDir(req.dataset());
             try (Git git = openOrInit(dir)) {
+                // exactly once: an attempt whose end the daemon did not store before a crash may
+                // already have committed; that commit is the run's, and nothing is written again
+                Optional<String> earlier = RunCommits.find(git.getRepository(), req.runId(), req.submittedAt());
+                if (earlier.isPresent()) {
+                    log.warn("run {} of {} had already committed {} to dataset {}; not committing again",
+                            req.runId(), req.collector(), earlier.get(), req.dataset());
+                    return new IngestResult(earlier.get(), List.of(), true);
+                }
+                // a crash between writing files and committing leaves them in the work tree: never
+                // let them ride along in this run's commit
+                discardUncommitted(git, req.collector());
                 OutputIngest.Plan plan = OutputIngest.plan(req.outputDir(), collectorFolder(req.dataset(), req.collector()),
                         req.mode());
                 try {
@@ -320,13 +331,50 @@ public final class GitDatasets implements DatasetWriter {
         return c.getName();
     }
 
+    @Override
+    public Optional<String> commitOf(String dataset, String runId, Instant submittedAt) {
+        Path dir = datasetDir(dataset);
+        if (!Files.isDirectory(dir.resolve(".git"), LinkOption.NOFOLLOW_LINKS)) {
+            return Optional.empty();
+        }
+        ReentrantLock lock = locks.computeIfAbsent(dataset, k -> new ReentrantLock());
+        lock.lock();
+        try (Git git = Git.open(dir.toFile())) {
+            return RunCommits.find(git.getRepository(), runId, submittedAt);
+        } catch (IOException e) {
+            throw new UncheckedIOException(new IOException("dataset " + dataset + ": " + e.getMessage(), e));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Removes changes to the collector's folder that no commit holds (left by a crash mid-ingest). */
+    private static void discardUncommitted(Git git, String collector) throws GitAPIException {
+        var status = git.status().addPath(collector).call();
+        if (!status.isClean()) {
+            log.warn("{}: discarding changes no commit holds (left by an interrupted ingest): {}", collector,
+                    status.getUncommittedChanges().size() + status.getUntracked().size());
+            restore(git, collector);
+        }
+    }
+
     /** Puts the collector's folder back to the last commit after a failed write. */
     private static void restore(Git git, String collector) {
         try {
             if (git.getRepository().resolve("HEAD") != null) {
+                // unstage what a crash between add and commit left in the index, then put the files back
+                git.reset().setRef("HEAD").addPath(collector).call();
                 git.checkout().addPath(collector).call();
+            } else {
+                git.rm().setCached(true).addFilepattern(collector).call();
             }
-            git.clean().setPaths(java.util.Set.of(collector)).setCleanDirectories(true).call();
+            var status = git.status().addPath(collector).call();
+            java.util.Set<String> untracked = new java.util.HashSet<>(status.getUntracked());
+            untracked.addAll(status.getUntrackedFolders());
+            if (!untracked.isEmpty()) {
+                // clean's paths are the untracked files and folders themselves, not a prefix
+                git.clean().setPaths(untracked).setCleanDirectories(true).call();
+            }
         } catch (IOException | GitAPIException e) {
             log.error("cannot restore {} after a failed ingest", collector, e);
         }

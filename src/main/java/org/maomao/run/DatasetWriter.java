@@ -1,27 +1,54 @@
 package org.maomao.run;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 import org.maomao.collector.RunPolicy;
 
 /** Puts a successful run's output into its dataset and commits it. */
 public interface DatasetWriter {
-    /** What to ingest and how to describe the commit. */
+    /**
+     * What to ingest and how to describe the commit. {@code submittedAt} (when the run was
+     * queued; null: unknown) bounds how far back the dataset is searched for a commit the
+     * run already made.
+     */
     record IngestRequest(String dataset, String collector, Path outputDir, RunPolicy.OutputMode mode, String runId,
-                         int attempt, String image, String imageId) {
+                         int attempt, String image, String imageId, Instant submittedAt) {
+        public IngestRequest(String dataset, String collector, Path outputDir, RunPolicy.OutputMode mode, String runId,
+                             int attempt, String image, String imageId) {
+            this(dataset, collector, outputDir, mode, runId, attempt, image, imageId, null);
+        }
     }
 
     /** The rows a run added to one CSV file: its header line and the new lines. */
     record TableRows(String file, String header, List<String> rows) {
     }
 
-    /** The commit made (null when nothing changed) and the tables that grew. */
-    record IngestResult(String commit, List<TableRows> tables) {
+    /**
+     * The commit made (null when nothing changed) and the tables that grew. {@code earlier}
+     * is true when the run had committed before (an attempt whose end the daemon did not
+     * store before it crashed): that commit is returned and nothing new is written.
+     */
+    record IngestResult(String commit, List<TableRows> tables, boolean earlier) {
+        public IngestResult(String commit, List<TableRows> tables) {
+            this(commit, tables, false);
+        }
     }
 
-    /** Ingests and commits; throws with a sentence when the output cannot be taken, and then commits nothing. */
+    /**
+     * Ingests and commits, at most once per run: when the dataset already holds a commit
+     * of {@code runId}, that commit is the result. Throws with a sentence when the output
+     * cannot be taken, and then commits nothing.
+     */
     IngestResult ingest(IngestRequest request) throws IngestException;
+
+    /**
+     * The commit of the dataset that carries the run's {@code Run-Id} trailer, searching
+     * back to commits made around {@code submittedAt}.
+     */
+    Optional<String> commitOf(String dataset, String runId, Instant submittedAt);
 
     /** The collector's current folder of the dataset (may not exist yet). */
     Path collectorFolder(String dataset, String collector);

@@ -211,6 +211,9 @@ public final class RunExecutor implements AutoCloseable {
     public void recover() {
         Set<String> keep = new HashSet<>();
         for (Run r : store.findByStates(EnumSet.of(RunState.RUNNING))) {
+            if (endIfCommitted(r)) {
+                continue;
+            }
             String msg = "the daemon stopped during attempt " + r.attempt();
             Run failed = r.withOutcome(null, msg, clock.instant());
             log.warn("run {} of {} was running when the daemon stopped", r.id(), r.collector());
@@ -230,6 +233,33 @@ public final class RunExecutor implements AutoCloseable {
         for (Run r : store.findByStates(EnumSet.of(RunState.QUEUED))) {
             enqueue(r.id());
         }
+    }
+
+    /**
+     * A run that was running when the daemon stopped may have committed its output just
+     * before: then it succeeded, and running it again would commit twice. Ends it with
+     * that commit and returns true.
+     */
+    private boolean endIfCommitted(Run r) {
+        if (Names.NO_DATASET.equals(r.dataset())) {
+            return false;
+        }
+        java.util.Optional<String> commit;
+        try {
+            commit = datasets.commitOf(r.dataset(), r.id(), r.createdAt());
+        } catch (RuntimeException e) {
+            log.warn("run {} of {}: cannot look for its commit in dataset {} ({}); retrying it, and its ingest "
+                    + "checks again", r.id(), r.collector(), r.dataset(), e.getMessage());
+            return false;
+        }
+        if (commit.isEmpty()) {
+            return false;
+        }
+        log.warn("run {} of {} had committed {} to dataset {} before the daemon stopped; it succeeded",
+                r.id(), r.collector(), commit.get(), r.dataset());
+        store.addEvent(r.id(), "committed", json(Map.of("dataset", r.dataset(), "commit", commit.get(), "earlier", true)));
+        end(r.withCommit(commit.get()), RunState.SUCCEEDED, 0, null);
+        return true;
     }
 
     private void enqueue(String runId) {
@@ -356,9 +386,11 @@ public final class RunExecutor implements AutoCloseable {
         Run done = r;
         if (!Names.NO_DATASET.equals(r.dataset())) {
             DatasetWriter.IngestResult ingest = datasets.ingest(new DatasetWriter.IngestRequest(r.dataset(),
-                    r.collector(), output, policy.output(), r.id(), r.attempt(), r.image(), imageId));
+                    r.collector(), output, policy.output(), r.id(), r.attempt(), r.image(), imageId, r.createdAt()));
             if (ingest.commit() != null) {
-                store.addEvent(r.id(), "committed", json(Map.of("dataset", r.dataset(), "commit", ingest.commit())));
+                store.addEvent(r.id(), "committed", json(ingest.earlier()
+                        ? Map.of("dataset", r.dataset(), "commit", ingest.commit(), "earlier", true)
+                        : Map.of("dataset", r.dataset(), "commit", ingest.commit())));
                 done = done.withCommit(ingest.commit());
             }
             FileTrees.delete(output);

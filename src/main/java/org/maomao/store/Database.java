@@ -35,10 +35,31 @@ public final class Database implements AutoCloseable {
         return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("db").resolve("maomao") + ";DB_CLOSE_ON_EXIT=FALSE";
     }
 
+    /**
+     * An embedded H2 URL made durable at each commit. H2 writes its store in the
+     * background every 500 ms by default: a {@code kill -9} then loses every state change
+     * of that time, while the git commits the runs made are already on disk, and the
+     * lost "succeeded" lets the run commit again. {@code WRITE_DELAY=0} writes the store
+     * on each commit (checked by a test that kills the JVM right after the writes).
+     */
+    static String durable(String url) {
+        if (!url.startsWith("jdbc:h2:") || url.startsWith("jdbc:h2:mem:")) {
+            return url;
+        }
+        if (url.toUpperCase(java.util.Locale.ROOT).contains(";WRITE_DELAY=")) {
+            if (!url.toUpperCase(java.util.Locale.ROOT).contains(";WRITE_DELAY=0")) {
+                log.warn("[store] url sets WRITE_DELAY: state changes of that time are lost on a crash, and a run "
+                        + "may then commit twice; leave it out to keep the durable default");
+            }
+            return url;
+        }
+        return url + ";WRITE_DELAY=0";
+    }
+
     /** Opens the pool and applies pending migrations. */
     public static Database open(String url, String user, String password, int poolSize) {
         HikariConfig cfg = new HikariConfig();
-        cfg.setJdbcUrl(url);
+        cfg.setJdbcUrl(durable(url));
         if (user != null) {
             cfg.setUsername(user);
         }

@@ -1,0 +1,70 @@
+package org.maomao.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The embedded store keeps every committed change across {@code kill -9}: a child JVM
+ * commits rows one by one and halts at once (no shutdown hook, no close), and every row
+ * it committed is there when the store is opened again. With H2's default write delay
+ * the same child loses them all, which is how a lost "succeeded" once let runs commit twice.
+ */
+class StoreDurabilityTest {
+    static final int ROWS = 50;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void should_keep_every_committed_change_when_the_process_is_killed() throws Exception {
+        String url = Database.durable("jdbc:h2:file:" + dir.resolve("db/maomao"));
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Writer.class.getName(), url)
+                .redirectErrorStream(true).start();
+        String out = new String(child.getInputStream().readAllBytes());
+        assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(out).contains("committed " + ROWS);
+        assertThat(child.exitValue()).isEqualTo(9);
+
+        try (Connection c = DriverManager.getConnection(url);
+             ResultSet r = c.createStatement().executeQuery("select count(*) from t")) {
+            r.next();
+            assertThat(r.getInt(1)).isEqualTo(ROWS);
+        }
+    }
+
+    @Test
+    void should_make_embedded_h2_urls_durable_and_leave_others_alone() {
+        assertThat(Database.durable("jdbc:h2:file:/x/db")).isEqualTo("jdbc:h2:file:/x/db;WRITE_DELAY=0");
+        assertThat(Database.durable("jdbc:h2:file:/x/db;WRITE_DELAY=0")).isEqualTo("jdbc:h2:file:/x/db;WRITE_DELAY=0");
+        assertThat(Database.durable("jdbc:h2:mem:x")).isEqualTo("jdbc:h2:mem:x");
+        assertThat(Database.durable("jdbc:postgresql://127.0.0.1/maomao")).isEqualTo("jdbc:postgresql://127.0.0.1/maomao");
+    }
+
+    /** The child: commits rows one at a time (autocommit), says so, and dies like kill -9. */
+    public static final class Writer {
+        public static void main(String[] args) throws Exception {
+            try (Connection c = DriverManager.getConnection(args[0])) {
+                c.createStatement().execute("create table t(i int)");
+                try (PreparedStatement p = c.prepareStatement("insert into t values (?)")) {
+                    for (int i = 0; i < ROWS; i++) {
+                        p.setInt(1, i);
+                        p.executeUpdate();
+                    }
+                }
+                System.out.println("committed " + ROWS);
+                System.out.flush();
+                Runtime.getRuntime().halt(9);
+            }
+        }
+    }
+}
