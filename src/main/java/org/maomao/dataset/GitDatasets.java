@@ -27,6 +27,7 @@ import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.maomao.collector.Names;
 import org.maomao.run.DatasetWriter;
+import org.maomao.run.DatasetWriter.TableRows;
 import org.maomao.run.FileTrees;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -288,7 +289,8 @@ public final class GitDatasets implements DatasetWriter {
                 if (earlier.isPresent()) {
                     log.warn("run {} of {} had already committed {} to dataset {}; not committing again",
                             req.runId(), req.collector(), earlier.get(), req.dataset());
-                    return new IngestResult(earlier.get(), List.of(), true);
+                    return new IngestResult(earlier.get(),
+                            CommittedTables.of(git.getRepository(), earlier.get(), req.collector()), true);
                 }
                 // a crash between writing files and committing leaves them in the work tree: never
                 // let them ride along in this run's commit
@@ -341,6 +343,19 @@ public final class GitDatasets implements DatasetWriter {
         lock.lock();
         try (Git git = Git.open(dir.toFile())) {
             return RunCommits.find(git.getRepository(), runId, submittedAt);
+        } catch (IOException e) {
+            throw new UncheckedIOException(new IOException("dataset " + dataset + ": " + e.getMessage(), e));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public List<TableRows> tablesOf(String dataset, String collector, String commit) {
+        ReentrantLock lock = locks.computeIfAbsent(dataset, k -> new ReentrantLock());
+        lock.lock();
+        try (Git git = Git.open(datasetDir(dataset).toFile())) {
+            return CommittedTables.of(git.getRepository(), commit, Names.require("collector", collector));
         } catch (IOException e) {
             throw new UncheckedIOException(new IOException("dataset " + dataset + ": " + e.getMessage(), e));
         } finally {

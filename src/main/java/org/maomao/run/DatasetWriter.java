@@ -50,6 +50,9 @@ public interface DatasetWriter {
      */
     Optional<String> commitOf(String dataset, String runId, Instant submittedAt);
 
+    /** The CSV rows {@code commit} added under the collector's folder, as its ingest reported them. */
+    List<TableRows> tablesOf(String dataset, String collector, String commit);
+
     /** The collector's current folder of the dataset (may not exist yet). */
     Path collectorFolder(String dataset, String collector);
 

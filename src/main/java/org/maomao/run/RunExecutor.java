@@ -258,6 +258,12 @@ public final class RunExecutor implements AutoCloseable {
         log.warn("run {} of {} had committed {} to dataset {} before the daemon stopped; it succeeded",
                 r.id(), r.collector(), commit.get(), r.dataset());
         store.addEvent(r.id(), "committed", json(Map.of("dataset", r.dataset(), "commit", commit.get(), "earlier", true)));
+        try {
+            analyse(r, commit.get(), datasets.tablesOf(r.dataset(), r.collector(), commit.get()), true);
+        } catch (RuntimeException e) {
+            log.warn("run {} of {}: the rows of commit {} were not analysed: {}", r.id(), r.collector(), commit.get(),
+                    e.getMessage());
+        }
         end(r.withCommit(commit.get()), RunState.SUCCEEDED, 0, null);
         return true;
     }
@@ -394,26 +400,40 @@ public final class RunExecutor implements AutoCloseable {
                 done = done.withCommit(ingest.commit());
             }
             FileTrees.delete(output);
-            List<SpikeRecord> spikes = analyzer.analyze(r.dataset(), r.collector(), ingest.tables(), r.id(), ingest.commit());
-            for (SpikeRecord s : spikes) {
-                metrics.spike(s, r.collector());
-                for (SpikeNotifier n : notifiers) {
-                    try {
-                        n.notify(s);
-                    } catch (RuntimeException e) {
-                        log.warn("spike notifier {} failed: {}", n.getClass().getSimpleName(), e.getMessage());
-                    }
-                }
-                Map<String, Object> p = new LinkedHashMap<>();
-                p.put("series", s.series());
-                p.put("timestamp", s.timestamp());
-                p.put("value", s.value());
-                p.put("z", s.z());
-                p.put("direction", s.direction());
-                store.addEvent(r.id(), "spike", json(p));
-            }
+            analyse(r, ingest.commit(), ingest.tables(), ingest.earlier());
         }
         end(done, RunState.SUCCEEDED, 0, null);
+    }
+
+    /**
+     * Feeds the rows a commit added to the detector and notifies each spike, then records
+     * an {@code analysed} event. For a commit made before a crash ({@code earlier}), a
+     * recorded {@code analysed} event means it was done then, and is not done twice.
+     */
+    private void analyse(Run r, String commit, List<DatasetWriter.TableRows> tables, boolean earlier) {
+        if (earlier && store.events(r.id()).stream().anyMatch(e -> "analysed".equals(e.type()))) {
+            return;
+        }
+        List<SpikeRecord> spikes = analyzer.analyze(r.dataset(), r.collector(), tables, r.id(), commit);
+        for (SpikeRecord s : spikes) {
+            metrics.spike(s, r.collector());
+            for (SpikeNotifier n : notifiers) {
+                try {
+                    n.notify(s);
+                } catch (RuntimeException e) {
+                    log.warn("spike notifier {} failed: {}", n.getClass().getSimpleName(), e.getMessage());
+                }
+            }
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("series", s.series());
+            p.put("timestamp", s.timestamp());
+            p.put("value", s.value());
+            p.put("z", s.z());
+            p.put("direction", s.direction());
+            store.addEvent(r.id(), "spike", json(p));
+        }
+        int rows = tables.stream().mapToInt(t -> t.rows().size()).sum();
+        store.addEvent(r.id(), "analysed", json(Map.of("tables", tables.size(), "rows", rows, "spikes", spikes.size())));
     }
 
     private void onLine(AtomicReference<Run> current, RunLog runLog, String line) {
