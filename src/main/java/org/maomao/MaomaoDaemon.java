@@ -128,6 +128,7 @@ public final class MaomaoDaemon implements AutoCloseable {
         }
         images = new DockerImageBuilder(docker);
         declareCollectors(config.collectorsDir());
+        datasets.clearStaleLocks();
         executor.recover();
         scheduler.start();
         Map<String, BooleanSupplier> health = new LinkedHashMap<>();

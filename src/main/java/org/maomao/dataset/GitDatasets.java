@@ -363,6 +363,31 @@ public final class GitDatasets implements DatasetWriter {
         }
     }
 
+    /**
+     * Removes the lock files ({@code *.lock} under each dataset's {@code .git}) that a
+     * daemon killed in the middle of a commit leaves behind; git refuses to commit while
+     * they exist. Only called at start, before any run, when no git operation of this
+     * daemon can hold them. Returns how many were removed.
+     */
+    public int clearStaleLocks() {
+        int removed = 0;
+        for (String name : list()) {
+            Path git = datasetDir(name).resolve(".git");
+            try (Stream<Path> walk = Files.walk(git)) { // walk does not follow links
+                for (Path p : (Iterable<Path>) walk::iterator) {
+                    if (p.getFileName().toString().endsWith(".lock") && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                        Files.delete(p);
+                        log.warn("dataset {}: removed {} left by an interrupted git operation", name, git.relativize(p));
+                        removed++;
+                    }
+                }
+            } catch (IOException e) {
+                log.warn("dataset {}: cannot clear stale git locks: {}", name, e.getMessage());
+            }
+        }
+        return removed;
+    }
+
     /** Removes changes to the collector's folder that no commit holds (left by a crash mid-ingest). */
     private static void discardUncommitted(Git git, String collector) throws GitAPIException {
         var status = git.status().addPath(collector).call();

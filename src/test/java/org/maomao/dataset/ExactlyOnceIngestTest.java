@@ -92,4 +92,22 @@ class ExactlyOnceIngestTest {
         // the unstaged blob is left dangling, which git counts as clean (exit 0, no error)
         assertThat(GitCli.run(repo, "fsck", "--strict")).doesNotContain("error", "missing", "broken");
     }
+
+    @Test
+    void should_clear_the_git_lock_files_a_killed_daemon_left_so_the_next_ingest_commits() throws Exception {
+        GitDatasets d = datasets();
+        d.ingest(request(output("t.csv", "time,x\n1,10\n"), "run-a", 1));
+        Path git = dir.resolve("datasets/ds/.git");
+        // kill -9 in the middle of a commit leaves JGit's lock files behind
+        Files.writeString(git.resolve("index.lock"), "");
+        Files.writeString(git.resolve("refs/heads/main.lock"), "");
+        Files.writeString(git.resolve("HEAD.lock"), "");
+
+        assertThat(d.clearStaleLocks()).isEqualTo(3);
+        IngestResult next = d.ingest(request(output("t.csv", "time,x\n2,20\n"), "run-b", 1));
+
+        assertThat(next.commit()).isNotNull();
+        assertThat(git.resolve("index.lock")).doesNotExist();
+        assertThat(GitCli.lines(dir.resolve("datasets/ds"), "log", "--format=%s")).containsExactly("col: run run-b", "col: run run-a");
+    }
 }
