@@ -16,6 +16,7 @@ import java.util.Optional;
 
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.TransportConfigCallback;
+import org.eclipse.jgit.dircache.DirCacheCheckout;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevWalk;
@@ -49,6 +50,7 @@ public final class GitDatasets implements DatasetWriter {
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
     private final boolean push;
     private volatile TransportConfigCallback transport = t -> { };
+    private volatile RemoteUrls remotes;
 
     /**
      * @param push whether to push each commit of a dataset that has a remote
@@ -58,6 +60,17 @@ public final class GitDatasets implements DatasetWriter {
         this.authorName = authorName;
         this.authorEmail = authorEmail;
         this.push = push;
+        this.remotes = new RemoteUrls(RemoteUrls.DEFAULT_ALLOWED, root);
+    }
+
+    /** Which remotes a dataset may be cloned from ({@code [git] allowed_remotes}). */
+    public void setRemotes(RemoteUrls remotes) {
+        this.remotes = remotes;
+    }
+
+    /** Checks a remote before anything is written; see {@link RemoteUrls#check}. */
+    public RemoteUrls.Remote checkRemote(String url) {
+        return remotes.check(url);
     }
 
     private volatile Runnable onPushFailure = () -> { };
@@ -81,44 +94,82 @@ public final class GitDatasets implements DatasetWriter {
 
     /**
      * Creates a dataset: a clone of {@code url}, or a new local repository when
-     * {@code url} is null. On failure nothing is left behind.
+     * {@code url} is null. A remote must pass {@code [git] allowed_remotes}; a clone
+     * never makes symbolic links ({@code core.symlinks = false}), and one whose tree holds
+     * a symbolic link or a submodule is refused. On failure nothing is left behind.
      */
     public DatasetInfo create(String name, String url) throws IOException {
         Names.require("dataset", name);
         if (Names.NO_DATASET.equals(name)) {
             throw new IllegalArgumentException("dataset name \"none\" is reserved for runs that keep their output.");
         }
-        if (url != null) {
-            RemoteUrls.require(url);
-        }
+        RemoteUrls.Remote remote = url == null ? null : remotes.check(url);
         ReentrantLock lock = locks.computeIfAbsent(name, k -> new ReentrantLock());
         lock.lock();
         try {
             Path dir = datasetDir(name);
-            if (Files.exists(dir)) {
+            if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
                 throw new DatasetExistsException(name);
             }
-            try {
-                if (url == null) {
+            if (url == null) {
+                try {
                     openOrInit(dir).close();
-                } else {
-                    Files.createDirectories(root);
-                    try (Git git = Git.cloneRepository().setURI(url).setDirectory(dir.toFile())
-                            .setTransportConfigCallback(transport).setTimeout(CLONE_TIMEOUT_SECONDS).call()) {
-                        if (git.getRepository().resolve("HEAD") == null) {
-                            // an empty remote: JGit would start on "master"; datasets start on main
-                            git.getRepository().updateRef("HEAD").link("refs/heads/main");
-                        }
-                    }
-                    log.info("dataset {} cloned from {}", name, url);
+                } catch (GitAPIException | RuntimeException e) {
+                    FileTrees.delete(dir);
+                    throw new IOException("cannot create dataset " + name + ": " + rootMessage(e), e);
                 }
-            } catch (GitAPIException | RuntimeException e) {
-                FileTrees.delete(dir);
-                throw new IOException("cannot clone " + url + ": " + rootMessage(e) + sshHint(url), e);
+            } else {
+                Files.createDirectories(root);
+                clone(name, url, remote, dir);
             }
             return info(name).orElseThrow();
         } finally {
             lock.unlock();
+        }
+    }
+
+    private void clone(String name, String url, RemoteUrls.Remote remote, Path dir) throws IOException {
+        String shown = RemoteUrls.mask(url);
+        try (Git git = Git.cloneRepository().setURI(remote.cloneUrl()).setDirectory(dir.toFile()).setNoCheckout(true)
+                .setCloneSubmodules(false).setTransportConfigCallback(transport).setTimeout(CLONE_TIMEOUT_SECONDS).call()) {
+            Repository repo = git.getRepository();
+            // a checkout writes a link's target as a plain file, whatever the remote holds
+            repo.getConfig().setBoolean("core", null, "symlinks", false);
+            repo.getConfig().save();
+            ObjectId tree = repo.resolve("HEAD^{tree}");
+            if (tree == null) {
+                // an empty remote: JGit would start on "master"; datasets start on main
+                repo.updateRef("HEAD").link("refs/heads/main");
+            } else {
+                String bad = LinkFreeTree.firstLinkOrSubmodule(repo, tree);
+                if (bad != null) {
+                    throw new RefusedDatasetException("dataset " + name + " is refused: its files hold the symbolic link "
+                            + "or submodule \"" + bad + "\", which maomao never checks out; remove links and submodules "
+                            + "from the repository (git rm) and create the dataset again");
+                }
+                DirCacheCheckout co = new DirCacheCheckout(repo, repo.lockDirCache(), repo.parseCommit(repo.resolve("HEAD")).getTree());
+                co.setFailOnConflict(true);
+                co.checkout();
+            }
+            log.info("dataset {} cloned from {}", name, shown);
+        } catch (RefusedDatasetException e) {
+            FileTrees.delete(dir);
+            log.warn("{}", e.getMessage());
+            throw e;
+        } catch (GitAPIException | IOException | RuntimeException e) {
+            FileTrees.delete(dir);
+            // the client learns only that it failed: whether a host or port answered is no business of an API client
+            log.warn("dataset {}: cannot clone {}: {}", name, shown, RemoteUrls.maskAll(rootMessage(e)));
+            throw new IOException("cannot clone " + shown + ": the remote did not answer as a git repository the daemon "
+                    + "may read (it may be unreachable, missing, or refuse the daemon's credentials; the daemon's log "
+                    + "says which)" + sshHint(url), e);
+        }
+    }
+
+    /** A clone that worked but holds what a dataset may not (links, submodules). */
+    public static final class RefusedDatasetException extends IOException {
+        public RefusedDatasetException(String message) {
+            super(message);
         }
     }
 
@@ -131,7 +182,7 @@ public final class GitDatasets implements DatasetWriter {
         try (Repository repo = new FileRepositoryBuilder().setWorkTree(dir.toFile()).setGitDir(dir.resolve(".git").toFile())
                 .build()) {
             String branch = repo.getBranch();
-            String remote = repo.getConfig().getString("remote", "origin", "url");
+            String remote = RemoteUrls.mask(repo.getConfig().getString("remote", "origin", "url"));
             ObjectId head = repo.resolve("HEAD");
             return Optional.of(new DatasetInfo(name, remote, branch, head == null ? null : head.getName(),
                     aheadBy(repo, branch)));
@@ -184,7 +235,8 @@ public final class GitDatasets implements DatasetWriter {
             log.info("dataset {}: pushed {}", name, branch);
             return true;
         } catch (IOException | GitAPIException | RuntimeException e) {
-            log.warn("dataset {}: push failed ({}{}); the commit stays local and is pushed later", name, rootMessage(e),
+            log.warn("dataset {}: push failed ({}{}); the commit stays local and is pushed later", name,
+                    RemoteUrls.maskAll(rootMessage(e)),
                     sshHint(String.valueOf(remoteOf(name))));
             onPushFailure.run();
             return false;
