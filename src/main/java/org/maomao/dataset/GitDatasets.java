@@ -306,6 +306,7 @@ public final class GitDatasets implements DatasetWriter {
     }
 
     /** The work tree of a dataset. */
+    @Override
     public Path datasetDir(String dataset) {
         return root.resolve(Names.require("dataset", dataset));
     }
@@ -333,16 +334,17 @@ public final class GitDatasets implements DatasetWriter {
         lock.lock();
         try {
             Path dir = datasetDir(req.dataset());
+            DatasetPaths.requireRealRepository(dir);
             try (Git git = openOrInit(dir)) {
                 OutputIngest.Plan plan = OutputIngest.plan(req.outputDir(), collectorFolder(req.dataset(), req.collector()),
                         req.mode());
                 try {
                     plan.apply();
                 } catch (IOException | RuntimeException e) {
-                    restore(git, req.collector());
+                    restore(git, plan.written());
                     throw new IngestException("cannot write the output into dataset " + req.dataset() + ": " + e.getMessage(), e);
                 }
-                String commit = commit(git, req);
+                String commit = commit(git, req, plan.written());
                 if (commit != null && push) {
                     pushIfAhead(req.dataset());
                 }
@@ -355,8 +357,19 @@ public final class GitDatasets implements DatasetWriter {
         }
     }
 
-    private String commit(Git git, IngestRequest req) throws GitAPIException {
+    private String commit(Git git, IngestRequest req, List<String> written) throws GitAPIException, IOException,
+            IngestException {
         git.add().addFilepattern(req.collector()).call();
+        // the dataset's ignore rules (.gitignore, .git/info/exclude) must not make a run "succeed" with its data unstaged
+        org.eclipse.jgit.dircache.DirCache index = git.getRepository().readDirCache();
+        for (String path : written) {
+            if (index.findEntry(path) < 0) {
+                restore(git, written);
+                throw new IngestException("git ignores " + path + " in dataset " + req.dataset() + " (a .gitignore or "
+                        + ".git/info/exclude of the dataset hides it), so it cannot be committed; remove the rule that "
+                        + "matches it from the dataset; nothing was committed", null);
+            }
+        }
         if (git.status().call().isClean()) {
             log.info("run {} of {} changed nothing in dataset {}", req.runId(), req.collector(), req.dataset());
             return null;
@@ -372,15 +385,38 @@ public final class GitDatasets implements DatasetWriter {
         return c.getName();
     }
 
-    /** Puts the collector's folder back to the last commit after a failed write. */
-    private static void restore(Git git, String collector) {
+    /**
+     * Puts the files a failed ingest wrote back as the last commit has them: a file the
+     * commit holds is checked out again, any other is unstaged and deleted.
+     */
+    private static void restore(Git git, List<String> written) {
+        Repository repo = git.getRepository();
         try {
-            if (git.getRepository().resolve("HEAD") != null) {
-                git.checkout().addPath(collector).call();
+            ObjectId tree = repo.resolve("HEAD^{tree}");
+            for (String path : written) {
+                boolean committed = false;
+                if (tree != null) {
+                    try (org.eclipse.jgit.treewalk.TreeWalk w = org.eclipse.jgit.treewalk.TreeWalk.forPath(repo, path, tree)) {
+                        committed = w != null;
+                    }
+                }
+                if (committed) {
+                    git.checkout().setStartPoint("HEAD").addPath(path).call();
+                } else {
+                    git.rm().setCached(true).addFilepattern(path).call();
+                    Path file = repo.getWorkTree().toPath().resolve(path);
+                    Files.deleteIfExists(file); // deletes a link itself, never its target
+                    for (Path d = file.getParent(); d != null && !d.equals(repo.getWorkTree().toPath()); d = d.getParent()) {
+                        try {
+                            Files.delete(d); // folders the write made, while empty
+                        } catch (IOException notEmpty) {
+                            break;
+                        }
+                    }
+                }
             }
-            git.clean().setPaths(java.util.Set.of(collector)).setCleanDirectories(true).call();
         } catch (IOException | GitAPIException e) {
-            log.error("cannot restore {} after a failed ingest", collector, e);
+            log.error("cannot restore {} after a failed ingest", written, e);
         }
     }
 
