@@ -38,9 +38,9 @@ public final class InputSnapshot {
     /** Folders deeper than this are left out: a walk holds one descriptor per level. */
     static final int MAX_DEPTH = 64;
 
-    /** Called before each entry is taken (tests use it to swap folders under the walk). */
+    /** Called before each step on an entry, "look" or "link" (tests use it to swap folders under the walk). */
     interface Hook {
-        void before(Path relative) throws IOException;
+        void before(String step, Path relative) throws IOException;
     }
 
     private final Hook hook;
@@ -60,7 +60,7 @@ public final class InputSnapshot {
      * folder.
      */
     public static Result build(Path datasetDir, String collector, Path target) throws IOException {
-        return new InputSnapshot(p -> { }).take(datasetDir, collector, target);
+        return new InputSnapshot((step, p) -> { }).take(datasetDir, collector, target);
     }
 
     Result take(Path datasetDir, String collector, Path target) throws IOException {
@@ -106,7 +106,7 @@ public final class InputSnapshot {
         int files = 0;
         for (Path name : names) {
             Path relative = rel.resolve(name);
-            hook.before(relative);
+            hook.before("look", relative);
             BasicFileAttributes a;
             try {
                 a = dir.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).readAttributes();
@@ -146,7 +146,7 @@ public final class InputSnapshot {
      */
     private boolean take(SecureDirectoryStream<Path> dir, Path name, BasicFileAttributes seen, Path source, Path out,
                          Path relative) throws IOException {
-        hook.before(relative);
+        hook.before("link", relative);
         try {
             Files.createLink(out, source);
             Object linked = Files.readAttributes(out, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
