@@ -35,6 +35,15 @@ final class DatasetPaths {
      * absent; else throws with a sentence.
      */
     static void requireNoLinks(Path datasetDir, Path target) throws IngestException {
+        check(datasetDir, target, false);
+    }
+
+    /** Checks that {@code folder} and every folder above it up to {@code datasetDir} are real folders (or absent). */
+    static void requireRealFolder(Path datasetDir, Path folder) throws IngestException {
+        check(datasetDir, folder, true);
+    }
+
+    private static void check(Path datasetDir, Path target, boolean folder) throws IngestException {
         Path rel = datasetDir.relativize(target);
         if (rel.startsWith("..") || rel.isAbsolute()) {
             throw new IngestException("output path " + rel + " leaves the dataset; nothing was committed", null);
@@ -51,7 +60,7 @@ final class DatasetPaths {
             if (a == null) {
                 return; // made by the write, as a real folder
             }
-            boolean last = i == n - 1;
+            boolean last = i == n - 1 && !folder;
             if (last ? !a.isRegularFile() : !a.isDirectory()) {
                 throw refused(datasetDir.relativize(at).toString(), last ? "a file" : "a folder");
             }

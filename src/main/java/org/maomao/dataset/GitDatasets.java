@@ -335,6 +335,7 @@ public final class GitDatasets implements DatasetWriter {
         try {
             Path dir = datasetDir(req.dataset());
             DatasetPaths.requireRealRepository(dir);
+            DatasetPaths.requireRealFolder(dir, collectorFolder(req.dataset(), req.collector()));
             try (Git git = openOrInit(dir)) {
                 OutputIngest.Plan plan = OutputIngest.plan(req.outputDir(), collectorFolder(req.dataset(), req.collector()),
                         req.mode());
@@ -359,7 +360,14 @@ public final class GitDatasets implements DatasetWriter {
 
     private String commit(Git git, IngestRequest req, List<String> written) throws GitAPIException, IOException,
             IngestException {
-        git.add().addFilepattern(req.collector()).call();
+        if (written.isEmpty()) {
+            log.info("run {} of {} wrote nothing into dataset {}", req.runId(), req.collector(), req.dataset());
+            return null;
+        }
+        // only what the run wrote is staged: nothing else in the work tree (a stray link, say) rides along
+        org.eclipse.jgit.api.AddCommand add = git.add();
+        written.forEach(add::addFilepattern);
+        add.call();
         // the dataset's ignore rules (.gitignore, .git/info/exclude) must not make a run "succeed" with its data unstaged
         org.eclipse.jgit.dircache.DirCache index = git.getRepository().readDirCache();
         for (String path : written) {
