@@ -176,7 +176,7 @@ public final class GitDatasets implements DatasetWriter {
     /** The dataset's remote, branch, head and how far it is ahead of the remote. */
     public Optional<DatasetInfo> info(String name) throws IOException {
         Path dir = datasetDir(name);
-        if (!Files.isDirectory(dir.resolve(".git"))) {
+        if (!isRepository(dir)) {
             return Optional.empty();
         }
         try (Repository repo = new FileRepositoryBuilder().setWorkTree(dir.toFile()).setGitDir(dir.resolve(".git").toFile())
@@ -316,13 +316,36 @@ public final class GitDatasets implements DatasetWriter {
         return datasetDir(dataset).resolve(Names.require("collector", collector));
     }
 
+    /** A dataset folder and its .git that are real folders, not links to a repository elsewhere. */
+    private static boolean isRepository(Path dir) {
+        return Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) && Files.isDirectory(dir.resolve(".git"), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /**
+     * Whether {@code file} lies inside the dataset, reached through real folders only, and
+     * is a regular file or absent: reading it cannot read the host through a link.
+     */
+    public boolean isDataFile(String dataset, Path file) {
+        Path dir = datasetDir(dataset);
+        Path f = file.toAbsolutePath().normalize();
+        if (!f.startsWith(dir.toAbsolutePath()) || f.equals(dir.toAbsolutePath()) || !isRepository(dir)) {
+            return false;
+        }
+        try {
+            DatasetPaths.requireNoLinks(dir.toAbsolutePath(), f);
+        } catch (IngestException e) {
+            return false;
+        }
+        return true;
+    }
+
     /** Dataset names present on disk. */
     public List<String> list() {
         if (!Files.isDirectory(root)) {
             return List.of();
         }
         try (Stream<Path> s = Files.list(root)) {
-            return s.filter(p -> Files.isDirectory(p.resolve(".git"))).map(p -> p.getFileName().toString()).sorted().toList();
+            return s.filter(GitDatasets::isRepository).map(p -> p.getFileName().toString()).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -442,7 +442,7 @@ public final class ApiServer implements AutoCloseable {
         String file = name.substring(0, name.lastIndexOf('#'));
         String column = name.substring(name.lastIndexOf('#') + 1);
         Path path = parts.datasets().datasetDir(dataset).resolve(file).normalize();
-        if (!path.startsWith(parts.datasets().datasetDir(dataset))) {
+        if (!parts.datasets().isDataFile(dataset, path)) {
             throw ApiException.notFound("series \"" + id + "\" does not exist.");
         }
         List<org.maomao.spike.SeriesPoint> points = org.maomao.spike.SeriesFiles.tail(path, column, limit);

@@ -209,4 +209,18 @@ class GitDatasetsTest {
         assertThat(GitCli.run(clone, "config", "core.symlinks")).isEqualTo("false");
         assertThat(GitCli.run(clone, "status", "--porcelain")).isEmpty();
     }
+
+    @Test
+    void should_tell_a_readable_data_file_from_a_link_out_of_the_dataset() throws Exception {
+        GitDatasets d = datasets();
+        d.ingest(request(output("t.csv", "time,x\n1,10\n"), "r1", OutputMode.APPEND));
+        Path repo = dir.resolve("datasets/ds");
+        Files.createSymbolicLink(repo.resolve("col/passwd.csv"), Path.of("/etc/passwd"));
+        Files.createSymbolicLink(repo.resolve("etc"), Path.of("/etc"));
+        assertThat(d.isDataFile("ds", repo.resolve("col/t.csv"))).isTrue();
+        assertThat(d.isDataFile("ds", repo.resolve("col/not-yet.csv"))).isTrue();
+        assertThat(d.isDataFile("ds", repo.resolve("col/passwd.csv"))).isFalse();
+        assertThat(d.isDataFile("ds", repo.resolve("etc/passwd"))).isFalse();
+        assertThat(d.isDataFile("ds", repo.resolve("../ds2/x.csv"))).isFalse();
+    }
 }
