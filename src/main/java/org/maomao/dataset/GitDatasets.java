@@ -401,7 +401,9 @@ public final class GitDatasets implements DatasetWriter {
                         + "matches it from the dataset; nothing was committed", null);
             }
         }
-        if (git.status().call().isClean()) {
+        org.eclipse.jgit.api.Status staged = git.status().call();
+        // only staged changes count: an untracked file elsewhere in the work tree is no reason for a commit
+        if (staged.getAdded().isEmpty() && staged.getChanged().isEmpty() && staged.getRemoved().isEmpty()) {
             log.info("run {} of {} changed nothing in dataset {}", req.runId(), req.collector(), req.dataset());
             return null;
         }

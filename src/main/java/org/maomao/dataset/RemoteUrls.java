@@ -185,7 +185,8 @@ public final class RemoteUrls {
     public static String requireGlob(String glob) {
         if (!glob.matches("(https|ssh)://.+|file:///.*")) {
             throw new IllegalArgumentException("[git] allowed_remotes: \"" + glob + "\" must start with https://, ssh:// "
-                    + "or file:/// (e.g. https://github.com/my-org/*, file:///srv/git/*).");
+                    + "or file:/// (e.g. https://github.com/my-org/*, file:///srv/git/*); scp-style git@host:path remotes are "
+                    + "matched as ssh://host/path.");
         }
         return glob;
     }

@@ -85,17 +85,24 @@ public final class InputSnapshot {
                 }
                 return new Result(files, skipped);
             } catch (NoSuchFileException e) {
-                return new Result(0, 0);
+                return empty(target, 0);
             } catch (NotDirectoryException e) {
                 log.warn("input of {} in {}: not a folder, the run gets an empty /input", collector, abs);
-                return new Result(0, 1);
+                return empty(target, 1);
             } catch (FileSystemException e) {
                 // ELOOP: the dataset or the collector's folder is a symbolic link
                 log.warn("input of {} in {}: {} ({}); the run gets an empty /input", collector, abs, e.getReason(),
                         e.getFile());
-                return new Result(0, 1);
+                return empty(target, 1);
             }
         }
+    }
+
+    /** An empty /input: whatever a walk cut short had taken is dropped. */
+    private static Result empty(Path target, int skipped) throws IOException {
+        FileTrees.delete(target);
+        Files.createDirectories(target);
+        return new Result(0, skipped);
     }
 
     private int copy(SecureDirectoryStream<Path> dir, Path dirPath, Path into, Path rel, int depth) throws IOException {

@@ -70,6 +70,7 @@ class GitDatasetsTest {
     void should_not_commit_when_nothing_changed() throws Exception {
         GitDatasets d = datasets();
         d.ingest(request(output("state.json", "{\"a\":1}"), "r1", OutputMode.APPEND));
+        Files.writeString(dir.resolve("datasets/ds/untracked.txt"), "not maomao's"); // no reason to commit
         IngestResult same = d.ingest(request(output("state.json", "{\"a\":1}"), "r2", OutputMode.APPEND));
         assertThat(same.commit()).isNull();
         assertThat(GitCli.lines(dir.resolve("datasets/ds"), "log", "--format=%s")).hasSize(1);
