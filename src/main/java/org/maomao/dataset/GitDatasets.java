@@ -143,6 +143,7 @@ public final class GitDatasets implements DatasetWriter {
             } else {
                 String bad = LinkFreeTree.firstLinkOrSubmodule(repo, tree);
                 if (bad != null) {
+                    bad = bad.length() > 120 ? bad.substring(0, 117) + "..." : bad;
                     throw new RefusedDatasetException("dataset " + name + " is refused: its files hold the symbolic link "
                             + "or submodule \"" + bad + "\", which maomao never checks out; remove links and submodules "
                             + "from the repository (git rm) and create the dataset again");
