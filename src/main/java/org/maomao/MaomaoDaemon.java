@@ -24,6 +24,7 @@ import org.maomao.config.CollectorFile;
 import org.maomao.config.DaemonConfig;
 import org.maomao.config.Frequency;
 import org.maomao.dataset.GitDatasets;
+import org.maomao.dataset.RemoteUrls;
 import org.maomao.dataset.SshKeys;
 import org.maomao.docker.DockerClients;
 import org.maomao.docker.DockerContainerRunner;
@@ -65,6 +66,7 @@ public final class MaomaoDaemon implements AutoCloseable {
     private final RunExecutor executor;
     private final QuartzRunScheduler scheduler;
     private final CollectorRegistry registry;
+    private final GitDatasets datasets;
     private final ApiServer api;
     private final int port;
 
@@ -94,6 +96,8 @@ public final class MaomaoDaemon implements AutoCloseable {
         JdbcSeriesStore series = new JdbcSeriesStore(db.dataSource(), clock);
         GitDatasets datasets = new GitDatasets(dataDir.resolve("datasets"), config.gitAuthorName(), config.gitAuthorEmail(),
                 config.gitPush());
+        datasets.setRemotes(new RemoteUrls(config.allowedRemotes(), dataDir));
+        this.datasets = datasets;
         SshKeys keys = SshKeys.init(dataDir.resolve("keys"));
         datasets.setTransport(keys.transport());
         pusher = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -167,6 +171,7 @@ public final class MaomaoDaemon implements AutoCloseable {
         }
         registry.setDefaults(fresh.defaults());
         registry.setAllowedImages(fresh.allowedImages());
+        datasets.setRemotes(new RemoteUrls(fresh.allowedRemotes(), config.dataDir()));
         List<String> declared;
         List<String> removed = new ArrayList<>();
         try {

@@ -44,6 +44,17 @@ class DatasetsTest {
         }
     }
 
+    /** file:// remotes are refused unless listed: these tests list their temp folder. */
+    Map<String, String> remotesHere(Map<String, String> settings) {
+        Map<String, String> out = new java.util.HashMap<>(settings);
+        try {
+            out.put("git.allowed_remotes", "file://" + dir.toRealPath() + "/*");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out;
+    }
+
     Path bareRemote(String name) {
         Path bare = dir.resolve(name + ".git");
         GitCli.run(dir, "init", "-q", "--bare", "-b", "main", bare.toString());
@@ -51,15 +62,15 @@ class DatasetsTest {
     }
 
     @Test
-    void should_init_and_clone_datasets_and_refuse_bad_ones_leaving_nothing() {
-        daemon = new TestDaemon(dir.resolve("data"), Map.of());
+    void should_init_and_clone_datasets_and_refuse_bad_ones_leaving_nothing() throws Exception {
+        daemon = new TestDaemon(dir.resolve("data"), remotesHere(Map.of()));
         Path bare = bareRemote("remote");
         TestDaemon.Response local = daemon.post("/datasets", "{\"name\":\"local\"}");
         assertThat(local.status()).isEqualTo(201);
         assertThat(local.json().get("remote").isNull()).isTrue();
         TestDaemon.Response cloned = daemon.post("/datasets", "{\"name\":\"cloned\",\"url\":\"file://" + bare + "\"}");
         assertThat(cloned.status()).as(cloned.body()).isEqualTo(201);
-        assertThat(cloned.json().get("remote").asText()).isEqualTo("file://" + bare);
+        assertThat(cloned.json().get("remote").asText()).isEqualTo("file://" + bare.toRealPath());
 
         assertThat(daemon.post("/datasets", "{\"name\":\"local\"}").status()).isEqualTo(409);
         assertThat(daemon.post("/datasets", "{\"name\":\"x\",\"url\":\"http://example.org/x\"}").status()).isEqualTo(400);
@@ -75,7 +86,7 @@ class DatasetsTest {
 
     @Test
     void should_push_each_commit_and_keep_a_commit_whose_push_failed_until_it_can_be_pushed() throws Exception {
-        daemon = new TestDaemon(dir.resolve("data"), Map.of("git.push_retry", "1s"));
+        daemon = new TestDaemon(dir.resolve("data"), remotesHere(Map.of("git.push_retry", "1s")));
         Path bare = bareRemote("remote");
         daemon.post("/datasets", "{\"name\":\"shared\",\"url\":\"file://" + bare + "\"}");
         daemon.register("rows", rows, "");
@@ -100,7 +111,7 @@ class DatasetsTest {
 
     @Test
     void should_serialise_20_parallel_runs_into_20_pushed_commits() throws Exception {
-        daemon = new TestDaemon(dir.resolve("data"), Map.of("daemon.max_concurrent_runs", "6"));
+        daemon = new TestDaemon(dir.resolve("data"), remotesHere(Map.of("daemon.max_concurrent_runs", "6")));
         Path bare = bareRemote("remote");
         daemon.post("/datasets", "{\"name\":\"busy\",\"url\":\"file://" + bare + "\"}");
         daemon.register("rows", rows, "");

@@ -16,6 +16,7 @@ import java.util.Optional;
 
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.TransportConfigCallback;
+import org.eclipse.jgit.dircache.DirCacheCheckout;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevWalk;
@@ -50,6 +51,7 @@ public final class GitDatasets implements DatasetWriter {
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
     private final boolean push;
     private volatile TransportConfigCallback transport = t -> { };
+    private volatile RemoteUrls remotes;
 
     /**
      * @param push whether to push each commit of a dataset that has a remote
@@ -59,6 +61,17 @@ public final class GitDatasets implements DatasetWriter {
         this.authorName = authorName;
         this.authorEmail = authorEmail;
         this.push = push;
+        this.remotes = new RemoteUrls(RemoteUrls.DEFAULT_ALLOWED, root);
+    }
+
+    /** Which remotes a dataset may be cloned from ({@code [git] allowed_remotes}). */
+    public void setRemotes(RemoteUrls remotes) {
+        this.remotes = remotes;
+    }
+
+    /** Checks a remote before anything is written; see {@link RemoteUrls#check}. */
+    public RemoteUrls.Remote checkRemote(String url) {
+        return remotes.check(url);
     }
 
     private volatile Runnable onPushFailure = () -> { };
@@ -82,40 +95,33 @@ public final class GitDatasets implements DatasetWriter {
 
     /**
      * Creates a dataset: a clone of {@code url}, or a new local repository when
-     * {@code url} is null. On failure nothing is left behind.
+     * {@code url} is null. A remote must pass {@code [git] allowed_remotes}; a clone
+     * never makes symbolic links ({@code core.symlinks = false}), and one whose tree holds
+     * a symbolic link or a submodule is refused. On failure nothing is left behind.
      */
     public DatasetInfo create(String name, String url) throws IOException {
         Names.require("dataset", name);
         if (Names.NO_DATASET.equals(name)) {
             throw new IllegalArgumentException("dataset name \"none\" is reserved for runs that keep their output.");
         }
-        if (url != null) {
-            RemoteUrls.require(url);
-        }
+        RemoteUrls.Remote remote = url == null ? null : remotes.check(url);
         ReentrantLock lock = locks.computeIfAbsent(name, k -> new ReentrantLock());
         lock.lock();
         try {
             Path dir = datasetDir(name);
-            if (Files.exists(dir)) {
+            if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
                 throw new DatasetExistsException(name);
             }
-            try {
-                if (url == null) {
+            if (url == null) {
+                try {
                     openOrInit(dir).close();
-                } else {
-                    Files.createDirectories(root);
-                    try (Git git = Git.cloneRepository().setURI(url).setDirectory(dir.toFile())
-                            .setTransportConfigCallback(transport).setTimeout(CLONE_TIMEOUT_SECONDS).call()) {
-                        if (git.getRepository().resolve("HEAD") == null) {
-                            // an empty remote: JGit would start on "master"; datasets start on main
-                            git.getRepository().updateRef("HEAD").link("refs/heads/main");
-                        }
-                    }
-                    log.info("dataset {} cloned from {}", name, url);
+                } catch (GitAPIException | RuntimeException e) {
+                    FileTrees.delete(dir);
+                    throw new IOException("cannot create dataset " + name + ": " + rootMessage(e), e);
                 }
-            } catch (GitAPIException | RuntimeException e) {
-                FileTrees.delete(dir);
-                throw new IOException("cannot clone " + url + ": " + rootMessage(e) + sshHint(url), e);
+            } else {
+                Files.createDirectories(root);
+                clone(name, url, remote, dir);
             }
             return info(name).orElseThrow();
         } finally {
@@ -123,16 +129,62 @@ public final class GitDatasets implements DatasetWriter {
         }
     }
 
+    private void clone(String name, String url, RemoteUrls.Remote remote, Path dir) throws IOException {
+        String shown = RemoteUrls.mask(url);
+        try (Git git = Git.cloneRepository().setURI(remote.cloneUrl()).setDirectory(dir.toFile()).setNoCheckout(true)
+                .setCloneSubmodules(false).setTransportConfigCallback(transport).setTimeout(CLONE_TIMEOUT_SECONDS).call()) {
+            Repository repo = git.getRepository();
+            // a checkout writes a link's target as a plain file, whatever the remote holds
+            repo.getConfig().setBoolean("core", null, "symlinks", false);
+            repo.getConfig().save();
+            ObjectId tree = repo.resolve("HEAD^{tree}");
+            if (tree == null) {
+                // an empty remote: JGit would start on "master"; datasets start on main
+                repo.updateRef("HEAD").link("refs/heads/main");
+            } else {
+                String bad = LinkFreeTree.firstLinkOrSubmodule(repo, tree);
+                if (bad != null) {
+                    bad = bad.length() > 120 ? bad.substring(0, 117) + "..." : bad;
+                    throw new RefusedDatasetException("dataset " + name + " is refused: its files hold the symbolic link "
+                            + "or submodule \"" + bad + "\", which maomao never checks out; remove links and submodules "
+                            + "from the repository (git rm) and create the dataset again");
+                }
+                DirCacheCheckout co = new DirCacheCheckout(repo, repo.lockDirCache(), repo.parseCommit(repo.resolve("HEAD")).getTree());
+                co.setFailOnConflict(true);
+                co.checkout();
+            }
+            log.info("dataset {} cloned from {}", name, shown);
+        } catch (RefusedDatasetException e) {
+            FileTrees.delete(dir);
+            log.warn("{}", e.getMessage());
+            throw e;
+        } catch (GitAPIException | IOException | RuntimeException e) {
+            FileTrees.delete(dir);
+            // the client learns only that it failed: whether a host or port answered is no business of an API client
+            log.warn("dataset {}: cannot clone {}: {}", name, shown, RemoteUrls.maskAll(rootMessage(e)));
+            throw new IOException("cannot clone " + shown + ": the remote did not answer as a git repository the daemon "
+                    + "may read (it may be unreachable, missing, or refuse the daemon's credentials; the daemon's log "
+                    + "says which)" + sshHint(url), e);
+        }
+    }
+
+    /** A clone that worked but holds what a dataset may not (links, submodules). */
+    public static final class RefusedDatasetException extends IOException {
+        public RefusedDatasetException(String message) {
+            super(message);
+        }
+    }
+
     /** The dataset's remote, branch, head and how far it is ahead of the remote. */
     public Optional<DatasetInfo> info(String name) throws IOException {
         Path dir = datasetDir(name);
-        if (!Files.isDirectory(dir.resolve(".git"))) {
+        if (!isRepository(dir)) {
             return Optional.empty();
         }
         try (Repository repo = new FileRepositoryBuilder().setWorkTree(dir.toFile()).setGitDir(dir.resolve(".git").toFile())
                 .build()) {
             String branch = repo.getBranch();
-            String remote = repo.getConfig().getString("remote", "origin", "url");
+            String remote = RemoteUrls.mask(repo.getConfig().getString("remote", "origin", "url"));
             ObjectId head = repo.resolve("HEAD");
             return Optional.of(new DatasetInfo(name, remote, branch, head == null ? null : head.getName(),
                     aheadBy(repo, branch)));
@@ -185,7 +237,8 @@ public final class GitDatasets implements DatasetWriter {
             log.info("dataset {}: pushed {}", name, branch);
             return true;
         } catch (IOException | GitAPIException | RuntimeException e) {
-            log.warn("dataset {}: push failed ({}{}); the commit stays local and is pushed later", name, rootMessage(e),
+            log.warn("dataset {}: push failed ({}{}); the commit stays local and is pushed later", name,
+                    RemoteUrls.maskAll(rootMessage(e)),
                     sshHint(String.valueOf(remoteOf(name))));
             onPushFailure.run();
             return false;
@@ -255,6 +308,7 @@ public final class GitDatasets implements DatasetWriter {
     }
 
     /** The work tree of a dataset. */
+    @Override
     public Path datasetDir(String dataset) {
         return root.resolve(Names.require("dataset", dataset));
     }
@@ -264,13 +318,36 @@ public final class GitDatasets implements DatasetWriter {
         return datasetDir(dataset).resolve(Names.require("collector", collector));
     }
 
+    /** A dataset folder and its .git that are real folders, not links to a repository elsewhere. */
+    private static boolean isRepository(Path dir) {
+        return Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) && Files.isDirectory(dir.resolve(".git"), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /**
+     * Whether {@code file} lies inside the dataset, reached through real folders only, and
+     * is a regular file or absent: reading it cannot read the host through a link.
+     */
+    public boolean isDataFile(String dataset, Path file) {
+        Path dir = datasetDir(dataset);
+        Path f = file.toAbsolutePath().normalize();
+        if (!f.startsWith(dir.toAbsolutePath()) || f.equals(dir.toAbsolutePath()) || !isRepository(dir)) {
+            return false;
+        }
+        try {
+            DatasetPaths.requireNoLinks(dir.toAbsolutePath(), f);
+        } catch (IngestException e) {
+            return false;
+        }
+        return true;
+    }
+
     /** Dataset names present on disk. */
     public List<String> list() {
         if (!Files.isDirectory(root)) {
             return List.of();
         }
         try (Stream<Path> s = Files.list(root)) {
-            return s.filter(p -> Files.isDirectory(p.resolve(".git"))).map(p -> p.getFileName().toString()).sorted().toList();
+            return s.filter(GitDatasets::isRepository).map(p -> p.getFileName().toString()).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -282,6 +359,8 @@ public final class GitDatasets implements DatasetWriter {
         lock.lock();
         try {
             Path dir = datasetDir(req.dataset());
+            DatasetPaths.requireRealRepository(dir);
+            DatasetPaths.requireRealFolder(dir, collectorFolder(req.dataset(), req.collector()));
             try (Git git = openOrInit(dir)) {
                 // exactly once: an attempt whose end the daemon did not store before a crash may
                 // already have committed; that commit is the run's, and nothing is written again
@@ -300,10 +379,10 @@ public final class GitDatasets implements DatasetWriter {
                 try {
                     plan.apply();
                 } catch (IOException | RuntimeException e) {
-                    restore(git, req.collector());
+                    restore(git, plan.written());
                     throw new IngestException("cannot write the output into dataset " + req.dataset() + ": " + e.getMessage(), e);
                 }
-                String commit = commit(git, req);
+                String commit = commit(git, req, plan.written());
                 if (commit != null && push) {
                     pushIfAhead(req.dataset());
                 }
@@ -316,9 +395,29 @@ public final class GitDatasets implements DatasetWriter {
         }
     }
 
-    private String commit(Git git, IngestRequest req) throws GitAPIException {
-        git.add().addFilepattern(req.collector()).call();
-        if (git.status().call().isClean()) {
+    private String commit(Git git, IngestRequest req, List<String> written) throws GitAPIException, IOException,
+            IngestException {
+        if (written.isEmpty()) {
+            log.info("run {} of {} wrote nothing into dataset {}", req.runId(), req.collector(), req.dataset());
+            return null;
+        }
+        // only what the run wrote is staged: nothing else in the work tree (a stray link, say) rides along
+        org.eclipse.jgit.api.AddCommand add = git.add();
+        written.forEach(add::addFilepattern);
+        add.call();
+        // the dataset's ignore rules (.gitignore, .git/info/exclude) must not make a run "succeed" with its data unstaged
+        org.eclipse.jgit.dircache.DirCache index = git.getRepository().readDirCache();
+        for (String path : written) {
+            if (index.findEntry(path) < 0) {
+                restore(git, written);
+                throw new IngestException("git ignores " + path + " in dataset " + req.dataset() + " (a .gitignore or "
+                        + ".git/info/exclude of the dataset hides it), so it cannot be committed; remove the rule that "
+                        + "matches it from the dataset; nothing was committed", null);
+            }
+        }
+        org.eclipse.jgit.api.Status staged = git.status().call();
+        // only staged changes count: an untracked file elsewhere in the work tree is no reason for a commit
+        if (staged.getAdded().isEmpty() && staged.getChanged().isEmpty() && staged.getRemoved().isEmpty()) {
             log.info("run {} of {} changed nothing in dataset {}", req.runId(), req.collector(), req.dataset());
             return null;
         }
@@ -388,25 +487,57 @@ public final class GitDatasets implements DatasetWriter {
         return removed;
     }
 
-    /** Removes changes to the collector's folder that no commit holds (left by a crash mid-ingest). */
-    private static void discardUncommitted(Git git, String collector) throws GitAPIException {
-        var status = git.status().addPath(collector).call();
-        if (!status.isClean()) {
-            log.warn("{}: discarding changes no commit holds (left by an interrupted ingest): {}", collector,
-                    status.getUncommittedChanges().size() + status.getUntracked().size());
-            restore(git, collector);
+    /**
+     * Removes what no commit holds and a crash left behind (files written by an ingest
+     * interrupted before its commit). Ingests of a dataset take turns under its lock, so
+     * anything staged now, or changed in the collector's folder, is such a leftover: the
+     * index goes back to HEAD, and the collector's folder to its last commit.
+     */
+    private static void discardUncommitted(Git git, String collector) throws GitAPIException, IOException,
+            IngestException {
+        org.eclipse.jgit.api.Status status = git.status().call();
+        if (!status.getAdded().isEmpty() || !status.getChanged().isEmpty() || !status.getRemoved().isEmpty()) {
+            log.warn("dataset {}: unstaging changes no commit holds (left by an interrupted ingest)",
+                    git.getRepository().getWorkTree().getName());
+            if (git.getRepository().resolve("HEAD") != null) {
+                git.reset().setMode(org.eclipse.jgit.api.ResetCommand.ResetType.MIXED).setRef("HEAD").call();
+            } else {
+                org.eclipse.jgit.dircache.DirCache index = git.getRepository().lockDirCache();
+                try {
+                    index.clear();
+                    index.write();
+                    index.commit();
+                } finally {
+                    index.unlock();
+                }
+            }
+            status = git.status().call();
+        }
+        String prefix = collector + "/";
+        boolean dirty = java.util.stream.Stream.of(status.getModified(), status.getMissing(), status.getUntracked(),
+                status.getUntrackedFolders()).flatMap(java.util.Set::stream)
+                .anyMatch(p -> p.equals(collector) || p.startsWith(prefix));
+        if (dirty) {
+            // an ingest never writes a link: one here was put in by hand, and is refused, never followed or tidied away
+            for (String p : (Iterable<String>) java.util.stream.Stream.of(status.getModified(), status.getUntracked(),
+                    status.getUntrackedFolders()).flatMap(java.util.Set::stream)
+                    .filter(p -> p.equals(collector) || p.startsWith(prefix))::iterator) {
+                if (Files.isSymbolicLink(git.getRepository().getWorkTree().toPath().resolve(p))) {
+                    throw new IngestException(p + " in the dataset is a symbolic link; maomao never writes through links: "
+                            + "remove it from the dataset's work tree; nothing was committed", null);
+                }
+            }
+            log.warn("dataset {}: discarding changes in {} no commit holds (left by an interrupted ingest)",
+                    git.getRepository().getWorkTree().getName(), collector);
+            restoreFolder(git, collector);
         }
     }
 
-    /** Puts the collector's folder back to the last commit after a failed write. */
-    private static void restore(Git git, String collector) {
+    /** Puts the collector's folder back to the last commit: changed files checked out, new ones removed. */
+    private static void restoreFolder(Git git, String collector) {
         try {
             if (git.getRepository().resolve("HEAD") != null) {
-                // unstage what a crash between add and commit left in the index, then put the files back
-                git.reset().setRef("HEAD").addPath(collector).call();
                 git.checkout().addPath(collector).call();
-            } else {
-                git.rm().setCached(true).addFilepattern(collector).call();
             }
             var status = git.status().addPath(collector).call();
             java.util.Set<String> untracked = new java.util.HashSet<>(status.getUntracked());
@@ -416,7 +547,42 @@ public final class GitDatasets implements DatasetWriter {
                 git.clean().setPaths(untracked).setCleanDirectories(true).call();
             }
         } catch (IOException | GitAPIException e) {
-            log.error("cannot restore {} after a failed ingest", collector, e);
+            log.error("cannot restore {} after an interrupted ingest", collector, e);
+        }
+    }
+
+    /**
+     * Puts the files a failed ingest wrote back as the last commit has them: a file the
+     * commit holds is checked out again, any other is unstaged and deleted.
+     */
+    private static void restore(Git git, List<String> written) {
+        Repository repo = git.getRepository();
+        try {
+            ObjectId tree = repo.resolve("HEAD^{tree}");
+            for (String path : written) {
+                boolean committed = false;
+                if (tree != null) {
+                    try (org.eclipse.jgit.treewalk.TreeWalk w = org.eclipse.jgit.treewalk.TreeWalk.forPath(repo, path, tree)) {
+                        committed = w != null;
+                    }
+                }
+                if (committed) {
+                    git.checkout().setStartPoint("HEAD").addPath(path).call();
+                } else {
+                    git.rm().setCached(true).addFilepattern(path).call();
+                    Path file = repo.getWorkTree().toPath().resolve(path);
+                    Files.deleteIfExists(file); // deletes a link itself, never its target
+                    for (Path d = file.getParent(); d != null && !d.equals(repo.getWorkTree().toPath()); d = d.getParent()) {
+                        try {
+                            Files.delete(d); // folders the write made, while empty
+                        } catch (IOException notEmpty) {
+                            break;
+                        }
+                    }
+                }
+            }
+        } catch (IOException | GitAPIException e) {
+            log.error("cannot restore {} after a failed ingest", written, e);
         }
     }
 

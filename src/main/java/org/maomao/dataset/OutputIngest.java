@@ -36,9 +36,17 @@ final class OutputIngest {
         private final List<Step> steps;
         private final List<TableRows> tables;
 
-        private Plan(List<Step> steps, List<TableRows> tables) {
+        private final Path datasetDir;
+
+        private Plan(List<Step> steps, List<TableRows> tables, Path datasetDir) {
             this.steps = steps;
             this.tables = tables;
+            this.datasetDir = datasetDir;
+        }
+
+        /** The files the plan writes, relative to the dataset and with '/' (as git names them). */
+        List<String> written() {
+            return steps.stream().map(s -> datasetDir.relativize(s.target()).toString().replace('\\', '/')).toList();
         }
 
         List<TableRows> tables() {
@@ -47,9 +55,11 @@ final class OutputIngest {
 
         void apply() throws IOException {
             for (Step s : steps) {
-                Files.createDirectories(s.target().getParent());
+                DatasetPaths.createFolders(datasetDir, s.target().getParent());
                 switch (s.kind()) {
-                    case REPLACE -> Files.copy(s.source(), s.target(), StandardCopyOption.REPLACE_EXISTING);
+                    // REPLACE_EXISTING unlinks the target first: a link there is removed, never written through
+                    case REPLACE -> Files.copy(s.source(), s.target(), StandardCopyOption.REPLACE_EXISTING,
+                            LinkOption.NOFOLLOW_LINKS);
                     case APPEND_CSV -> append(s.source(), s.target(), true);
                     case APPEND_LINES -> append(s.source(), s.target(), false);
                     default -> throw new IllegalStateException();
@@ -73,8 +83,10 @@ final class OutputIngest {
                 throw new IngestException("output " + rel + " is a symbolic link; a collector must write regular files", null);
             }
             for (Path part : output.relativize(p)) {
-                if (part.toString().equalsIgnoreCase(".git")) {
-                    throw new IngestException("output " + rel + " uses the reserved name .git", null);
+                if (DatasetPaths.isGitControlName(part.toString())) {
+                    throw new IngestException("output " + rel + " uses the reserved name " + part + " (git's own files "
+                            + ".git, .gitignore, .gitattributes and .gitmodules may not come from a run); nothing was "
+                            + "committed", null);
                 }
             }
             if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
@@ -84,9 +96,10 @@ final class OutputIngest {
                 throw new IngestException("output " + rel + " is not a regular file", null);
             }
             Path target = collectorFolder.resolve(rel);
+            DatasetPaths.requireNoLinks(collectorFolder.getParent(), target);
             String lower = rel.toLowerCase(Locale.ROOT);
             boolean csv = lower.endsWith(".csv");
-            boolean exists = Files.exists(target);
+            boolean exists = Files.exists(target, LinkOption.NOFOLLOW_LINKS);
             if (csv) {
                 List<String> newLines = readLines(p, rel);
                 if (newLines.isEmpty()) {
@@ -121,7 +134,7 @@ final class OutputIngest {
                 steps.add(new Step(p, target, Kind.REPLACE, rel));
             }
         }
-        return new Plan(steps, tables);
+        return new Plan(steps, tables, collectorFolder.getParent());
     }
 
     private static List<String> dataRows(List<String> lines) {
@@ -159,11 +172,11 @@ final class OutputIngest {
                 sb.append(l).append('\n');
             }
         }
-        Files.writeString(target, sb, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        Files.writeString(target, sb, StandardCharsets.UTF_8, StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS);
     }
 
     private static boolean endsWithNewline(Path p) {
-        try (var ch = Files.newByteChannel(p)) {
+        try (var ch = Files.newByteChannel(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
             ch.position(ch.size() - 1);
             var b = java.nio.ByteBuffer.allocate(1);
             ch.read(b);

@@ -281,7 +281,13 @@ public final class ApiServer implements AutoCloseable {
         String url = body.string("url");
         invalidAs400(() -> Names.require("dataset", name));
         if (url != null) {
-            invalidAs400(() -> org.maomao.dataset.RemoteUrls.require(url));
+            try {
+                parts.datasets().checkRemote(url);
+            } catch (org.maomao.dataset.RemoteUrls.RemoteNotAllowedException e) {
+                throw new ApiException(403, "remote_not_allowed", e.getMessage());
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest(e.getMessage());
+            }
         }
         try {
             ctx.status(201).json(views.dataset(invalidAs400(() -> {
@@ -294,7 +300,8 @@ public final class ApiServer implements AutoCloseable {
         } catch (GitDatasets.DatasetExistsException e) {
             throw new ApiException(409, "exists", e.getMessage());
         } catch (java.io.UncheckedIOException e) {
-            throw new ApiException(422, "clone_failed", e.getCause().getMessage() + ".");
+            throw new ApiException(422, e.getCause() instanceof GitDatasets.RefusedDatasetException ? "dataset_refused"
+                    : "clone_failed", e.getCause().getMessage() + ".");
         }
     }
 
@@ -435,7 +442,7 @@ public final class ApiServer implements AutoCloseable {
         String file = name.substring(0, name.lastIndexOf('#'));
         String column = name.substring(name.lastIndexOf('#') + 1);
         Path path = parts.datasets().datasetDir(dataset).resolve(file).normalize();
-        if (!path.startsWith(parts.datasets().datasetDir(dataset))) {
+        if (!parts.datasets().isDataFile(dataset, path)) {
             throw ApiException.notFound("series \"" + id + "\" does not exist.");
         }
         List<org.maomao.spike.SeriesPoint> points = org.maomao.spike.SeriesFiles.tail(path, column, limit);

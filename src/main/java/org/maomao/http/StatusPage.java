@@ -105,7 +105,7 @@ final class StatusPage {
         String name = s.name();
         int hash = name.lastIndexOf('#');
         Path file = parts.datasets().datasetDir(s.dataset()).resolve(name.substring(0, hash)).normalize();
-        List<SeriesPoint> pts = file.startsWith(parts.datasets().datasetDir(s.dataset()))
+        List<SeriesPoint> pts = parts.datasets().isDataFile(s.dataset(), file)
                 ? SeriesFiles.tail(file, name.substring(hash + 1), POINTS) : List.of();
         Set<String> spikeTimes = new HashSet<>();
         List<SpikeRecord> spikes = parts.series().spikes(new SeriesStore.SpikeQuery(null, name, null, 1000));

@@ -56,6 +56,9 @@ public interface DatasetWriter {
     /** The collector's current folder of the dataset (may not exist yet). */
     Path collectorFolder(String dataset, String collector);
 
+    /** The dataset's work tree (may not exist yet); a run's /input is a snapshot taken from it. */
+    Path datasetDir(String dataset);
+
     /** Output that cannot go into the dataset (bad CSV header, too big); the run fails with the message. */
     final class IngestException extends Exception {
         public IngestException(String message, Throwable cause) {

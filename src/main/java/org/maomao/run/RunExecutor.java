@@ -338,10 +338,16 @@ public final class RunExecutor implements AutoCloseable {
             runLog.append("=== maomao: attempt " + running.attempt() + " of " + running.maxAttempts() + " at "
                     + clock.instant() + " ===");
             resetDirectory(output);
-            Path input = Names.NO_DATASET.equals(running.dataset()) ? emptyInput(runDir)
-                    : datasets.collectorFolder(running.dataset(), running.collector());
-            if (!Files.isDirectory(input)) {
-                input = emptyInput(runDir);
+            // /input is a run-private snapshot, never a path inside the dataset: a link there cannot redirect the mount
+            Path input = runDir.resolve("input");
+            if (Names.NO_DATASET.equals(running.dataset())) {
+                resetDirectory(input);
+            } else {
+                try {
+                    InputSnapshot.build(datasets.datasetDir(running.dataset()), running.collector(), input);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot take the input of " + running.collector(), e);
+                }
             }
             String imageId = runner.imageId(running.image());
             Map<String, String> env = new LinkedHashMap<>(policy.env());
@@ -352,6 +358,7 @@ public final class RunExecutor implements AutoCloseable {
             ContainerSpec spec = new ContainerSpec(running.id(), running.collector(), running.image(),
                     running.attempt(), env, output, input, policy);
             ContainerResult result = runner.run(spec, (stream, line) -> onLine(current, runLog, line), cancellation);
+            FileTrees.delete(input);
             store.addEvent(running.id(), "exited", json(Map.of("exit_code", result.exitCode(),
                     "timed_out", result.timedOut(), "cancelled", result.cancelled())));
             Run r = current.get();
@@ -574,16 +581,6 @@ public final class RunExecutor implements AutoCloseable {
     @Override
     public void close() {
         shutdown(Duration.ofSeconds(10));
-    }
-
-    private Path emptyInput(Path runDir) {
-        Path p = runDir.resolve("input");
-        try {
-            Files.createDirectories(p);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return p;
     }
 
     private static void resetDirectory(Path dir) {
