@@ -252,8 +252,19 @@ public final class RunExecutor implements AutoCloseable {
         }
         Collector c = registry.find(queued.collector()).orElse(null);
         String key = queued.collector() + "@" + queued.dataset();
-        boolean serial = c != null && "schedule".equals(queued.trigger())
-                && c.policy(registry.defaults()).overlap() == RunPolicy.Overlap.QUEUE;
+        RunPolicy policy = null;
+        String refused = null;
+        if (c != null) {
+            try {
+                policy = c.policy(registry.defaults());
+                // the operator may have tightened allowed_images or [docker] since the collector was registered
+                registry.checkRunnable(c, policy);
+            } catch (IllegalArgumentException e) {
+                refused = e.getMessage();
+            }
+        }
+        boolean serial = policy != null && refused == null && "schedule".equals(queued.trigger())
+                && policy.overlap() == RunPolicy.Overlap.QUEUE;
         synchronized (busyKeys) {
             if (serial && busyKeys.containsKey(key)) {
                 // overlap = queue: wait for the running one; it hands this run back to the pool when it ends
@@ -274,12 +285,8 @@ public final class RunExecutor implements AutoCloseable {
                 end(running, RunState.FAILED, null, "collector " + queued.collector() + " was removed before the run started");
                 return;
             }
-            RunPolicy policy = c.policy(registry.defaults());
-            try {
-                // the operator may have tightened allowed_images or [docker] since the collector was registered
-                registry.checkRunnable(c, policy);
-            } catch (IllegalArgumentException e) {
-                end(running, RunState.FAILED, null, e.getMessage());
+            if (refused != null) {
+                end(running, RunState.FAILED, null, refused); // no container is created
                 return;
             }
             store.addEvent(runId, "started", json(Map.of("attempt", attempt, "image", running.image())));
