@@ -84,6 +84,8 @@ public final class MaomaoDaemon implements AutoCloseable {
         docker = DockerClients.connect(config.dockerHost());
         String instance = InstanceId.of(dataDir);
         DockerContainerRunner runner = new DockerContainerRunner(docker, config.containerUser(), instance);
+        log.info("collector containers run as {} (networks allowed: {})", config.containerUser(),
+                String.join(", ", config.containment().allowedNetworks()));
         if (!runner.isAvailable()) {
             log.warn("Docker engine at {} does not answer; runs fail until it does", config.dockerHost());
         }

@@ -53,7 +53,7 @@ public final class DockerContainerRunner implements ContainerRunner {
     private final ContainerUser user;
     private final String instance;
     private final boolean chownOutput;
-    private final OutputWatcher watcher = new OutputWatcher(OUTPUT_CHECK_EVERY);
+    private final OutputWatcher watcher;
 
     /**
      * @param user     the unprivileged {@code uid:gid} the container runs as (never root)
@@ -61,7 +61,13 @@ public final class DockerContainerRunner implements ContainerRunner {
      *                 containers carrying it are ever removed as leftovers
      */
     public DockerContainerRunner(DockerClient docker, ContainerUser user, String instance) {
+        this(docker, user, instance, OUTPUT_CHECK_EVERY);
+    }
+
+    /** With another interval between two measures of a running container's /output (for tests). */
+    DockerContainerRunner(DockerClient docker, ContainerUser user, String instance, Duration outputCheckEvery) {
         this.docker = docker;
+        this.watcher = new OutputWatcher(outputCheckEvery);
         this.user = user;
         this.instance = instance;
         // a root daemon gives /output to the container's user; otherwise that user is the daemon itself

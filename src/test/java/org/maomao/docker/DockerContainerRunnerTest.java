@@ -242,6 +242,22 @@ class DockerContainerRunnerTest {
         assertThat(containers("run-j")).isEmpty();
     }
 
+    @Test
+    void should_report_output_over_its_bounds_when_the_collector_exits_between_two_checks() throws Exception {
+        String quick = TestImages.collector("maomao-test/quickfiles:runner", """
+                i=0
+                while [ $i -lt 150 ]; do : > /output/f$i; i=$((i+1)); done
+                """);
+        // no check while it runs: only the measure at the exit can see it
+        DockerContainerRunner slow = new DockerContainerRunner(docker, ContainerUser.NOBODY, INSTANCE, Duration.ofHours(1));
+        ContainerResult r = slow.run(spec("run-k", quick, Duration.ofSeconds(60), Map.of("max_output_files", "100")),
+                (s, l) -> { }, new Cancellation());
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.outputOverLimit()).isEqualTo("/output holds more than max_output_files (100 files and folders) "
+                + "when the collector exited");
+        assertThat(containers("run-k")).isEmpty();
+    }
+
     private static long bytesIn(Path dir) {
         long[] n = {0};
         try (var walk = Files.walk(dir)) {
