@@ -91,8 +91,8 @@ public record Containment(List<String> allowedNetworks, long maxMemory, double m
                     + "including the daemon's API on 127.0.0.1)." : "."));
         }
         if (p.memoryBytes() > maxMemory) {
-            throw new IllegalArgumentException("memory " + p.memoryBytes() + " bytes is above [docker] max_memory ("
-                    + maxMemory + " bytes, " + human(maxMemory) + "): ask for at most " + human(maxMemory) + ".");
+            throw new IllegalArgumentException("memory " + human(p.memoryBytes()) + " (" + p.memoryBytes()
+                    + " bytes) is above [docker] max_memory (" + maxMemory + " bytes, " + human(maxMemory) + "): ask for at most " + human(maxMemory) + ".");
         }
         if (p.cpus() > maxCpus) {
             throw new IllegalArgumentException("cpus " + p.cpus() + " is above [docker] max_cpus (" + maxCpus

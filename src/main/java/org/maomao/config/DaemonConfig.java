@@ -77,7 +77,7 @@ public record DaemonConfig(String listenHost, int listenPort, Path dataDir, Stri
         try {
             containment.check(defaults);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("[defaults] " + e.getMessage() + " Lower the default or raise the bound in [docker].", e);
+            throw new IllegalArgumentException("[defaults] " + e.getMessage() + " Fix [defaults], or widen [docker] on purpose.", e);
         }
         ContainerUser user = containerUser(s.get("docker", "user").orElse(null));
         String author = s.get("git", "author").orElse(DEFAULT_GIT_AUTHOR);
