@@ -92,7 +92,8 @@ public record Containment(List<String> allowedNetworks, long maxMemory, double m
         }
         if (p.memoryBytes() > maxMemory) {
             throw new IllegalArgumentException("memory " + human(p.memoryBytes()) + " (" + p.memoryBytes()
-                    + " bytes) is above [docker] max_memory (" + maxMemory + " bytes, " + human(maxMemory) + "): ask for at most " + human(maxMemory) + ".");
+                    + " bytes) is above [docker] max_memory (" + maxMemory + " bytes, " + human(maxMemory)
+                    + "): ask for at most " + human(maxMemory) + ".");
         }
         if (p.cpus() > maxCpus) {
             throw new IllegalArgumentException("cpus " + p.cpus() + " is above [docker] max_cpus (" + maxCpus
