@@ -85,12 +85,15 @@ public final class MaomaoDaemon implements AutoCloseable {
         db = Database.open(config.jdbcUrl(), config.storeUser(), config.storePassword(), Database.DEFAULT_POOL_SIZE);
         docker = DockerClients.connect(config.dockerHost());
         String instance = InstanceId.of(dataDir);
-        DockerContainerRunner runner = new DockerContainerRunner(docker, processUser(), instance);
+        DockerContainerRunner runner = new DockerContainerRunner(docker, config.containerUser(), instance);
+        log.info("collector containers run as {} (networks allowed: {})", config.containerUser(),
+                String.join(", ", config.containment().allowedNetworks()));
         if (!runner.isAvailable()) {
             log.warn("Docker engine at {} does not answer; runs fail until it does", config.dockerHost());
         }
         registry = new CollectorRegistry(new JdbcCollectorStore(db.dataSource()), config.defaults(), clock);
         registry.setAllowedImages(config.allowedImages());
+        registry.setContainment(config.containment());
         registry.setSpikeCheck(own -> DatasetSeriesAnalyzer.parameters(config.spike(), own));
         JdbcRunStore runs = new JdbcRunStore(db.dataSource(), clock);
         JdbcSeriesStore series = new JdbcSeriesStore(db.dataSource(), clock);
@@ -172,6 +175,7 @@ public final class MaomaoDaemon implements AutoCloseable {
         registry.setDefaults(fresh.defaults());
         registry.setAllowedImages(fresh.allowedImages());
         datasets.setRemotes(new RemoteUrls(fresh.allowedRemotes(), config.dataDir()));
+        registry.setContainment(fresh.containment());
         List<String> declared;
         List<String> removed = new ArrayList<>();
         try {
@@ -237,16 +241,6 @@ public final class MaomaoDaemon implements AutoCloseable {
     /** The port the API listens on. */
     public int port() {
         return port;
-    }
-
-    /** The uid:gid of this process, so containers write /output as the daemon's user. */
-    static String processUser() {
-        try {
-            com.sun.security.auth.module.UnixSystem u = new com.sun.security.auth.module.UnixSystem();
-            return u.getUid() + ":" + u.getGid();
-        } catch (RuntimeException | LinkageError e) {
-            return "0:0";
-        }
     }
 
     @Override

@@ -23,6 +23,7 @@ public final class CollectorRegistry {
     private volatile RunPolicy defaults;
     private volatile java.util.function.Consumer<Map<String, String>> spikeCheck = m -> { };
     private volatile List<String> allowedImages = List.of();
+    private volatile Containment containment = Containment.defaults();
 
     public CollectorRegistry(CollectorStore store, RunPolicy defaults, Clock clock) {
         this.store = store;
@@ -47,7 +48,8 @@ public final class CollectorRegistry {
         }
         String ds = dataset == null ? Names.NO_DATASET : dataset;
         Names.require("dataset", ds);
-        defaults.with(settings, true); // validates every setting before anything is written
+        // validates every setting before anything is written, then what the operator allows
+        containment.check(defaults.with(settings, true));
         spikeCheck.accept(RunPolicy.spikeSettings(settings));
         Instant now = clock.instant();
         Optional<Collector> old = store.find(name);
@@ -58,15 +60,33 @@ public final class CollectorRegistry {
         return new Registration(c, created);
     }
 
-    /** Checks an image reference enough that it cannot smuggle options or paths. */
+    /** Checks an image reference against Docker's reference grammar, so it cannot smuggle options or paths. */
     public static void validateImage(String image) {
-        if (image == null || image.isBlank()) {
-            throw new IllegalArgumentException("image is missing: give the Docker image to run, e.g. \"maomao/dummy:latest\".");
+        ImageReference.require(image);
+    }
+
+    /**
+     * Checks, when a run starts, that the collector is still within what the operator
+     * allows: {@code allowed_images} and {@code [docker]} may have been tightened since it
+     * was registered. Throws {@link IllegalArgumentException} with a sentence otherwise.
+     */
+    public void checkRunnable(Collector c, RunPolicy policy) {
+        validateImage(c.image());
+        if (!isAllowed(c.image())) {
+            throw new ImageNotAllowedException("image \"" + c.image() + "\" is no longer in [daemon] allowed_images ("
+                    + String.join(", ", allowedImages) + "); register the collector with an allowed image, or ask the "
+                    + "operator to allow it.");
         }
-        if (image.length() > MAX_IMAGE_LENGTH || !image.matches("[a-zA-Z0-9][a-zA-Z0-9_.:/@+-]*")) {
-            throw new IllegalArgumentException("image \"" + (image.length() > 80 ? image.substring(0, 77) + "..." : image)
-                    + "\" is not a Docker image reference such as \"maomao/dummy:latest\".");
+        try {
+            containment.check(policy);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the collector's policy is no longer allowed: " + e.getMessage(), e);
         }
+    }
+
+    /** Bounds what a registration may ask for (networks, memory, CPUs, processes). */
+    public void setContainment(Containment containment) {
+        this.containment = containment;
     }
 
     public Optional<Collector> find(String name) {
@@ -95,6 +115,11 @@ public final class CollectorRegistry {
 
     /** Whether {@code image} matches {@code allowed_images} (or no list is set). */
     public boolean isAllowed(String image) {
+        try {
+            ImageReference.require(image); // "maomao/../x" never matches "maomao/*"
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
         if (allowedImages.isEmpty()) {
             return true;
         }

@@ -24,7 +24,8 @@ import org.maomao.config.Sizes;
 public record RunPolicy(Duration timeout, int retries, Duration retryBackoff, Duration retryBackoffMax,
                         long memoryBytes, double cpus, long pids, String network, OutputMode output,
                         Overlap overlap, OnMissed onMissed, int catchUpMax, ZoneId timezone,
-                        int keepRuns, long maxLogBytes, long maxOutputBytes, Map<String, String> env) {
+                        int keepRuns, long maxLogBytes, long maxOutputBytes, int maxOutputFiles,
+                        Map<String, String> env) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);
     public static final int DEFAULT_RETRIES = 2;
@@ -43,10 +44,19 @@ public record RunPolicy(Duration timeout, int retries, Duration retryBackoff, Du
     public static final long DEFAULT_MAX_LOG = 10L << 20;
     /** The most a run may write to /output; more fails the run and nothing is committed. */
     public static final long DEFAULT_MAX_OUTPUT = 100L << 20;
+    /** The most files and folders a run may create in /output; more stops the run and nothing is committed. */
+    public static final int DEFAULT_MAX_OUTPUT_FILES = 10_000;
+    /** Upper bound of max_output_files: the daemon walks the output every 200 ms while the run goes on. */
+    public static final int MAX_OUTPUT_FILES_LIMIT = 1_000_000;
+    /** The most extra environment variables a collector may set. */
+    public static final int MAX_ENV_VARS = 64;
+    /** The longest value of one extra environment variable, in characters. */
+    public static final int MAX_ENV_VALUE = 4096;
 
     /** The policy keys accepted in {@code [defaults]}, collector files and the register body. */
     public static final Set<String> KEYS = Set.of("timeout", "retries", "retry_backoff", "retry_backoff_max", "memory",
-            "cpus", "pids", "network", "output", "overlap", "on_missed", "catch_up_max", "timezone", "keep_runs", "max_log", "max_output");
+            "cpus", "pids", "network", "output", "overlap", "on_missed", "catch_up_max", "timezone", "keep_runs", "max_log", "max_output",
+            "max_output_files");
     /** Settings keys of the form {@code env.NAME} carry the container's extra environment. */
     public static final String ENV_PREFIX = "env.";
     /** Settings keys of the form {@code spike.KEY} override the daemon's [spike] for this collector's series. */
@@ -116,14 +126,24 @@ public record RunPolicy(Duration timeout, int retries, Duration retryBackoff, Du
         if (maxOutputBytes < 1) {
             throw new IllegalArgumentException("max_output must be at least 1 byte, got " + maxOutputBytes + ".");
         }
+        if (maxOutputFiles < 1 || maxOutputFiles > MAX_OUTPUT_FILES_LIMIT) {
+            throw new IllegalArgumentException("max_output_files must be between 1 and " + MAX_OUTPUT_FILES_LIMIT
+                    + ", got " + maxOutputFiles + ".");
+        }
         if (maxLogBytes < 1024) {
             throw new IllegalArgumentException("max_log must be at least 1k, got " + maxLogBytes + " bytes.");
         }
-        for (String name : env.keySet()) {
+        if (env.size() > MAX_ENV_VARS) {
+            throw new IllegalArgumentException("env has " + env.size() + " variables; at most " + MAX_ENV_VARS
+                    + " are allowed: pass bigger configuration as a file in the image or the dataset.");
+        }
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            String name = e.getKey();
             if (!ENV_NAME.matcher(name).matches() || name.toUpperCase(Locale.ROOT).startsWith("MAOMAO_")) {
-                throw new IllegalArgumentException("env name \"" + name + "\" is not allowed: use letters, digits and '_', "
-                        + "not starting with a digit or MAOMAO_ (maomao sets those).");
+                throw new IllegalArgumentException("env name \"" + shorten(name) + "\" is not allowed: use letters, digits "
+                        + "and '_' (at most 128), not starting with a digit or MAOMAO_ (maomao sets those).");
             }
+            checkEnvValue(name, e.getValue());
         }
         env = Map.copyOf(env);
     }
@@ -132,7 +152,8 @@ public record RunPolicy(Duration timeout, int retries, Duration retryBackoff, Du
     public static RunPolicy defaults() {
         return new RunPolicy(DEFAULT_TIMEOUT, DEFAULT_RETRIES, DEFAULT_RETRY_BACKOFF, DEFAULT_RETRY_BACKOFF_MAX,
                 DEFAULT_MEMORY, DEFAULT_CPUS, DEFAULT_PIDS, DEFAULT_NETWORK, OutputMode.APPEND, Overlap.SKIP,
-                OnMissed.RUN_ONCE, DEFAULT_CATCH_UP_MAX, null, DEFAULT_KEEP_RUNS, DEFAULT_MAX_LOG, DEFAULT_MAX_OUTPUT, Map.of());
+                OnMissed.RUN_ONCE, DEFAULT_CATCH_UP_MAX, null, DEFAULT_KEEP_RUNS, DEFAULT_MAX_LOG, DEFAULT_MAX_OUTPUT,
+                DEFAULT_MAX_OUTPUT_FILES, Map.of());
     }
 
     /**
@@ -156,6 +177,7 @@ public record RunPolicy(Duration timeout, int retries, Duration retryBackoff, Du
         int keep = keepRuns;
         long maxLog = maxLogBytes;
         long maxOut = maxOutputBytes;
+        int maxFiles = maxOutputFiles;
         Map<String, String> e = new TreeMap<>(env);
         for (Map.Entry<String, String> s : settings.entrySet()) {
             String key = s.getKey().toLowerCase(Locale.ROOT);
@@ -189,6 +211,7 @@ public record RunPolicy(Duration timeout, int retries, Duration retryBackoff, Du
                 case "keep_runs" -> keep = parseInt("keep_runs", v);
                 case "max_log" -> maxLog = Sizes.parse("max_log", v);
                 case "max_output" -> maxOut = Sizes.parse("max_output", v);
+                case "max_output_files" -> maxFiles = parseInt("max_output_files", v);
                 default -> {
                     if (strict) {
                         throw new IllegalArgumentException("unknown policy setting \"" + s.getKey() + "\": known are "
@@ -197,7 +220,7 @@ public record RunPolicy(Duration timeout, int retries, Duration retryBackoff, Du
                 }
             }
         }
-        return new RunPolicy(t, r, b, bmax, mem, c, p, net, out, ov, om, cu, tz, keep, maxLog, maxOut, e);
+        return new RunPolicy(t, r, b, bmax, mem, c, p, net, out, ov, om, cu, tz, keep, maxLog, maxOut, maxFiles, e);
     }
 
     /** The wait before the attempt after {@code attempt}: {@code retry_backoff} doubling per attempt, capped. */
@@ -241,8 +264,40 @@ public record RunPolicy(Duration timeout, int retries, Duration retryBackoff, Du
         m.put("keep_runs", Integer.toString(keepRuns));
         m.put("max_log", Long.toString(maxLogBytes));
         m.put("max_output", Long.toString(maxOutputBytes));
+        m.put("max_output_files", Integer.toString(maxOutputFiles));
         env.forEach((k, v) -> m.put(ENV_PREFIX + k, v));
         return m;
+    }
+
+    /**
+     * An env value reaches the container's environment block: a NUL would cut it (and
+     * differ from what was registered), other control characters corrupt logs and shells.
+     */
+    private static void checkEnvValue(String name, String value) {
+        if (value == null) {
+            throw new IllegalArgumentException("env " + name + " has no value: give a string, possibly empty.");
+        }
+        if (value.length() > MAX_ENV_VALUE) {
+            throw new IllegalArgumentException("env " + name + " is " + value.length() + " characters long; at most "
+                    + MAX_ENV_VALUE + " are allowed: pass bigger configuration as a file in the image or the dataset.");
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char ch = value.charAt(i);
+            if ((ch < 0x20 && ch != '\t') || ch == 0x7f) {
+                throw new IllegalArgumentException("env " + name + " holds the control character U+"
+                        + String.format("%04X", (int) ch) + " at position " + i
+                        + ": values may hold printable text and tabs only.");
+            }
+        }
+    }
+
+    private static String shorten(String s) {
+        String t = s.length() > 64 ? s.substring(0, 61) + "..." : s;
+        StringBuilder b = new StringBuilder();
+        for (char ch : t.toCharArray()) {
+            b.append(ch < 0x20 || ch == 0x7f ? '?' : ch);
+        }
+        return b.toString();
     }
 
     private static <E extends Enum<E>> E parseEnum(Class<E> type, String key, String v) {

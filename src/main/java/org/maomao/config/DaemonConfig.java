@@ -11,7 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.maomao.collector.Containment;
 import org.maomao.collector.RunPolicy;
+import org.maomao.docker.ContainerUser;
 
 /**
  * The daemon's settings, typed and validated at load time: every problem is reported
@@ -23,7 +25,7 @@ public record DaemonConfig(String listenHost, int listenPort, Path dataDir, Stri
                            String gitAuthorName, String gitAuthorEmail, Duration shutdownGrace, boolean gitPush,
                            Duration gitPushRetry, List<String> etcdEndpoints, String etcdPrefix, URI spikeWebhook,
                            Duration spikeWebhookTimeout, List<String> allowedImages,
-                           List<String> allowedRemotes) {
+                           List<String> allowedRemotes, Containment containment, ContainerUser containerUser) {
 
     public static final String DEFAULT_LISTEN = "127.0.0.1:8080";
     public static final Path DEFAULT_DATA_DIR = Path.of("/var/lib/maomao");
@@ -71,6 +73,13 @@ public record DaemonConfig(String listenHost, int listenPort, Path dataDir, Stri
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("[defaults] " + e.getMessage(), e);
         }
+        Containment containment = Containment.from(s.section("docker"));
+        try {
+            containment.check(defaults);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("[defaults] " + e.getMessage() + " Fix [defaults], or widen [docker] on purpose.", e);
+        }
+        ContainerUser user = containerUser(s.get("docker", "user").orElse(null));
         String author = s.get("git", "author").orElse(DEFAULT_GIT_AUTHOR);
         int lt = author.indexOf('<');
         if (lt < 1 || !author.endsWith(">")) {
@@ -91,7 +100,17 @@ public record DaemonConfig(String listenHost, int listenPort, Path dataDir, Stri
                 Durations.parse("[spike] webhook_timeout", s.get("spike", "webhook_timeout").orElse("5s")),
                 s.get("daemon", "allowed_images").map(t -> List.of(t.trim().split("\\s*,\\s*"))).orElse(List.of()),
                 s.get("git", "allowed_remotes").map(t -> List.of(t.trim().split("\\s*,\\s*")).stream()
-                        .map(org.maomao.dataset.RemoteUrls::requireGlob).toList()).orElse(org.maomao.dataset.RemoteUrls.DEFAULT_ALLOWED));
+                        .map(org.maomao.dataset.RemoteUrls::requireGlob).toList()).orElse(org.maomao.dataset.RemoteUrls.DEFAULT_ALLOWED),
+                containment, user);
+    }
+
+    /** The container user: [docker] user, else nobody for a root daemon, else the daemon's own uid:gid. */
+    private static ContainerUser containerUser(String configured) {
+        long[] ids = ContainerUser.processIds();
+        if (ids == null) {
+            return configured == null ? ContainerUser.NOBODY : ContainerUser.parse(configured);
+        }
+        return ContainerUser.resolve(configured, ids[0], ids[1]);
     }
 
     /** The JDBC URL of the store: the setting, or the embedded H2 file under data_dir. */

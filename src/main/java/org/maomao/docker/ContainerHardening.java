@@ -8,13 +8,14 @@ import com.github.dockerjava.api.model.AccessMode;
 import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Ulimit;
 import com.github.dockerjava.api.model.Volume;
 import org.maomao.run.ContainerSpec;
 
 /**
  * The host configuration every collector container gets: a collector is someone
  * else's code, so it runs with no new privileges, every capability dropped, memory,
- * CPU and process limits, and the network the policy names (none by default).
+ * CPU, process and file size limits, and the network the policy names (none by default).
  */
 final class ContainerHardening {
     private ContainerHardening() {
@@ -33,6 +34,9 @@ final class ContainerHardening {
                 .withMemory(p.memoryBytes())
                 .withMemorySwap(p.memoryBytes()) // swap equal to memory: no swap beyond the limit
                 .withPidsLimit(p.pids())
-                .withNanoCPUs((long) (p.cpus() * 1_000_000_000L));
+                .withNanoCPUs((long) (p.cpus() * 1_000_000_000L))
+                // no single file can grow past max_output between two checks of the output watcher
+                // (a write beyond it fails with EFBIG, or SIGXFSZ ends the writer)
+                .withUlimits(List.of(new Ulimit("fsize", p.maxOutputBytes(), p.maxOutputBytes())));
     }
 }

@@ -2,6 +2,11 @@ package org.maomao.docker;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,19 +46,32 @@ public final class DockerContainerRunner implements ContainerRunner {
     /** How long to wait for the tail of the log after the container exited. */
     private static final Duration LOG_DRAIN = Duration.ofSeconds(10);
 
+    /** How often a running container's /output is measured against max_output and max_output_files. */
+    public static final Duration OUTPUT_CHECK_EVERY = Duration.ofMillis(200);
+
     private final DockerClient docker;
-    private final String user;
+    private final ContainerUser user;
     private final String instance;
+    private final boolean chownOutput;
+    private final OutputWatcher watcher;
 
     /**
-     * @param user     the {@code uid:gid} the container runs as
+     * @param user     the unprivileged {@code uid:gid} the container runs as (never root)
      * @param instance this daemon's instance id, put on every container it creates; only
      *                 containers carrying it are ever removed as leftovers
      */
-    public DockerContainerRunner(DockerClient docker, String user, String instance) {
+    public DockerContainerRunner(DockerClient docker, ContainerUser user, String instance) {
+        this(docker, user, instance, OUTPUT_CHECK_EVERY);
+    }
+
+    /** With another interval between two measures of a running container's /output (for tests). */
+    DockerContainerRunner(DockerClient docker, ContainerUser user, String instance, Duration outputCheckEvery) {
         this.docker = docker;
+        this.watcher = new OutputWatcher(outputCheckEvery);
         this.user = user;
         this.instance = instance;
+        // a root daemon gives /output to the container's user; otherwise that user is the daemon itself
+        this.chownOutput = ContainerUser.processIsRoot();
     }
 
     @Override
@@ -70,6 +88,7 @@ public final class DockerContainerRunner implements ContainerRunner {
     @Override
     public ContainerResult run(ContainerSpec spec, LineSink sink, Cancellation cancellation) throws ContainerException {
         String id;
+        prepareOutput(spec.outputDir());
         try {
             List<String> env = new ArrayList<>();
             spec.env().forEach((k, v) -> env.add(k + "=" + v));
@@ -78,7 +97,7 @@ public final class DockerContainerRunner implements ContainerRunner {
                     .withLabels(Map.of(ContainerLabels.RUN_ID, spec.runId(), ContainerLabels.COLLECTOR, spec.collector(),
                             ContainerLabels.ATTEMPT, Integer.toString(spec.attempt()), ContainerLabels.INSTANCE, instance))
                     .withEnv(env)
-                    .withUser(user)
+                    .withUser(user.toString())
                     .withHostConfig(ContainerHardening.hostConfig(spec))
                     .exec();
             id = created.getId();
@@ -99,9 +118,19 @@ public final class DockerContainerRunner implements ContainerRunner {
             try (WaitCallback wait = docker.waitContainerCmd(id).withCondition(WaitContainerCondition.NEXT_EXIT)
                     .exec(new WaitCallback())) {
                 wait.awaitStarted(10, TimeUnit.SECONDS);
-                docker.startContainerCmd(id).exec();
-                cancellation.onCancel(() -> stopQuietly(id));
-                return awaitExit(spec, id, wait, follower, cancellation);
+                String container = id;
+                try (OutputWatcher.Watch overflow = watcher.watch(spec.outputDir(), spec.policy(), () -> kill(container))) {
+                    docker.startContainerCmd(id).exec();
+                    cancellation.onCancel(() -> stopQuietly(container));
+                    ContainerResult r = awaitExit(spec, id, wait, follower, cancellation);
+                    // the last measure: a collector may exit between two checks with too much output
+                    String over = overflow.finalCheck();
+                    if (over != null) {
+                        log.warn("run {} of {}: {}", spec.runId(), spec.collector(), over);
+                        return new ContainerResult(r.exitCode(), r.timedOut(), r.cancelled(), over);
+                    }
+                    return r;
+                }
             }
         } catch (InterruptedException e) {
             interrupted = true;
@@ -177,6 +206,42 @@ public final class DockerContainerRunner implements ContainerRunner {
             // already stopped or gone: nothing to do
         } catch (RuntimeException e) {
             log.warn("cannot stop container {}: {}", id, e.getMessage());
+        }
+    }
+
+    /** Stops a container at once (SIGKILL): a collector over its output bounds gets no grace to write more. */
+    private void kill(String id) {
+        try {
+            docker.killContainerCmd(id).exec();
+        } catch (NotModifiedException | NotFoundException e) {
+            // already stopped or gone
+        } catch (RuntimeException e) {
+            if (!String.valueOf(e.getMessage()).contains("is not running")) {
+                log.warn("cannot kill container {}: {}", id, e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Makes the run's /output folder writable for the container's user: a root daemon
+     * gives it to that user (mode 0700, so no other uid on the host reads it); the daemon
+     * itself, as root, can still read, ingest and delete everything written there.
+     */
+    private void prepareOutput(Path dir) throws ContainerException {
+        if (!chownOutput) {
+            return;
+        }
+        try {
+            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                throw new ContainerException("the run's output folder " + dir + " is not a folder", false, null);
+            }
+            PosixFileAttributeView view = Files.getFileAttributeView(dir, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(dir, "unix:uid", (int) user.uid(), LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(dir, "unix:gid", (int) user.gid(), LinkOption.NOFOLLOW_LINKS);
+            view.setPermissions(PosixFilePermissions.fromString("rwx------"));
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new ContainerException("cannot give the run's output folder " + dir + " to the container's user "
+                    + user + ": " + e.getMessage(), false, e);
         }
     }
 

@@ -25,7 +25,6 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 
 import org.maomao.collector.Collector;
 import org.maomao.collector.CollectorRegistry;
@@ -289,8 +288,19 @@ public final class RunExecutor implements AutoCloseable {
         }
         Collector c = registry.find(queued.collector()).orElse(null);
         String key = queued.collector() + "@" + queued.dataset();
-        boolean serial = c != null && "schedule".equals(queued.trigger())
-                && c.policy(registry.defaults()).overlap() == RunPolicy.Overlap.QUEUE;
+        RunPolicy policy = null;
+        String refused = null;
+        if (c != null) {
+            try {
+                policy = c.policy(registry.defaults());
+                // the operator may have tightened allowed_images or [docker] since the collector was registered
+                registry.checkRunnable(c, policy);
+            } catch (IllegalArgumentException e) {
+                refused = e.getMessage();
+            }
+        }
+        boolean serial = policy != null && refused == null && "schedule".equals(queued.trigger())
+                && policy.overlap() == RunPolicy.Overlap.QUEUE;
         synchronized (busyKeys) {
             if (serial && busyKeys.containsKey(key)) {
                 // overlap = queue: wait for the running one; it hands this run back to the pool when it ends
@@ -311,8 +321,12 @@ public final class RunExecutor implements AutoCloseable {
                 end(running, RunState.FAILED, null, "collector " + queued.collector() + " was removed before the run started");
                 return;
             }
+            if (refused != null) {
+                end(running, RunState.FAILED, null, refused); // no container is created
+                return;
+            }
             store.addEvent(runId, "started", json(Map.of("attempt", attempt, "image", running.image())));
-            attempt(running, c.policy(registry.defaults()), cancellation);
+            attempt(running, policy, cancellation);
         } finally {
             active.remove(runId);
             String next;
@@ -362,7 +376,13 @@ public final class RunExecutor implements AutoCloseable {
             store.addEvent(running.id(), "exited", json(Map.of("exit_code", result.exitCode(),
                     "timed_out", result.timedOut(), "cancelled", result.cancelled())));
             Run r = current.get();
-            if (result.cancelled() || cancellation.isCancelled()) {
+            if (result.outputOverLimit() != null) {
+                // not retried: the next attempt would write as much; the partial output is never committed
+                FileTrees.delete(output);
+                String msg = result.outputOverLimit() + "; nothing was committed and the output was deleted";
+                runLog.append("=== maomao: " + msg + " ===");
+                end(r.withOutcome(result.exitCode(), msg, clock.instant()), RunState.FAILED, result.exitCode(), msg);
+            } else if (result.cancelled() || cancellation.isCancelled()) {
                 end(r, RunState.CANCELLED, result.exitCode(), "cancelled");
             } else if (result.timedOut()) {
                 runLog.append("=== maomao: timed out after " + policy.timeout() + " ===");
@@ -390,11 +410,10 @@ public final class RunExecutor implements AutoCloseable {
     }
 
     private void succeed(Run r, Path output, RunPolicy policy, String imageId) throws DatasetWriter.IngestException {
-        long size = sizeOf(output, policy.maxOutputBytes());
-        if (size > policy.maxOutputBytes()) {
+        String over = OutputLimit.check(output, policy);
+        if (over != null) {
             FileTrees.delete(output);
-            throw new DatasetWriter.IngestException("the output is over max_output (" + policy.maxOutputBytes()
-                    + " bytes); nothing was committed and the output was deleted", null);
+            throw new DatasetWriter.IngestException(over + "; nothing was committed and the output was deleted", null);
         }
         Run done = r;
         if (!Names.NO_DATASET.equals(r.dataset())) {
@@ -591,25 +610,6 @@ public final class RunExecutor implements AutoCloseable {
             throw new UncheckedIOException("cannot create " + dir, e);
         }
     }
-
-    /** The bytes of regular files under {@code dir}, counted until it passes {@code stopAbove}. */
-    static long sizeOf(Path dir, long stopAbove) {
-        long total = 0;
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) walk::iterator) {
-                if (Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                    total += Files.size(p);
-                    if (total > stopAbove) {
-                        return total;
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + dir, e);
-        }
-        return total;
-    }
-
 
     private static String json(Map<String, ?> payload) {
         try {

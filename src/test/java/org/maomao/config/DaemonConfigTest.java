@@ -58,4 +58,33 @@ class DaemonConfigTest {
         assertThatThrownBy(() -> DaemonConfig.from(Settings.fromLayers(List.of(), Map.of("MAOMAO_DAEMON_TIMEZONE", "Mars/Base"))))
                 .hasMessageContaining("timezone");
     }
+
+    @Test
+    void should_stop_at_start_when_defaults_exceed_the_docker_bounds() {
+        for (Map<String, String> env : List.of(Map.of("MAOMAO_DEFAULTS_MEMORY", "8g"), Map.of("MAOMAO_DEFAULTS_PIDS", "4194304"),
+                Map.of("MAOMAO_DEFAULTS_NETWORK", "host"),
+                Map.of("MAOMAO_DEFAULTS_CPUS", "2", "MAOMAO_DOCKER_MAX_CPUS", "1"))) {
+            assertThatThrownBy(() -> DaemonConfig.from(Settings.fromLayers(List.of(), env)), env.toString())
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("[defaults] ")
+                    .hasMessageContaining("[docker]");
+        }
+        DaemonConfig c = DaemonConfig.from(Settings.fromLayers(List.of(), Map.of("MAOMAO_DEFAULTS_NETWORK", "host",
+                "MAOMAO_DOCKER_ALLOWED_NETWORKS", "none,host", "MAOMAO_DEFAULTS_MEMORY", "8g", "MAOMAO_DOCKER_MAX_MEMORY", "8g")));
+        assertThat(c.containment().allowedNetworks()).containsExactly("none", "host");
+        assertThat(c.defaults().memoryBytes()).isEqualTo(8L << 30);
+    }
+
+    @Test
+    void should_refuse_root_as_the_container_user_and_default_to_nobody_as_root() {
+        for (String root : List.of("0", "0:1000", "root")) {
+            assertThatThrownBy(() -> DaemonConfig.from(Settings.fromLayers(List.of(), Map.of("MAOMAO_DOCKER_USER", root))))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("root");
+        }
+        long[] ids = org.maomao.docker.ContainerUser.processIds();
+        DaemonConfig c = DaemonConfig.from(Settings.fromLayers(List.of(), Map.of()));
+        assertThat(c.containerUser().uid()).isNotZero();
+        if (ids != null && ids[0] == 0) {
+            assertThat(c.containerUser()).hasToString("65534:65534");
+        }
+    }
 }

@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterAll;
@@ -39,10 +41,12 @@ class DockerContainerRunnerTest {
     @BeforeAll
     static void setUp() {
         docker = TestImages.docker();
-        runner = new DockerContainerRunner(docker, "1234:1234", INSTANCE);
+        // the tests run as root, so this is the daemon's default: nobody, never root
+        runner = new DockerContainerRunner(docker, ContainerUser.NOBODY, INSTANCE);
         probe = TestImages.collector("maomao-test/probe:runner", """
                 echo "env $MAOMAO_RUN_ID $MAOMAO_COLLECTOR $MAOMAO_DATASET $MAOMAO_ATTEMPT"
                 echo "uid $(id -u):$(id -g)"
+                echo "groups $(id -G)"
                 grep -E '^(CapEff|NoNewPrivs)' /proc/self/status
                 echo "ifaces $(ls /sys/class/net | tr '\\n' ' ')"
                 echo "memory $(cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes)"
@@ -65,10 +69,17 @@ class DockerContainerRunnerTest {
         Path out = Files.createDirectories(dir.resolve("out"));
         Path in = Files.createDirectories(dir.resolve("in"));
         Files.writeString(in.resolve("seen.txt"), "previous");
-        // the container runs as 1234:1234 and must be able to write /output
-        Files.setPosixFilePermissions(out, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
-        RunPolicy policy = RunPolicy.defaults().with(Map.of("timeout", timeout.toSeconds() + "s", "memory", "64m",
-                "pids", "32"), true);
+        // created by root with mode 0755, as RunExecutor does: the runner gives it to the container's user
+        return spec(runId, image, timeout, Map.of());
+    }
+
+    private ContainerSpec spec(String runId, String image, Duration timeout, Map<String, String> extra) throws Exception {
+        Path out = Files.createDirectories(dir.resolve("out"));
+        Path in = Files.createDirectories(dir.resolve("in"));
+        Map<String, String> settings = new java.util.HashMap<>(Map.of("timeout", timeout.toSeconds() + "s", "memory", "64m",
+                "pids", "32"));
+        settings.putAll(extra);
+        RunPolicy policy = RunPolicy.defaults().with(settings, true);
         return new ContainerSpec(runId, "probe", image, 2, Map.of("MAOMAO_RUN_ID", runId, "MAOMAO_COLLECTOR", "probe",
                 "MAOMAO_DATASET", "ds", "MAOMAO_ATTEMPT", "2"), out, in, policy);
     }
@@ -81,12 +92,13 @@ class DockerContainerRunnerTest {
 
         assertThat(r.exitCode()).isZero();
         assertThat(r.timedOut()).isFalse();
-        assertThat(lines).contains("stdout: env run-a probe ds 2", "stdout: uid 1234:1234",
+        assertThat(lines).contains("stdout: env run-a probe ds 2", "stdout: uid 65534:65534", "stdout: groups 65534",
                 "stdout: input previous", "stdout: input read-only", "stderr: to stderr", "stdout: no newline at end");
         assertThat(lines).anySatisfy(l -> assertThat(l).matches("stdout: CapEff:\\s+0+"));
         assertThat(lines).anySatisfy(l -> assertThat(l).matches("stdout: NoNewPrivs:\\s+1"));
         assertThat(lines).contains("stdout: ifaces lo ", "stdout: memory " + (64L << 20), "stdout: pids 32");
         assertThat(Files.readString(dir.resolve("out/out.txt"))).isEqualTo("hello\n");
+        assertThat(Files.getAttribute(dir.resolve("out/out.txt"), "unix:uid")).isEqualTo(65534);
         assertThat(Files.exists(dir.resolve("in/new.txt"))).isFalse();
         assertThat(containers("run-a")).isEmpty();
     }
@@ -157,6 +169,111 @@ class DockerContainerRunnerTest {
         } finally {
             docker.removeContainerCmd(other).withForce(true).exec();
         }
+    }
+
+    @Test
+    void should_refuse_to_run_containers_as_root() {
+        assertThatThrownBy(() -> new DockerContainerRunner(docker, ContainerUser.parse("0:0"), INSTANCE))
+                .hasMessageContaining("never run as root");
+        assertThatThrownBy(() -> new DockerContainerRunner(docker, new ContainerUser(1000, 0), INSTANCE))
+                .hasMessageContaining("never run as root");
+    }
+
+    @Test
+    void should_stop_a_collector_that_writes_past_max_output_while_it_runs() throws Exception {
+        String writer = TestImages.collector("maomao-test/filler:runner", """
+                echo writing
+                i=0
+                while true; do dd if=/dev/zero of=/output/f$i bs=1M count=8 2>/dev/null; i=$((i+1)); done
+                """);
+        ContainerSpec spec = spec("run-h", writer, Duration.ofSeconds(60), Map.of("max_output", "1m"));
+        AtomicLong peak = new AtomicLong();
+        AtomicBoolean done = new AtomicBoolean();
+        Thread meter = new Thread(() -> {
+            while (!done.get()) {
+                peak.accumulateAndGet(bytesIn(spec.outputDir()), Math::max);
+            }
+        });
+        meter.start();
+        long start = System.nanoTime();
+        ContainerResult r;
+        try {
+            r = runner.run(spec, (s, l) -> { }, new Cancellation());
+        } finally {
+            done.set(true);
+            meter.join();
+        }
+        assertThat(r.outputOverLimit()).contains("max_output (1048576 bytes)").contains("stopped");
+        assertThat(r.exitCode()).isEqualTo(137); // SIGKILL: no grace to write more
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
+        // the host held at most a small multiple of max_output at any time
+        assertThat(peak.get()).isGreaterThan(1L << 20).isLessThan(64L << 20);
+        assertThat(bytesIn(spec.outputDir())).isLessThan(64L << 20);
+        assertThat(containers("run-h")).isEmpty();
+    }
+
+    @Test
+    void should_not_let_a_single_file_grow_past_max_output() throws Exception {
+        String big = TestImages.collector("maomao-test/bigfile:runner", """
+                dd if=/dev/zero of=/output/big bs=1M count=50 2>/dev/null
+                echo "dd exit $?"
+                """);
+        List<String> lines = new CopyOnWriteArrayList<>();
+        ContainerResult r = runner.run(spec("run-i", big, Duration.ofSeconds(60), Map.of("max_output", "2m")),
+                (s, l) -> lines.add(l), new Cancellation());
+        // RLIMIT_FSIZE: the write past 2m failed (SIGXFSZ is 25: exit 153), the file holds exactly max_output
+        assertThat(lines).anySatisfy(l -> assertThat(l).matches("dd exit [1-9][0-9]*"));
+        assertThat(Files.size(dir.resolve("out/big"))).isEqualTo(2L << 20);
+        assertThat(r.outputOverLimit()).isNull();
+        assertThat(containers("run-i")).isEmpty();
+    }
+
+    @Test
+    void should_stop_a_collector_that_creates_more_files_than_max_output_files() throws Exception {
+        String many = TestImages.collector("maomao-test/manyfiles:runner", """
+                i=0
+                while [ $i -lt 100000 ]; do : > /output/f$i; i=$((i+1)); done
+                sleep 30
+                """);
+        ContainerResult r = runner.run(spec("run-j", many, Duration.ofSeconds(60), Map.of("max_output_files", "100")),
+                (s, l) -> { }, new Cancellation());
+        assertThat(r.outputOverLimit()).contains("max_output_files (100 files and folders)");
+        assertThat(r.exitCode()).isEqualTo(137);
+        assertThat(containers("run-j")).isEmpty();
+    }
+
+    @Test
+    void should_report_output_over_its_bounds_when_the_collector_exits_between_two_checks() throws Exception {
+        String quick = TestImages.collector("maomao-test/quickfiles:runner", """
+                i=0
+                while [ $i -lt 150 ]; do : > /output/f$i; i=$((i+1)); done
+                """);
+        // no check while it runs: only the measure at the exit can see it
+        DockerContainerRunner slow = new DockerContainerRunner(docker, ContainerUser.NOBODY, INSTANCE, Duration.ofHours(1));
+        ContainerResult r = slow.run(spec("run-k", quick, Duration.ofSeconds(60), Map.of("max_output_files", "100")),
+                (s, l) -> { }, new Cancellation());
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.outputOverLimit()).isEqualTo("/output holds more than max_output_files (100 files and folders) "
+                + "when the collector exited");
+        assertThat(containers("run-k")).isEmpty();
+    }
+
+    private static long bytesIn(Path dir) {
+        long[] n = {0};
+        try (var walk = Files.walk(dir)) {
+            walk.forEach(p -> {
+                try {
+                    if (Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                        n[0] += Files.size(p);
+                    }
+                } catch (java.io.IOException e) {
+                    // deleted meanwhile
+                }
+            });
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            // the collector changed the folder while it was walked: measure again next time
+        }
+        return n[0];
     }
 
     static List<Container> containers(String runId) {
