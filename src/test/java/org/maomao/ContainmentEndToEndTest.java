@@ -66,7 +66,7 @@ class ContainmentEndToEndTest {
                 {"\"pids\":-1", "pids must be at least 1"},
                 {"\"cpus\":0", "cpus must be a positive number"},
                 {"\"cpus\":\"NaN\"", "cpus must be a positive number"},
-                {"\"cpus\":64", "above [docker] max_cpus (4.0)"},
+                {"\"cpus\":64", "above [docker] max_cpus (" + org.maomao.collector.Containment.DEFAULT_MAX_CPUS + ")"},
                 {"\"env\":{\"A\":\"x\\u0000y\"}", "env A holds the control character U+0000"},
                 {"\"env\":{\"A\":\"" + big + "\"}", "10000 characters long; at most 4096"},
                 {"\"env\":{" + many + "}", "env has 65 variables; at most 64"},

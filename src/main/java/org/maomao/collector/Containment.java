@@ -17,7 +17,8 @@ public record Containment(List<String> allowedNetworks, long maxMemory, double m
     /** Only {@code none}: a collector reaches no network unless the operator lists one. */
     public static final List<String> DEFAULT_ALLOWED_NETWORKS = List.of(RunPolicy.DEFAULT_NETWORK);
     public static final long DEFAULT_MAX_MEMORY = 4L << 30;
-    public static final double DEFAULT_MAX_CPUS = 4;
+    /** The host's cores, at most 4: the engine refuses a container asking for more cores than the host has. */
+    public static final double DEFAULT_MAX_CPUS = Math.min(4, Runtime.getRuntime().availableProcessors());
     public static final long DEFAULT_MAX_PIDS = 1024;
     /** The kernel's own ceiling of pid_max: a bound above it means no bound. */
     public static final long PIDS_CEILING = 4_194_304;

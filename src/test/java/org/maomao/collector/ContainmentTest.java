@@ -35,8 +35,9 @@ class ContainmentTest {
         refused(Map.of("memory", "9223372036854775807"), "max_memory");
         refused(Map.of("memory", "5g"), "max_memory (4294967296 bytes, 4g)");
         refused(Map.of("pids", "4194304"), "pids 4194304 is above [docker] max_pids (1024)");
-        refused(Map.of("cpus", "4.5"), "above [docker] max_cpus (4.0)");
-        defaults.check(RunPolicy.defaults().with(Map.of("memory", "4g", "pids", "1024", "cpus", "4"), true));
+        refused(Map.of("cpus", "4.5"), "above [docker] max_cpus (" + Containment.DEFAULT_MAX_CPUS + ")");
+        String cores = Double.toString(Containment.DEFAULT_MAX_CPUS);
+        defaults.check(RunPolicy.defaults().with(Map.of("memory", "4g", "pids", "1024", "cpus", cores), true));
     }
 
     @Test
