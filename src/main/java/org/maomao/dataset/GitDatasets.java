@@ -121,13 +121,24 @@ public final class GitDatasets implements DatasetWriter {
                 }
             } else {
                 Files.createDirectories(root);
-                clone(name, url, remote, dir);
+                // cloned beside, then renamed into place: a crash mid-clone never leaves a half dataset
+                Path partial = root.resolve(PARTIAL_CLONE + name + "-" + java.util.UUID.randomUUID());
+                clone(name, url, remote, partial);
+                try {
+                    Files.move(partial, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                } catch (IOException e) {
+                    FileTrees.delete(partial);
+                    throw e;
+                }
             }
             return info(name).orElseThrow();
         } finally {
             lock.unlock();
         }
     }
+
+    /** Prefix of a clone in progress; dataset names cannot start with a dot. */
+    private static final String PARTIAL_CLONE = ".clone-";
 
     private void clone(String name, String url, RemoteUrls.Remote remote, Path dir) throws IOException {
         String shown = RemoteUrls.mask(url);
@@ -252,8 +263,13 @@ public final class GitDatasets implements DatasetWriter {
         if (!push) {
             return;
         }
-        for (String name : list()) {
-            pushIfAhead(name);
+        // runs on a scheduled executor, which silently stops repeating a task that throws
+        try {
+            for (String name : list()) {
+                pushIfAhead(name);
+            }
+        } catch (RuntimeException | Error e) {
+            log.error("pushing pending dataset commits failed; trying again at the next interval", e);
         }
     }
 
@@ -347,7 +363,9 @@ public final class GitDatasets implements DatasetWriter {
             return List.of();
         }
         try (Stream<Path> s = Files.list(root)) {
-            return s.filter(GitDatasets::isRepository).map(p -> p.getFileName().toString()).sorted().toList();
+            // only folders named like datasets: a clone in progress (.clone-*) is not one yet
+            return s.filter(p -> Names.isValid(p.getFileName().toString())).filter(GitDatasets::isRepository)
+                    .map(p -> p.getFileName().toString()).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -463,13 +481,24 @@ public final class GitDatasets implements DatasetWriter {
     }
 
     /**
-     * Removes the lock files ({@code *.lock} under each dataset's {@code .git}) that a
-     * daemon killed in the middle of a commit leaves behind; git refuses to commit while
-     * they exist. Only called at start, before any run, when no git operation of this
-     * daemon can hold them. Returns how many were removed.
+     * Removes what a daemon killed in the middle of a git operation leaves behind: lock
+     * files ({@code *.lock} under each dataset's {@code .git}), while which git refuses to
+     * commit, and unfinished clones. Only called at start, before any run, when no git
+     * operation of this daemon can hold them. Returns how many were removed.
      */
     public int clearStaleLocks() {
         int removed = 0;
+        if (Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
+            try (Stream<Path> s = Files.list(root)) {
+                for (Path p : s.filter(p -> p.getFileName().toString().startsWith(PARTIAL_CLONE)).toList()) {
+                    FileTrees.delete(p);
+                    log.warn("removed {}, a clone a stopped daemon did not finish", p.getFileName());
+                    removed++;
+                }
+            } catch (IOException e) {
+                log.warn("cannot look for unfinished clones in {}: {}", root, e.getMessage());
+            }
+        }
         for (String name : list()) {
             Path git = datasetDir(name).resolve(".git");
             try (Stream<Path> walk = Files.walk(git)) { // walk does not follow links

@@ -103,7 +103,12 @@ class ExactlyOnceIngestTest {
         Files.writeString(git.resolve("refs/heads/main.lock"), "");
         Files.writeString(git.resolve("HEAD.lock"), "");
 
-        assertThat(d.clearStaleLocks()).isEqualTo(3);
+        // and a clone it had not finished
+        Files.createDirectories(dir.resolve("datasets/.clone-other-1234/.git"));
+
+        assertThat(d.clearStaleLocks()).isEqualTo(4);
+        assertThat(dir.resolve("datasets/.clone-other-1234")).doesNotExist();
+        assertThat(d.list()).containsExactly("ds");
         IngestResult next = d.ingest(request(output("t.csv", "time,x\n2,20\n"), "run-b", 1));
 
         assertThat(next.commit()).isNotNull();
