@@ -22,7 +22,7 @@ public record DaemonConfig(String listenHost, int listenPort, Path dataDir, Stri
                            String storePassword, String dockerHost, RunPolicy defaults, Map<String, String> spike,
                            String gitAuthorName, String gitAuthorEmail, Duration shutdownGrace, boolean gitPush,
                            Duration gitPushRetry, List<String> etcdEndpoints, String etcdPrefix, URI spikeWebhook,
-                           Duration spikeWebhookTimeout, List<String> allowedImages) {
+                           Duration spikeWebhookTimeout, List<String> allowedImages, HttpLimits http) {
 
     public static final String DEFAULT_LISTEN = "127.0.0.1:8080";
     public static final Path DEFAULT_DATA_DIR = Path.of("/var/lib/maomao");
@@ -88,7 +88,8 @@ public record DaemonConfig(String listenHost, int listenPort, Path dataDir, Stri
                 s.get("etcd", "prefix").orElse(DEFAULT_ETCD_PREFIX),
                 s.get("spike", "webhook").map(DaemonConfig::webhook).orElse(null),
                 Durations.parse("[spike] webhook_timeout", s.get("spike", "webhook_timeout").orElse("5s")),
-                s.get("daemon", "allowed_images").map(t -> List.of(t.trim().split("\\s*,\\s*"))).orElse(List.of()));
+                s.get("daemon", "allowed_images").map(t -> List.of(t.trim().split("\\s*,\\s*"))).orElse(List.of()),
+                HttpLimits.from(s));
     }
 
     /** The JDBC URL of the store: the setting, or the embedded H2 file under data_dir. */
