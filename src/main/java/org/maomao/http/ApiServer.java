@@ -82,6 +82,14 @@ public final class ApiServer implements AutoCloseable {
     private final JsonViews views;
     private final String token;
     private final HttpLimits limits;
+    private final FailedAuthLog failedAuth = new FailedAuthLog(log, java.time.Clock.systemUTC());
+    /** Writes the failed-auth summaries of quiet clients too, not only when the next failure comes. */
+    private final java.util.concurrent.ScheduledExecutorService authLogFlusher =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "auth-log");
+                t.setDaemon(true);
+                return t;
+            });
     private Javalin app;
     private final List<String> routeList = new java.util.ArrayList<>();
 
@@ -141,6 +149,7 @@ public final class ApiServer implements AutoCloseable {
                 + Texts.clip(ctx.path()) + "; GET /openapi.json lists the methods of each path."));
         routes();
         app.start();
+        authLogFlusher.scheduleWithFixedDelay(failedAuth::flush, 10, 10, java.util.concurrent.TimeUnit.SECONDS);
         return app.port();
     }
 
@@ -246,8 +255,7 @@ public final class ApiServer implements AutoCloseable {
         String expected = "Bearer " + token;
         if (auth == null || !MessageDigest.isEqual(auth.getBytes(StandardCharsets.UTF_8),
                 expected.getBytes(StandardCharsets.UTF_8))) {
-            log.warn("refused {} {} from {}: {}", ctx.method(), ctx.path(), ctx.ip(),
-                    auth == null ? "no Authorization header" : "wrong token");
+            failedAuth.refused(ctx.ip(), ctx.method().name(), ctx.path(), auth == null ? "no Authorization header" : "wrong token");
             throw new ApiException(401, "unauthorized", "this daemon needs a token: send Authorization: Bearer <token> "
                     + "with the [daemon] token of its config.");
         }
@@ -561,6 +569,7 @@ public final class ApiServer implements AutoCloseable {
 
     @Override
     public void close() {
+        authLogFlusher.shutdownNow();
         if (app != null) {
             app.stop();
         }
