@@ -127,6 +127,25 @@ class ApiLimitsTest {
     }
 
     @Test
+    void should_refuse_crons_that_never_fire_and_durations_that_overflow_and_write_nothing() {
+        for (String policy : List.of("\"timeout\":\"99999999999999999d\"", "\"timeout\":\"9999999999999d\"",
+                "\"timeout\":\"PT2562047788015216H\"", "\"timeout\":\"0s\"", "\"timeout\":\"PT-1S\"",
+                "\"retry_backoff\":\"P99999999D\"", "\"retry_backoff_max\":\"99999999999d\"")) {
+            TestDaemon.Response r = daemon.post("/register", "{\"name\":\"x\",\"url\":\"maomao/x:1\"," + policy + "}");
+            assertThat(r.status()).as(policy).isEqualTo(400);
+            assertThat(r.json().get("message").asText()).as(policy).containsAnyOf("timeout", "retry_backoff").endsWith(".");
+        }
+        assertThat(daemon.get("/collectors").json()).isEmpty();
+        assertThat(daemon.post("/register", "{\"name\":\"x\",\"url\":\"maomao/x:1\"}").status()).isEqualTo(201);
+        for (String cron : List.of("0 0 30 2 *", "0 0 0 31 4 ?", "0 0 0 1 1 ? 2020")) {
+            TestDaemon.Response r = daemon.post("/run", "{\"name\":\"x\",\"cron\":true,\"frequency\":\"" + cron + "\"}");
+            assertThat(r.status()).as(cron).isEqualTo(400);
+            assertThat(r.json().get("message").asText()).as(cron).contains("never fires");
+        }
+        assertThat(daemon.get("/schedules").json()).isEmpty();
+    }
+
+    @Test
     void should_answer_requests_jetty_refuses_with_json_errors() throws Exception {
         List<String> requests = List.of(
                 "GET /collectors/a%2Fb HTTP/1.1\r\nHost: x\r\n\r\n",

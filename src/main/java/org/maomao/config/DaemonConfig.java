@@ -33,6 +33,8 @@ public record DaemonConfig(String listenHost, int listenPort, Path dataDir, Stri
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(20);
     /** How often commits that could not be pushed are tried again. */
     public static final Duration DEFAULT_PUSH_RETRY = Duration.ofMinutes(1);
+    /** The shortest token accepted on an address other machines can reach. */
+    public static final int MIN_TOKEN_LENGTH = 16;
     /** Where maomao's keys live in etcd. */
     public static final String DEFAULT_ETCD_PREFIX = "/maomao";
 
@@ -49,6 +51,12 @@ public record DaemonConfig(String listenHost, int listenPort, Path dataDir, Stri
         if (token == null && !isLoopback(host)) {
             throw new IllegalArgumentException("[daemon] listen " + listen + " is reachable from other machines, so a token "
                     + "is required: set [daemon] token = <a long random secret> (or MAOMAO_DAEMON_TOKEN), or listen on 127.0.0.1.");
+        }
+        if (token != null && !isLoopback(host) && token.length() < MIN_TOKEN_LENGTH) {
+            // a short token can be guessed by anyone who reaches the port
+            throw new IllegalArgumentException("[daemon] token is " + token.length() + " characters long, but listen "
+                    + listen + " is reachable from other machines, so it must be at least " + MIN_TOKEN_LENGTH
+                    + " characters: generate one with `openssl rand -hex 32`.");
         }
         Path dataDir = s.path("daemon", "data_dir").orElse(DEFAULT_DATA_DIR).toAbsolutePath();
         int max = parseInt(s.get("daemon", "max_concurrent_runs").orElse(Integer.toString(DEFAULT_MAX_CONCURRENT_RUNS)),
