@@ -164,7 +164,8 @@ public final class ApiServer implements AutoCloseable {
         ServerConnector c = new ServerConnector(server, new HttpConnectionFactory(http));
         c.setHost(host);
         c.setPort(port);
-        c.setIdleTimeout(limits.readTimeout().toMillis());
+        // idle while a handler waits (?wait=, log follow) is fine: the deadline, not this, stops slow senders
+        c.setIdleTimeout(Math.max(limits.readTimeout().toMillis(), MAX_WAIT.plusSeconds(30).toMillis()));
         c.addBean(new RequestDeadline(c, limits.readTimeout().toMillis()));
         server.addBean(new ConnectionLimit(limits.maxConnections(), c));
         return c;
