@@ -88,6 +88,31 @@ class ApiLimitsTest {
     }
 
     @Test
+    void should_cap_a_body_sent_to_a_route_that_takes_none() throws Exception {
+        // left unread, the body would be read and thrown away by Jetty to its end
+        String head = "GET /health HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+        Upload up = upload(head, 300 * MIB, true);
+        assertThat(up.response.status()).isEqualTo(413);
+        assertThat(up.sent).isLessThan(32 * MIB);
+        assertThat(up.serverClosed).isTrue();
+    }
+
+    @Test
+    void should_keep_a_well_behaved_connection_open_between_requests() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            for (int i = 0; i < 3; i++) {
+                s.getOutputStream().write(("GET /health HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                assertThat(RawHttp.read(s.getInputStream()).status()).isEqualTo(200);
+                String body = "{\"name\":\"k" + i + "\",\"url\":\"maomao/x:1\"}";
+                s.getOutputStream().write(("POST /register HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: " + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.ISO_8859_1));
+                assertThat(RawHttp.read(s.getInputStream()).status()).isEqualTo(201);
+            }
+        }
+    }
+
+    @Test
     void should_refuse_json_nested_100k_deep() {
         String deepArray = "[".repeat(100_000);
         String deepObject = "{\"name\":" + "{\"a\":".repeat(50_000) + "1" + "}".repeat(50_001);

@@ -124,6 +124,11 @@ public final class ApiServer implements AutoCloseable {
             if (len != null && len.matches("\\d{1,18}") && Long.parseLong(len) > MAX_BODY) {
                 throw RequestBody.tooLarge(ctx);
             }
+            if (RequestBody.isDeclared(ctx)) {
+                // every body is read here, capped, even where no route uses it: left unread,
+                // Jetty would read and discard it to its end, however long it is
+                RequestBody.read(ctx);
+            }
         });
         app.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
         app.exception(HttpResponseException.class, (e, ctx) -> {

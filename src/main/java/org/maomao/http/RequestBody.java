@@ -22,6 +22,9 @@ final class RequestBody {
 
     /** The body as UTF-8; throws a 413 {@link ApiException} past the cap (and the connection is then closed). */
     static String read(Context ctx) {
+        if (ctx.req().getAttribute(READ) instanceof String done) {
+            return done;
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] buf = new byte[8192];
         try (InputStream in = ctx.req().getInputStream()) {
@@ -39,13 +42,14 @@ final class RequestBody {
             throw new ApiException(408, "read_failed", "the request body could not be read completely ("
                     + Texts.clip(e.getMessage()) + "); send it whole and promptly.");
         }
-        ctx.req().setAttribute(READ, Boolean.TRUE);
-        return out.toString(StandardCharsets.UTF_8);
+        String body = out.toString(StandardCharsets.UTF_8);
+        ctx.req().setAttribute(READ, body);
+        return body;
     }
 
     /** Whether {@link #read} read this request's body to its end. */
     static boolean wasRead(Context ctx) {
-        return Boolean.TRUE.equals(ctx.req().getAttribute(READ));
+        return ctx.req().getAttribute(READ) != null;
     }
 
     /** Whether the request says it has a body (a Content-Length above 0, or a Transfer-Encoding). */

@@ -83,7 +83,8 @@ final class RequestDeadline implements Connection.Listener, HttpChannel.Listener
     @Override
     public void onComplete(Request r) {
         EndPoint ep = r.getHttpChannel().getEndPoint();
-        if (Boolean.TRUE.equals(r.getAttribute(CLOSE))) {
+        if (Boolean.TRUE.equals(r.getAttribute(CLOSE)) || !r.getHttpInput().isFinished()) {
+            // a body was left unread (a route that takes none, or a refusal): do not drain it
             disarm(ep);
             ep.close();
         } else if (ep.isOpen()) {
