@@ -88,6 +88,40 @@ class SlowClientsTest {
     }
 
     @Test
+    void should_answer_while_300_clients_trickle_their_bodies() throws Exception {
+        // a slow body holds the thread that reads it: 300 of them must not take every thread
+        daemon = new TestDaemon(dir.resolve("data"), Map.of("daemon.read_timeout", "15s"));
+        int port = URI.create(daemon.url("/")).getPort();
+        for (int i = 0; i < 300; i++) {
+            slow.add(new Slow(port, "POST /register HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 100000\r\n\r\n{\"name\":\""));
+        }
+        AtomicBoolean trickling = new AtomicBoolean(true);
+        Thread trickle = new Thread(() -> {
+            while (trickling.get()) {
+                slow.forEach(Slow::oneByte);
+                try {
+                    Thread.sleep(200); // pacing the attack, not synchronisation
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "trickle");
+        trickle.setDaemon(true);
+        trickle.start();
+        try {
+            long t0 = System.nanoTime();
+            RawHttp.Response health = RawHttp.exchange(port, "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            assertThat(health.status()).isEqualTo(200);
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
+            assertThat(health.body()).contains("\"status\"");
+        } finally {
+            trickling.set(false);
+            trickle.join(5_000);
+        }
+    }
+
+    @Test
     void should_hold_at_most_max_connections_and_take_more_once_slow_ones_are_cut() throws Exception {
         daemon = new TestDaemon(dir.resolve("data"), Map.of("daemon.read_timeout", "3s", "daemon.max_connections", "20"));
         int port = URI.create(daemon.url("/")).getPort();

@@ -14,6 +14,13 @@ import io.javalin.http.Context;
  */
 final class RequestBody {
     private static final String READ = RequestBody.class.getName() + ".read";
+    /**
+     * Bodies read at once. Reading blocks a request thread, so clients trickling their
+     * bodies could otherwise take every thread until read_timeout; a body normally
+     * arrives in one packet, so a permit is held for microseconds.
+     */
+    static final int MAX_CONCURRENT_READS = 32;
+    private static final java.util.concurrent.Semaphore READERS = new java.util.concurrent.Semaphore(MAX_CONCURRENT_READS);
     /** Largest request body accepted. */
     static final int MAX_BYTES = 1 << 20;
 
@@ -25,6 +32,20 @@ final class RequestBody {
         if (ctx.req().getAttribute(READ) instanceof String done) {
             return done;
         }
+        if (!READERS.tryAcquire()) {
+            ctx.header("Retry-After", "5");
+            RequestDeadline.closeAfterResponse(ctx.req());
+            throw new ApiException(503, "busy", "too many request bodies are arriving at once (" + MAX_CONCURRENT_READS
+                    + "); try again in a few seconds.");
+        }
+        try {
+            return readHeld(ctx);
+        } finally {
+            READERS.release();
+        }
+    }
+
+    private static String readHeld(Context ctx) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] buf = new byte[8192];
         try (InputStream in = ctx.req().getInputStream()) {
