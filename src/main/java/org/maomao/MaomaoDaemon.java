@@ -147,7 +147,7 @@ public final class MaomaoDaemon implements AutoCloseable {
         }
         api = new ApiServer(new ApiServer.Parts(registry, executor, scheduler, runs, series, datasets, health, this::reload,
                 keys::publicKey, metrics::scrape),
-                config.token());
+                config.token(), config.http());
         port = api.start(config.listenHost(), config.listenPort());
         log.info("maomao listening on http://{}:{} (data in {}, instance {})", config.listenHost(), port, dataDir, instance);
     }

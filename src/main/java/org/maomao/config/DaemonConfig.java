@@ -25,7 +25,8 @@ public record DaemonConfig(String listenHost, int listenPort, Path dataDir, Stri
                            String gitAuthorName, String gitAuthorEmail, Duration shutdownGrace, boolean gitPush,
                            Duration gitPushRetry, List<String> etcdEndpoints, String etcdPrefix, URI spikeWebhook,
                            Duration spikeWebhookTimeout, List<String> allowedImages,
-                           List<String> allowedRemotes, Containment containment, ContainerUser containerUser) {
+                           List<String> allowedRemotes, Containment containment, ContainerUser containerUser,
+                           HttpLimits http) {
 
     public static final String DEFAULT_LISTEN = "127.0.0.1:8080";
     public static final Path DEFAULT_DATA_DIR = Path.of("/var/lib/maomao");
@@ -36,6 +37,8 @@ public record DaemonConfig(String listenHost, int listenPort, Path dataDir, Stri
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(20);
     /** How often commits that could not be pushed are tried again. */
     public static final Duration DEFAULT_PUSH_RETRY = Duration.ofMinutes(1);
+    /** The shortest token accepted on an address other machines can reach. */
+    public static final int MIN_TOKEN_LENGTH = 16;
     /** Where maomao's keys live in etcd. */
     public static final String DEFAULT_ETCD_PREFIX = "/maomao";
 
@@ -52,6 +55,12 @@ public record DaemonConfig(String listenHost, int listenPort, Path dataDir, Stri
         if (token == null && !isLoopback(host)) {
             throw new IllegalArgumentException("[daemon] listen " + listen + " is reachable from other machines, so a token "
                     + "is required: set [daemon] token = <a long random secret> (or MAOMAO_DAEMON_TOKEN), or listen on 127.0.0.1.");
+        }
+        if (token != null && !isLoopback(host) && token.length() < MIN_TOKEN_LENGTH) {
+            // a short token can be guessed by anyone who reaches the port
+            throw new IllegalArgumentException("[daemon] token is " + token.length() + " characters long, but listen "
+                    + listen + " is reachable from other machines, so it must be at least " + MIN_TOKEN_LENGTH
+                    + " characters: generate one with `openssl rand -hex 32`.");
         }
         Path dataDir = s.path("daemon", "data_dir").orElse(DEFAULT_DATA_DIR).toAbsolutePath();
         int max = parseInt(s.get("daemon", "max_concurrent_runs").orElse(Integer.toString(DEFAULT_MAX_CONCURRENT_RUNS)),
@@ -101,7 +110,7 @@ public record DaemonConfig(String listenHost, int listenPort, Path dataDir, Stri
                 s.get("daemon", "allowed_images").map(t -> List.of(t.trim().split("\\s*,\\s*"))).orElse(List.of()),
                 s.get("git", "allowed_remotes").map(t -> List.of(t.trim().split("\\s*,\\s*")).stream()
                         .map(org.maomao.dataset.RemoteUrls::requireGlob).toList()).orElse(org.maomao.dataset.RemoteUrls.DEFAULT_ALLOWED),
-                containment, user);
+                containment, user, HttpLimits.from(s));
     }
 
     /** The container user: [docker] user, else nobody for a root daemon, else the daemon's own uid:gid. */

@@ -12,8 +12,29 @@ public final class Durations {
     private Durations() {
     }
 
-    /** Parses {@code text}; {@code what} names the setting in the error message. */
+    /**
+     * The longest duration accepted: ten years. Longer ones mean "never" and overflow
+     * where they are added to a time or turned into milliseconds or nanoseconds.
+     */
+    public static final Duration MAX = Duration.ofDays(3650);
+
+    /**
+     * Parses {@code text}; {@code what} names the setting in the error message. Negative
+     * durations and durations longer than {@link #MAX} are refused with a sentence.
+     */
     public static Duration parse(String what, String text) {
+        Duration d = parseAny(what, text);
+        if (d.isNegative()) {
+            throw new IllegalArgumentException(what + " \"" + clip(text) + "\" is negative: write a duration such as 30s or 5m.");
+        }
+        if (d.compareTo(MAX) > 0) {
+            throw new IllegalArgumentException(what + " \"" + clip(text) + "\" is longer than " + format(MAX)
+                    + " (ten years): write a duration such as 30s, 5m, 2h or 1d.");
+        }
+        return d;
+    }
+
+    private static Duration parseAny(String what, String text) {
         String t = text == null ? "" : text.trim().toLowerCase(java.util.Locale.ROOT);
         Matcher m = SHORT.matcher(t);
         try {
@@ -33,7 +54,13 @@ public final class Durations {
         } catch (NumberFormatException | ArithmeticException | DateTimeParseException e) {
             // fall through to the sentence below
         }
-        throw new IllegalArgumentException(what + " \"" + text + "\" is not a duration: write it like 30s, 5m, 2h, 1d or PT10M.");
+        throw new IllegalArgumentException(what + " \"" + clip(text) + "\" is not a duration: write it like 30s, 5m, 2h, 1d or PT10M.");
+    }
+
+    /** At most 40 characters of what a user wrote, for a message. */
+    private static String clip(String text) {
+        String t = text == null ? "" : text.replaceAll("\\p{Cntrl}", " ");
+        return t.length() <= 40 ? t : t.substring(0, 40) + "...";
     }
 
     /** Formats a duration the short way when it is whole seconds, minutes, hours or days. */

@@ -59,7 +59,37 @@ public record Frequency(String text, String quartzCron) {
         } else {
             throw unknown(text);
         }
+        requireFutureFiring(cron, text);
         return new Frequency(t, cron);
+    }
+
+    /** How far ahead a schedule's next firing must be: a cron that fires later than this (or never) is refused. */
+    static final java.time.Duration MAX_FIRST_FIRING = java.time.Duration.ofDays(5 * 366);
+
+    /**
+     * Refuses a cron that is valid field by field but never fires within five years,
+     * such as February 30th or a year in the past: it would be stored as a schedule that
+     * silently does nothing.
+     */
+    private static void requireFutureFiring(String quartzCron, String original) {
+        java.util.Date next;
+        try {
+            org.quartz.CronExpression e = new org.quartz.CronExpression(quartzCron);
+            e.setTimeZone(java.util.TimeZone.getTimeZone("UTC"));
+            next = e.getTimeAfter(new java.util.Date());
+        } catch (java.text.ParseException | RuntimeException e) {
+            throw new IllegalArgumentException("frequency \"" + clip(original) + "\" is not a cron expression Quartz can run ("
+                    + e.getMessage() + ").");
+        }
+        if (next == null || next.toInstant().isAfter(java.time.Instant.now().plus(MAX_FIRST_FIRING))) {
+            throw new IllegalArgumentException("frequency \"" + clip(original) + "\" never fires in the next five years "
+                    + "(a day that does not exist, such as February 30th, or a past year): check day-of-month and month.");
+        }
+    }
+
+    private static String clip(String text) {
+        String t = text == null ? "" : text.replaceAll("\\p{Cntrl}", " ");
+        return t.length() <= 60 ? t : t.substring(0, 60) + "...";
     }
 
     /** Replaces each {@code H} form in a 5-field line by this key's stable value in that field's range. */
@@ -101,7 +131,7 @@ public record Frequency(String text, String quartzCron) {
             unix.validate();
             return UNIX_TO_QUARTZ.map(unix).asString();
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("frequency \"" + original + "\" is not a valid crontab line ("
+            throw new IllegalArgumentException("frequency \"" + clip(original) + "\" is not a valid crontab line ("
                     + e.getMessage() + "): write minute hour day-of-month month day-of-week, e.g. \"0 6 * * 1\".");
         }
     }
@@ -112,13 +142,13 @@ public record Frequency(String text, String quartzCron) {
             q.validate();
             return q.asString();
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("frequency \"" + original + "\" is not a valid Quartz cron expression ("
+            throw new IllegalArgumentException("frequency \"" + clip(original) + "\" is not a valid Quartz cron expression ("
                     + e.getMessage() + "): write second minute hour day-of-month month day-of-week, e.g. \"0/5 * * * * ?\".");
         }
     }
 
     private static IllegalArgumentException unknown(String text) {
-        return new IllegalArgumentException("frequency \"" + text + "\" is unknown: use hourly, daily, weekly, monthly, "
+        return new IllegalArgumentException("frequency \"" + clip(text) + "\" is unknown: use hourly, daily, weekly, monthly, "
                 + "a crontab line such as \"0 6 * * 1\" (H for a stable spread) or a Quartz cron such as \"0/5 * * * * ?\".");
     }
 

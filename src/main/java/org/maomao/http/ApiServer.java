@@ -17,7 +17,13 @@ import java.util.function.BooleanSupplier;
 import org.maomao.collector.CollectorRegistry;
 import org.maomao.collector.Names;
 import org.maomao.collector.RunPolicy;
+import org.eclipse.jetty.server.ConnectionLimit;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 import org.maomao.config.Frequency;
+import org.maomao.config.HttpLimits;
 import org.maomao.dataset.GitDatasets;
 import org.maomao.run.Run;
 import org.maomao.run.RunExecutor;
@@ -50,7 +56,7 @@ import io.javalin.json.JavalinJackson;
 public final class ApiServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
     /** Largest request body accepted. */
-    public static final long MAX_BODY = 1 << 20;
+    public static final long MAX_BODY = RequestBody.MAX_BYTES;
     /** Longest {@code ?wait=} a request may hold a connection. */
     static final java.time.Duration MAX_WAIT = java.time.Duration.ofSeconds(60);
     /** How often a followed log is checked for new lines while its run goes on. */
@@ -75,12 +81,26 @@ public final class ApiServer implements AutoCloseable {
     private final ObjectMapper mapper;
     private final JsonViews views;
     private final String token;
+    private final HttpLimits limits;
+    private final FailedAuthLog failedAuth = new FailedAuthLog(log, java.time.Clock.systemUTC());
+    /** Writes the failed-auth summaries of quiet clients too, not only when the next failure comes. */
+    private final java.util.concurrent.ScheduledExecutorService authLogFlusher =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "auth-log");
+                t.setDaemon(true);
+                return t;
+            });
     private Javalin app;
     private final List<String> routeList = new java.util.ArrayList<>();
 
     public ApiServer(Parts parts, String token) {
+        this(parts, token, HttpLimits.defaults());
+    }
+
+    public ApiServer(Parts parts, String token, HttpLimits limits) {
         this.parts = parts;
         this.token = token;
+        this.limits = limits;
         this.mapper = new ObjectMapper().registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         this.views = new JsonViews(mapper);
@@ -93,20 +113,31 @@ public final class ApiServer implements AutoCloseable {
             cfg.http.maxRequestSize = MAX_BODY;
             cfg.jsonMapper(new JavalinJackson(mapper, false));
             cfg.jetty.defaultHost = host;
+            cfg.jetty.addConnector((server, http) -> connector(server, http, host, port));
+            JsonErrorHandler errors = new JsonErrorHandler();
+            cfg.jetty.modifyServer(server -> server.setErrorHandler(errors));
+            cfg.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(errors));
         });
         app.before(this::authenticate);
         app.before(ctx -> {
             String len = ctx.header("Content-Length");
             if (len != null && len.matches("\\d{1,18}") && Long.parseLong(len) > MAX_BODY) {
-                throw tooLarge();
+                throw RequestBody.tooLarge(ctx);
+            }
+            if (RequestBody.isDeclared(ctx)) {
+                // every body is read here, capped, even where no route uses it: left unread,
+                // Jetty would read and discard it to its end, however long it is
+                RequestBody.read(ctx);
             }
         });
         app.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
         app.exception(HttpResponseException.class, (e, ctx) -> {
             if (e.getStatus() == 413) {
-                error(ctx, 413, "too_large", tooLarge().getMessage());
+                error(ctx, 413, "too_large", RequestBody.tooLarge(ctx).getMessage());
+            } else if (e.getStatus() == 404) {
+                notFound(ctx);
             } else {
-                error(ctx, e.getStatus(), "http_" + e.getStatus(), e.getMessage());
+                error(ctx, e.getStatus(), "http_" + e.getStatus(), "the request was refused: " + Texts.clip(e.getMessage()) + ".");
             }
         });
         app.exception(Exception.class, (e, ctx) -> {
@@ -114,14 +145,35 @@ public final class ApiServer implements AutoCloseable {
             error(ctx, 500, "internal", "maomao failed to handle the request: " + e.getMessage());
         });
         app.error(404, ctx -> {
-            if (ctx.result() == null || ctx.result().isEmpty()) {
-                error(ctx, 404, "not_found", "no such endpoint: " + ctx.method() + " " + ctx.path() + ".");
+            String type = ctx.res().getContentType();
+            if (type == null || !type.startsWith("application/json")) { // a route's own 404 is JSON already
+                notFound(ctx);
             }
         });
-        app.error(405, ctx -> error(ctx, 405, "method_not_allowed", ctx.method() + " is not allowed on " + ctx.path() + "."));
+        app.error(405, ctx -> error(ctx, 405, "method_not_allowed", ctx.method() + " is not allowed on "
+                + Texts.clip(ctx.path()) + "; GET /openapi.json lists the methods of each path."));
         routes();
-        app.start(port);
+        app.start();
+        authLogFlusher.scheduleWithFixedDelay(failedAuth::flush, 10, 10, java.util.concurrent.TimeUnit.SECONDS);
         return app.port();
+    }
+
+    /**
+     * The listening connector, with the limits that keep slow or many clients from
+     * holding the API: each request must arrive whole within read_timeout, and at most
+     * max_connections are open (more wait in the accept queue).
+     */
+    private ServerConnector connector(Server server, HttpConfiguration http, String host, int port) {
+        http.setSendServerVersion(false);
+        http.setIdleTimeout(limits.readTimeout().toMillis());
+        ServerConnector c = new ServerConnector(server, new HttpConnectionFactory(http));
+        c.setHost(host);
+        c.setPort(port);
+        // idle while a handler waits (?wait=, log follow) is fine: the deadline, not this, stops slow senders
+        c.setIdleTimeout(Math.max(limits.readTimeout().toMillis(), MAX_WAIT.plusSeconds(30).toMillis()));
+        c.addBean(new RequestDeadline(c, limits.readTimeout().toMillis()));
+        server.addBean(new ConnectionLimit(limits.maxConnections(), c));
+        return c;
     }
 
     private void routes() {
@@ -209,15 +261,14 @@ public final class ApiServer implements AutoCloseable {
         String expected = "Bearer " + token;
         if (auth == null || !MessageDigest.isEqual(auth.getBytes(StandardCharsets.UTF_8),
                 expected.getBytes(StandardCharsets.UTF_8))) {
-            log.warn("refused {} {} from {}: {}", ctx.method(), ctx.path(), ctx.ip(),
-                    auth == null ? "no Authorization header" : "wrong token");
+            failedAuth.refused(ctx.ip(), ctx.method().name(), ctx.path(), auth == null ? "no Authorization header" : "wrong token");
             throw new ApiException(401, "unauthorized", "this daemon needs a token: send Authorization: Bearer <token> "
                     + "with the [daemon] token of its config.");
         }
     }
 
     private void register(Context ctx) {
-        JsonBody body = JsonBody.parse(mapper, ctx.body(), REGISTER_FIELDS);
+        JsonBody body = JsonBody.read(ctx, REGISTER_FIELDS);
         String name = body.requiredString("name");
         String url = body.string("url");
         String image = body.string("image");
@@ -235,7 +286,7 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void run(Context ctx) throws SchedulerException {
-        JsonBody body = JsonBody.parse(mapper, ctx.body(), RUN_FIELDS);
+        JsonBody body = JsonBody.read(ctx, RUN_FIELDS);
         String name = body.requiredString("name");
         String dataset = body.string("dataset");
         boolean cron = body.bool("cron", false);
@@ -276,7 +327,7 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void createDataset(Context ctx) {
-        JsonBody body = JsonBody.parse(mapper, ctx.body(), Set.of("name", "url"));
+        JsonBody body = JsonBody.read(ctx, Set.of("name", "url"));
         String name = body.requiredString("name");
         String url = body.string("url");
         invalidAs400(() -> Names.require("dataset", name));
@@ -513,20 +564,25 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
-    private static ApiException tooLarge() {
-        return new ApiException(413, "too_large", "the request body is larger than " + (MAX_BODY >> 20)
-                + " MiB; requests to maomao are small JSON objects.");
+    private static void notFound(Context ctx) {
+        error(ctx, 404, "not_found", "no such endpoint: " + ctx.method() + " " + Texts.clip(ctx.path())
+                + "; GET /openapi.json lists them.");
     }
 
     private static void error(Context ctx, int status, String code, String message) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", code);
         body.put("message", message);
+        if (RequestDeadline.mustClose(ctx.req()) || (!RequestBody.wasRead(ctx) && RequestBody.isDeclared(ctx))) {
+            RequestDeadline.answerAndClose(ctx.req(), ctx.res(), status, body); // never drain a body nobody reads
+            return;
+        }
         ctx.status(status).json(body);
     }
 
     @Override
     public void close() {
+        authLogFlusher.shutdownNow();
         if (app != null) {
             app.stop();
         }

@@ -5,9 +5,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
 /**
  * A request's JSON object, read strictly: a field of the wrong type or an unknown
@@ -20,17 +25,51 @@ final class JsonBody {
         this.node = node;
     }
 
-    static JsonBody parse(ObjectMapper mapper, String text, Set<String> allowed) {
+    /** How deep a request's JSON may nest; maomao's requests are objects of scalars and one level of maps. */
+    static final int MAX_DEPTH = 32;
+    /** Longest number literal, in characters. */
+    static final int MAX_NUMBER_LENGTH = 100;
+    /** Longest string value, in characters. */
+    static final int MAX_STRING_LENGTH = 64 * 1024;
+    /** Longest field name, in characters. */
+    static final int MAX_NAME_LENGTH = 256;
+
+    /**
+     * Reads request bodies only: bounded nesting, numbers, strings and names, so a
+     * hostile body costs little and fails with a sentence; and exactly one value, so
+     * {@code {"a":1} junk} or {@code {}{}} is refused instead of half-read.
+     */
+    private static final ObjectMapper READER = new ObjectMapper(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(MAX_DEPTH)
+                    .maxNumberLength(MAX_NUMBER_LENGTH)
+                    .maxStringLength(MAX_STRING_LENGTH)
+                    .maxNameLength(MAX_NAME_LENGTH)
+                    .build())
+            .build())
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    /** Reads the request's body (at most {@link RequestBody#MAX_BYTES}) as a JSON object with only {@code allowed} fields. */
+    static JsonBody read(io.javalin.http.Context ctx, Set<String> allowed) {
+        return parse(RequestBody.read(ctx), allowed);
+    }
+
+    static JsonBody parse(String text, Set<String> allowed) {
         if (text == null || text.isBlank()) {
             throw ApiException.badRequest("the request body is empty: send a JSON object such as {\"name\":\"dummy\"}.");
         }
         JsonNode n;
         try {
-            n = mapper.readTree(text);
+            n = READER.readTree(text);
+        } catch (StreamConstraintsException e) {
+            throw new ApiException(400, "bad_json", "the request body " + limitBroken(e.getMessage())
+                    + "; send one flat JSON object such as {\"name\":\"dummy\"}.");
+        } catch (MismatchedInputException e) {
+            throw new ApiException(400, "bad_json", "the request body must be exactly one JSON object, with nothing after it"
+                    + where(e) + ".");
         } catch (JsonProcessingException e) {
             throw new ApiException(400, "bad_json", "the request body is not valid JSON: "
-                    + e.getOriginalMessage() + " (line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ").");
+                    + Texts.clip(e.getOriginalMessage()) + where(e) + ".");
         }
         if (n == null || !n.isObject()) {
             throw new ApiException(400, "bad_json", "the request body must be a JSON object such as {\"name\":\"dummy\"}.");
@@ -43,6 +82,30 @@ final class JsonBody {
             }
         }
         return new JsonBody(n);
+    }
+
+    /** Which limit a {@link StreamConstraintsException} reports, as the middle of a sentence. */
+    private static String limitBroken(String message) {
+        String m = message == null ? "" : message;
+        if (m.contains("nesting depth")) {
+            return "nests deeper than " + MAX_DEPTH + " levels";
+        }
+        if (m.contains("Number value length")) {
+            return "holds a number longer than " + MAX_NUMBER_LENGTH + " characters";
+        }
+        if (m.contains("Name length")) {
+            return "holds a field name longer than " + MAX_NAME_LENGTH + " characters";
+        }
+        if (m.contains("String value length")) {
+            return "holds a string longer than " + MAX_STRING_LENGTH + " characters";
+        }
+        return "is larger than maomao reads";
+    }
+
+    /** " (line L, column C)" when the parser knows where, else "". */
+    private static String where(JsonProcessingException e) {
+        var loc = e.getLocation();
+        return loc == null ? "" : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
     }
 
     /** A string field; null when absent or JSON null. */

@@ -45,8 +45,8 @@ class DaemonConfigTest {
         assertThatThrownBy(() -> DaemonConfig.from(Settings.fromLayers(List.of(), Map.of("MAOMAO_DAEMON_LISTEN", "0.0.0.0:8080"))))
                 .hasMessageContaining("token").hasMessageContaining("[daemon] token");
         DaemonConfig c = DaemonConfig.from(Settings.fromLayers(List.of(),
-                Map.of("MAOMAO_DAEMON_LISTEN", "0.0.0.0:8080", "MAOMAO_DAEMON_TOKEN", "s3cret")));
-        assertThat(c.token()).isEqualTo("s3cret");
+                Map.of("MAOMAO_DAEMON_LISTEN", "0.0.0.0:8080", "MAOMAO_DAEMON_TOKEN", "s3cret-of-16char")));
+        assertThat(c.token()).isEqualTo("s3cret-of-16char");
     }
 
     @Test
