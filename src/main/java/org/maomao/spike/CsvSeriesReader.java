@@ -33,6 +33,19 @@ import java.util.regex.Pattern;
  */
 public final class CsvSeriesReader {
 
+    /**
+     * The longest record (a line, or several when a quoted field spans lines) read, in characters:
+     * a file holding a 1 GB line must not be read into memory whole.
+     */
+    public static final int MAX_RECORD_CHARS = 1 << 20;
+
+    /** A record longer than {@link #MAX_RECORD_CHARS}; the input is not read further. */
+    public static final class RecordTooLongException extends IOException {
+        RecordTooLongException(int record) {
+            super("CSV record " + record + " is longer than " + MAX_RECORD_CHARS + " characters");
+        }
+    }
+
     /** Names of the time column, by priority (compared ignoring case). */
     public static final List<String> TIME_COLUMN_NAMES = List.of("timestamp", "time", "date");
 
@@ -143,11 +156,15 @@ public final class CsvSeriesReader {
         boolean afterClosingQuote = false;
         boolean afterCarriageReturn = false;
         boolean atStart = true;
+        int recordChars = 0;
         char[] buffer = new char[8192];
         int read;
         while ((read = reader.read(buffer)) != -1) {
             for (int i = 0; i < read; i++) {
                 char c = buffer[i];
+                if (++recordChars > MAX_RECORD_CHARS) {
+                    throw new RecordTooLongException(records.size() + 1);
+                }
                 if (atStart) {
                     atStart = false;
                     if (c == '\uFEFF') {
@@ -193,6 +210,7 @@ public final class CsvSeriesReader {
                     field.setLength(0);
                     addRecord(records, fields);
                     fields = new ArrayList<>();
+                    recordChars = 0;
                 } else {
                     field.append(c);
                 }
