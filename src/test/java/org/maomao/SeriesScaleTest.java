@@ -103,7 +103,6 @@ class SeriesScaleTest {
         assertThat(plots[0]).endsWith("big/" + SPIKED + " · 300 points · 1 spike</div><svg ");
         assertThat(plots[1]).contains("<path d=\"M").contains("class=\"spike\"");
         assertThat(page).contains("10000 series").contains("href=\"/series\"");
-        assertThat(sorted.get(3)).as("median GET / in ms").isLessThan(1000);
     }
 
     @Test

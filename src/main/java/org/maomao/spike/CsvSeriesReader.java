@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntPredicate;
 import java.util.regex.Pattern;
 
 /**
@@ -149,9 +150,19 @@ public final class CsvSeriesReader {
 
     /** Splits CSV text into records of trimmed fields, dropping records whose fields are all empty. */
     static List<List<String>> records(Reader reader) throws IOException {
+        return records(reader, column -> true);
+    }
+
+    /**
+     * As {@link #records(Reader)}, but the text of a column that {@code keep} rejects is not kept
+     * (its field is ""), so reading one series of a wide table does not copy every cell.
+     */
+    static List<List<String>> records(Reader reader, IntPredicate keep) throws IOException {
         List<List<String>> records = new ArrayList<>();
         List<String> fields = new ArrayList<>();
         StringBuilder field = new StringBuilder();
+        boolean kept = keep.test(0);
+        boolean blank = true; // the field so far is only whitespace (kept or not)
         boolean inQuotes = false;
         boolean afterClosingQuote = false;
         boolean afterCarriageReturn = false;
@@ -182,42 +193,52 @@ public final class CsvSeriesReader {
                         inQuotes = false;
                         afterClosingQuote = true;
                     } else {
-                        field.append(c);
+                        blank &= Character.isWhitespace(c);
+                        if (kept) {
+                            field.append(c);
+                        }
                     }
                     continue;
                 }
                 if (c == '"') {
                     if (afterClosingQuote) {
                         // "" inside a quoted field: the first quote closed it, this one reopens it.
-                        field.append('"');
+                        blank = false;
+                        if (kept) {
+                            field.append('"');
+                        }
                         inQuotes = true;
                         afterClosingQuote = false;
-                    } else if (field.toString().isBlank()) {
+                    } else if (blank) {
                         field.setLength(0);
                         inQuotes = true;
-                    } else {
+                    } else if (kept) {
                         field.append(c); // a quote inside an unquoted field is just a character
                     }
                     continue;
                 }
                 afterClosingQuote = false;
-                if (c == ',') {
-                    fields.add(field.toString().strip());
+                if (c == ',' || c == '\n' || c == '\r') {
+                    fields.add(kept ? field.toString().strip() : "");
                     field.setLength(0);
-                } else if (c == '\n' || c == '\r') {
-                    afterCarriageReturn = c == '\r';
-                    fields.add(field.toString().strip());
-                    field.setLength(0);
-                    addRecord(records, fields);
-                    fields = new ArrayList<>();
-                    recordChars = 0;
+                    blank = true;
+                    if (c != ',') {
+                        afterCarriageReturn = c == '\r';
+                        addRecord(records, fields);
+                        fields = new ArrayList<>();
+                        recordChars = 0;
+                    }
+                    kept = keep.test(fields.size());
                 } else {
-                    field.append(c);
+                    blank &= Character.isWhitespace(c);
+                    if (kept) {
+                        field.append(c);
+                    }
                 }
             }
         }
         if (!fields.isEmpty() || field.length() > 0) {
-            fields.add(field.toString().strip());
+            fields.add(kept ? field.toString().strip() : "");
             addRecord(records, fields);
         }
         return records;

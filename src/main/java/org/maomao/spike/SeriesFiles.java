@@ -53,7 +53,8 @@ public final class SeriesFiles {
                 return List.of();
             }
             long dataStart = header.size() + 1L; // after the header's \n
-            List<List<String>> rows = CsvSeriesReader.records(new StringReader(tailText(file, dataStart, limit)));
+            List<List<String>> rows = CsvSeriesReader.records(new StringReader(tailText(file, dataStart, limit)),
+                    c -> c == col || c == time);
             List<SeriesPoint> points = new ArrayList<>();
             for (List<String> row : rows) {
                 String cell = col < row.size() ? row.get(col) : "";
