@@ -281,9 +281,10 @@ public final class GitDatasets implements DatasetWriter {
         lock.lock();
         try {
             Path dir = datasetDir(req.dataset());
+            OutputIngest.Plan plan = OutputIngest.plan(req.outputDir(), collectorFolder(req.dataset(), req.collector()),
+                    req.mode());
+            req.check().check(plan.tables()); // refused output leaves no trace, not even a new repository
             try (Git git = openOrInit(dir)) {
-                OutputIngest.Plan plan = OutputIngest.plan(req.outputDir(), collectorFolder(req.dataset(), req.collector()),
-                        req.mode());
                 try {
                     plan.apply();
                 } catch (IOException | RuntimeException e) {

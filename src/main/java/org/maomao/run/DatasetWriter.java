@@ -7,9 +7,26 @@ import org.maomao.collector.RunPolicy;
 
 /** Puts a successful run's output into its dataset and commits it. */
 public interface DatasetWriter {
-    /** What to ingest and how to describe the commit. */
+    /**
+     * What to ingest and how to describe the commit.
+     *
+     * @param check looks at the tables the output would add before anything is written (series limits)
+     */
     record IngestRequest(String dataset, String collector, Path outputDir, RunPolicy.OutputMode mode, String runId,
-                         int attempt, String image, String imageId) {
+                         int attempt, String image, String imageId, TablesCheck check) {
+        public IngestRequest(String dataset, String collector, Path outputDir, RunPolicy.OutputMode mode, String runId,
+                             int attempt, String image, String imageId) {
+            this(dataset, collector, outputDir, mode, runId, attempt, image, imageId, TablesCheck.NONE);
+        }
+    }
+
+    /** Refuses output by the tables it would add; called before the dataset is touched. */
+    @FunctionalInterface
+    interface TablesCheck {
+        TablesCheck NONE = tables -> { };
+
+        /** Throws with a sentence to refuse the output; nothing is then written or committed. */
+        void check(List<TableRows> tables) throws IngestException;
     }
 
     /** The rows a run added to one CSV file: its header line and the new lines. */

@@ -356,7 +356,9 @@ public final class RunExecutor implements AutoCloseable {
         Run done = r;
         if (!Names.NO_DATASET.equals(r.dataset())) {
             DatasetWriter.IngestResult ingest = datasets.ingest(new DatasetWriter.IngestRequest(r.dataset(),
-                    r.collector(), output, policy.output(), r.id(), r.attempt(), r.image(), imageId));
+                    r.collector(), output, policy.output(), r.id(), r.attempt(), r.image(), imageId,
+                    tables -> analyzer.checkLimits(r.dataset(), r.collector(), tables, policy.maxSeriesPerFile(),
+                            policy.maxSeries())));
             if (ingest.commit() != null) {
                 store.addEvent(r.id(), "committed", json(Map.of("dataset", r.dataset(), "commit", ingest.commit())));
                 done = done.withCommit(ingest.commit());

@@ -36,6 +36,9 @@ public interface SeriesStore {
     /** How many series {@code collector} has in {@code dataset}. */
     long count(String dataset, String collector);
 
+    /** How many of the series {@code names} of {@code dataset} exist. */
+    long countExisting(String dataset, java.util.Collection<String> names);
+
     /**
      * At most {@code n} series for an overview: those with the most recent spikes first, then the
      * most recently updated; never reads every series.

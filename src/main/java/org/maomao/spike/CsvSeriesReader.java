@@ -158,6 +158,22 @@ public final class CsvSeriesReader {
      * (its field is ""), so reading one series of a wide table does not copy every cell.
      */
     static List<List<String>> records(Reader reader, IntPredicate keep) throws IOException {
+        return records(reader, keep, Integer.MAX_VALUE);
+    }
+
+    /**
+     * The header as the table of {@code headerLine} plus {@code newRows} has it: its first record
+     * with a field that is not empty, which a quoted field may carry past the header line.
+     * Reads no further than that record.
+     */
+    static List<String> header(String headerLine, List<String> newRows) throws IOException {
+        List<String> lines = new ArrayList<>(newRows.size() + 1);
+        lines.add(headerLine);
+        lines.addAll(newRows);
+        return records(new LinesReader(lines), column -> true, 1).stream().findFirst().orElse(List.of());
+    }
+
+    private static List<List<String>> records(Reader reader, IntPredicate keep, int maxRecords) throws IOException {
         List<List<String>> records = new ArrayList<>();
         List<String> fields = new ArrayList<>();
         StringBuilder field = new StringBuilder();
@@ -225,6 +241,9 @@ public final class CsvSeriesReader {
                     if (c != ',') {
                         afterCarriageReturn = c == '\r';
                         addRecord(records, fields);
+                        if (records.size() >= maxRecords) {
+                            return records;
+                        }
                         fields = new ArrayList<>();
                         recordChars = 0;
                     }
@@ -249,5 +268,40 @@ public final class CsvSeriesReader {
             return;
         }
         records.add(fields);
+    }
+
+    /** The lines of a list as one text, joined by \n, without copying them into one string. */
+    private static final class LinesReader extends Reader {
+        private final List<String> lines;
+        private int line;
+        private int pos;
+
+        LinesReader(List<String> lines) {
+            this.lines = lines;
+        }
+
+        @Override
+        public int read(char[] buf, int off, int len) {
+            int n = 0;
+            while (n < len && line < lines.size()) {
+                String l = lines.get(line);
+                if (pos < l.length()) {
+                    int k = Math.min(len - n, l.length() - pos);
+                    l.getChars(pos, pos + k, buf, off + n);
+                    pos += k;
+                    n += k;
+                } else {
+                    buf[off + n++] = '\n';
+                    line++;
+                    pos = 0;
+                }
+            }
+            return n == 0 && len > 0 ? -1 : n;
+        }
+
+        @Override
+        public void close() {
+            // nothing to release
+        }
     }
 }

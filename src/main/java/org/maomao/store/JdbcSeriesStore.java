@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,8 @@ import org.maomao.run.SpikeRecord;
 public final class JdbcSeriesStore implements SeriesStore {
     /** The most series one {@link #page} returns, whatever the caller asks. */
     public static final int MAX_PAGE = 10_000;
+    /** Names per {@code IN (...)} list. */
+    private static final int IN_CHUNK = 500;
 
     private final Jdbc jdbc;
     private final Clock clock;
@@ -73,6 +76,22 @@ public final class JdbcSeriesStore implements SeriesStore {
     public long count(String dataset, String collector) {
         return jdbc.one("SELECT COUNT(*) FROM mm_series WHERE dataset=? AND name LIKE ? ESCAPE '!'", rs -> rs.getLong(1),
                 dataset, likePrefix(collector + "/")).orElse(0L);
+    }
+
+    @Override
+    public long countExisting(String dataset, Collection<String> names) {
+        List<String> all = List.copyOf(names);
+        long found = 0;
+        for (int from = 0; from < all.size(); from += IN_CHUNK) {
+            List<String> chunk = all.subList(from, Math.min(all.size(), from + IN_CHUNK));
+            List<Object> params = new ArrayList<>(chunk.size() + 1);
+            params.add(dataset);
+            params.addAll(chunk);
+            found += jdbc.one("SELECT COUNT(*) FROM mm_series WHERE dataset=? AND name IN ("
+                    + String.join(",", java.util.Collections.nCopies(chunk.size(), "?")) + ")", rs -> rs.getLong(1),
+                    params.toArray()).orElse(0L);
+        }
+        return found;
     }
 
     @Override
