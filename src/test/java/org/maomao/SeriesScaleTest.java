@@ -136,6 +136,20 @@ class SeriesScaleTest {
     }
 
     @Test
+    void should_list_more_series_than_a_page_with_the_cli_by_following_next() throws Exception {
+        java.io.StringWriter out = new java.io.StringWriter();
+        picocli.CommandLine cli = new picocli.CommandLine(new org.maomao.cli.MaomaoCli());
+        cli.setOut(new java.io.PrintWriter(out));
+        assertThat(cli.execute("--url", daemon.url(""), "series", "--limit", "1500", "--json")).isZero();
+        JsonNode listed = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toString());
+        assertThat(listed).hasSize(1500);
+        Set<String> ids = new HashSet<>();
+        listed.forEach(s -> ids.add(s.get("id").asText()));
+        assertThat(ids).hasSize(1500);
+        assertThat(listed.get(1000).get("id").asText()).isGreaterThan(listed.get(999).get("id").asText());
+    }
+
+    @Test
     void should_refuse_a_page_size_or_cursor_out_of_bounds_with_a_sentence() {
         for (String q : List.of("limit=1001", "limit=0", "limit=x", "after=nodataset", "after=..%2Fx%2Fy")) {
             TestDaemon.Response r = daemon.get("/series?" + q);
