@@ -72,7 +72,11 @@ class CliTest {
         assertThat(out).contains("scheduled dummy@none weekly");
         assertThat(cli("schedules", "--json")).isZero();
         assertThat(new ObjectMapper().readTree(out).get(0).get("frequency").asText()).isEqualTo("weekly");
-        for (String listing : List.of("collectors", "spikes", "datasets", "schedules")) {
+        assertThat(cli("series")).isZero();
+        assertThat(out).startsWith("ID").contains("clidata/");
+        assertThat(cli("series", "--limit", "0")).isEqualTo(2);
+        assertThat(cli("spikes", "--limit", "5000")).isEqualTo(2); // the daemon refuses more than 1000
+        for (String listing : List.of("collectors", "spikes", "datasets", "schedules", "series")) {
             assertThat(cli(listing)).as(listing).isZero();
             assertThat(cli(listing, "--json")).as(listing).isZero();
             assertThat(new ObjectMapper().readTree(out).isArray()).as(listing).isTrue();

@@ -246,7 +246,7 @@ class DaemonEndToEndTest {
         assertThat(s.get("z").asDouble()).isGreaterThan(5);
         assertThat(s.get("direction").asText()).isEqualTo("up");
         assertThat(daemon.get("/spikes?collector=other").json()).isEmpty();
-        JsonNode series = daemon.get("/series").json().get(0);
+        JsonNode series = daemon.get("/series").json().get("series").get(0);
         assertThat(series.get("points").asLong()).isEqualTo(120);
         assertThat(series.get("id").asText()).isEqualTo("levels/spiky/level.csv#value");
         JsonNode detail = daemon.get(series.get("url").asText() + "?limit=50").json();

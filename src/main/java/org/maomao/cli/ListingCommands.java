@@ -1,5 +1,10 @@
 package org.maomao.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -55,13 +60,47 @@ final class ListingCommands {
     static final class Spikes extends ClientCommand {
         @Option(names = "--collector", description = "only this collector")
         String collector;
+        @Option(names = "--limit", defaultValue = "100", description = "how many, at most 1000 (default ${DEFAULT-VALUE})")
+        int limit;
 
         @Override
         ExitCode execute(ApiClient api) {
-            return list(api.get("/spikes" + (collector == null ? "" : "?collector=" + enc(collector))),
+            return list(api.get("/spikes?limit=" + limit + (collector == null ? "" : "&collector=" + enc(collector))),
                     new Table("SERIES", "DATASET", "TIMESTAMP", "VALUE", "Z", "DIRECTION"),
                     (t, s) -> t.row(text(s, "series"), text(s, "dataset"), text(s, "timestamp"), text(s, "value"),
                             String.format("%.2f", s.get("z").asDouble()), text(s, "direction")));
+        }
+    }
+
+    @Command(name = "series", description = "List series with their last value, in id order.")
+    static final class Series extends ClientCommand {
+        /** Series per request: the daemon's largest page. */
+        static final int PAGE = 1000;
+
+        @Option(names = "--limit", defaultValue = "100", description = "how many (default ${DEFAULT-VALUE}); "
+                + "more than a page are fetched page by page")
+        int limit;
+
+        @Override
+        ExitCode execute(ApiClient api) {
+            if (limit < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--limit must be at least 1.");
+            }
+            // follow the daemon's next links: it never sends all series at once
+            ArrayNode all = JsonNodeFactory.instance.arrayNode();
+            String next = "/series?limit=" + Math.min(limit, PAGE);
+            while (next != null && all.size() < limit) {
+                JsonNode page = api.get(next);
+                for (JsonNode s : page.get("series")) {
+                    if (all.size() < limit) {
+                        all.add(s);
+                    }
+                }
+                JsonNode n = page.get("next");
+                next = n == null || n.isNull() ? null : n.asText().replaceFirst("limit=\\d+", "limit=" + Math.min(limit - all.size(), PAGE));
+            }
+            return list(all, new Table("ID", "POINTS", "LAST TIMESTAMP", "LAST VALUE"),
+                    (t, s) -> t.row(text(s, "id"), text(s, "points"), text(s, "last_timestamp"), text(s, "last_value")));
         }
     }
 

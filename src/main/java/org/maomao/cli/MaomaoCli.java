@@ -18,7 +18,7 @@ import picocli.CommandLine.ScopeType;
         description = "Scheduled, collaborative data collection with Docker collectors and git datasets.",
         subcommands = {DaemonCommand.class, DetectCommand.class, RunCommands.Register.class, RunCommands.Run.class,
                 ListingCommands.Collectors.class, ListingCommands.Schedules.class, ListingCommands.Runs.class,
-                RunCommands.Log.class, RunCommands.Cancel.class, ListingCommands.Spikes.class,
+                RunCommands.Log.class, RunCommands.Cancel.class, ListingCommands.Spikes.class, ListingCommands.Series.class,
                 ListingCommands.Datasets.class, StatusCommands.Status.class, StatusCommands.Doctor.class,
                 ShellCommand.class})
 public final class MaomaoCli implements Runnable {

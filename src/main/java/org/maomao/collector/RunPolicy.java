@@ -25,7 +25,7 @@ public record RunPolicy(Duration timeout, int retries, Duration retryBackoff, Du
                         long memoryBytes, double cpus, long pids, String network, OutputMode output,
                         Overlap overlap, OnMissed onMissed, int catchUpMax, ZoneId timezone,
                         int keepRuns, long maxLogBytes, long maxOutputBytes, int maxOutputFiles,
-                        Map<String, String> env) {
+                        Map<String, String> env, int maxSeriesPerFile, int maxSeries) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);
     public static final int DEFAULT_RETRIES = 2;
@@ -52,11 +52,18 @@ public record RunPolicy(Duration timeout, int retries, Duration retryBackoff, Du
     public static final int MAX_ENV_VARS = 64;
     /** The longest value of one extra environment variable, in characters. */
     public static final int MAX_ENV_VALUE = 4096;
+    /**
+     * The most columns a CSV of the output may have besides its time column: each is a series
+     * with a row in the store, so a file with a million columns must not be taken.
+     */
+    public static final int DEFAULT_MAX_SERIES_PER_FILE = 256;
+    /** The most series a collector may have in one dataset; a run that would go past it commits nothing. */
+    public static final int DEFAULT_MAX_SERIES = 10_000;
 
     /** The policy keys accepted in {@code [defaults]}, collector files and the register body. */
     public static final Set<String> KEYS = Set.of("timeout", "retries", "retry_backoff", "retry_backoff_max", "memory",
             "cpus", "pids", "network", "output", "overlap", "on_missed", "catch_up_max", "timezone", "keep_runs", "max_log", "max_output",
-            "max_output_files");
+            "max_output_files", "max_series_per_file", "max_series");
     /** Settings keys of the form {@code env.NAME} carry the container's extra environment. */
     public static final String ENV_PREFIX = "env.";
     /** Settings keys of the form {@code spike.KEY} override the daemon's [spike] for this collector's series. */
@@ -146,6 +153,12 @@ public record RunPolicy(Duration timeout, int retries, Duration retryBackoff, Du
             checkEnvValue(name, e.getValue());
         }
         env = Map.copyOf(env);
+        if (maxSeriesPerFile < 1 || maxSeriesPerFile > 100_000) {
+            throw new IllegalArgumentException("max_series_per_file must be between 1 and 100000, got " + maxSeriesPerFile + ".");
+        }
+        if (maxSeries < 1 || maxSeries > 10_000_000) {
+            throw new IllegalArgumentException("max_series must be between 1 and 10000000, got " + maxSeries + ".");
+        }
     }
 
     /** The built-in defaults. */
@@ -153,7 +166,7 @@ public record RunPolicy(Duration timeout, int retries, Duration retryBackoff, Du
         return new RunPolicy(DEFAULT_TIMEOUT, DEFAULT_RETRIES, DEFAULT_RETRY_BACKOFF, DEFAULT_RETRY_BACKOFF_MAX,
                 DEFAULT_MEMORY, DEFAULT_CPUS, DEFAULT_PIDS, DEFAULT_NETWORK, OutputMode.APPEND, Overlap.SKIP,
                 OnMissed.RUN_ONCE, DEFAULT_CATCH_UP_MAX, null, DEFAULT_KEEP_RUNS, DEFAULT_MAX_LOG, DEFAULT_MAX_OUTPUT,
-                DEFAULT_MAX_OUTPUT_FILES, Map.of());
+                DEFAULT_MAX_OUTPUT_FILES, Map.of(), DEFAULT_MAX_SERIES_PER_FILE, DEFAULT_MAX_SERIES);
     }
 
     /**
@@ -178,6 +191,8 @@ public record RunPolicy(Duration timeout, int retries, Duration retryBackoff, Du
         long maxLog = maxLogBytes;
         long maxOut = maxOutputBytes;
         int maxFiles = maxOutputFiles;
+        int seriesPerFile = maxSeriesPerFile;
+        int seriesMax = maxSeries;
         Map<String, String> e = new TreeMap<>(env);
         for (Map.Entry<String, String> s : settings.entrySet()) {
             String key = s.getKey().toLowerCase(Locale.ROOT);
@@ -212,6 +227,8 @@ public record RunPolicy(Duration timeout, int retries, Duration retryBackoff, Du
                 case "max_log" -> maxLog = Sizes.parse("max_log", v);
                 case "max_output" -> maxOut = Sizes.parse("max_output", v);
                 case "max_output_files" -> maxFiles = parseInt("max_output_files", v);
+                case "max_series_per_file" -> seriesPerFile = parseInt("max_series_per_file", v);
+                case "max_series" -> seriesMax = parseInt("max_series", v);
                 default -> {
                     if (strict) {
                         throw new IllegalArgumentException("unknown policy setting \"" + s.getKey() + "\": known are "
@@ -220,7 +237,8 @@ public record RunPolicy(Duration timeout, int retries, Duration retryBackoff, Du
                 }
             }
         }
-        return new RunPolicy(t, r, b, bmax, mem, c, p, net, out, ov, om, cu, tz, keep, maxLog, maxOut, maxFiles, e);
+        return new RunPolicy(t, r, b, bmax, mem, c, p, net, out, ov, om, cu, tz, keep, maxLog, maxOut, maxFiles, e,
+                seriesPerFile, seriesMax);
     }
 
     /** The wait before the attempt after {@code attempt}: {@code retry_backoff} doubling per attempt, capped. */
@@ -265,6 +283,8 @@ public record RunPolicy(Duration timeout, int retries, Duration retryBackoff, Du
         m.put("max_log", Long.toString(maxLogBytes));
         m.put("max_output", Long.toString(maxOutputBytes));
         m.put("max_output_files", Integer.toString(maxOutputFiles));
+        m.put("max_series_per_file", Integer.toString(maxSeriesPerFile));
+        m.put("max_series", Integer.toString(maxSeries));
         env.forEach((k, v) -> m.put(ENV_PREFIX + k, v));
         return m;
     }

@@ -379,21 +379,26 @@ public final class GitDatasets implements DatasetWriter {
             Path dir = datasetDir(req.dataset());
             DatasetPaths.requireRealRepository(dir);
             DatasetPaths.requireRealFolder(dir, collectorFolder(req.dataset(), req.collector()));
-            try (Git git = openOrInit(dir)) {
-                // exactly once: an attempt whose end the daemon did not store before a crash may
-                // already have committed; that commit is the run's, and nothing is written again
-                Optional<String> earlier = RunCommits.find(git.getRepository(), req.runId(), req.submittedAt());
-                if (earlier.isPresent()) {
-                    log.warn("run {} of {} had already committed {} to dataset {}; not committing again",
-                            req.runId(), req.collector(), earlier.get(), req.dataset());
-                    return new IngestResult(earlier.get(),
-                            CommittedTables.of(git.getRepository(), earlier.get(), req.collector()), true);
+            if (Files.isDirectory(dir.resolve(".git"), LinkOption.NOFOLLOW_LINKS)) {
+                try (Git git = Git.open(dir.toFile())) {
+                    // exactly once: an attempt whose end the daemon did not store before a crash may
+                    // already have committed; that commit is the run's, and nothing is written again
+                    Optional<String> earlier = RunCommits.find(git.getRepository(), req.runId(), req.submittedAt());
+                    if (earlier.isPresent()) {
+                        log.warn("run {} of {} had already committed {} to dataset {}; not committing again",
+                                req.runId(), req.collector(), earlier.get(), req.dataset());
+                        return new IngestResult(earlier.get(),
+                                CommittedTables.of(git.getRepository(), earlier.get(), req.collector()), true);
+                    }
+                    // a crash between writing files and committing leaves them in the work tree: never
+                    // let them ride along in this run's commit
+                    discardUncommitted(git, req.collector());
                 }
-                // a crash between writing files and committing leaves them in the work tree: never
-                // let them ride along in this run's commit
-                discardUncommitted(git, req.collector());
-                OutputIngest.Plan plan = OutputIngest.plan(req.outputDir(), collectorFolder(req.dataset(), req.collector()),
-                        req.mode());
+            }
+            OutputIngest.Plan plan = OutputIngest.plan(req.outputDir(), collectorFolder(req.dataset(), req.collector()),
+                    req.mode());
+            req.check().check(plan.tables()); // refused output leaves no trace, not even a new repository
+            try (Git git = openOrInit(dir)) {
                 try {
                     plan.apply();
                 } catch (IOException | RuntimeException e) {

@@ -142,9 +142,11 @@ final class OutputIngest {
     }
 
     private static String firstLine(Path p, String rel) throws IngestException {
-        try (java.io.BufferedReader r = Files.newBufferedReader(p, StandardCharsets.UTF_8)) {
-            String line = r.readLine();
-            return line == null ? null : line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
+        try {
+            return BoundedLines.first(p);
+        } catch (BoundedLines.LineTooLongException e) {
+            throw new IngestException("the dataset's " + rel + " has a header line longer than " + BoundedLines.MAX_LINE_CHARS
+                    + " characters; fix or remove that file in the dataset. Nothing was committed.", e);
         } catch (IOException e) {
             throw new IngestException("the dataset's " + rel + " is not UTF-8 text: " + e.getMessage(), e);
         }
@@ -152,8 +154,10 @@ final class OutputIngest {
 
     private static List<String> readLines(Path p, String rel) throws IngestException {
         try {
-            return Files.readAllLines(p, StandardCharsets.UTF_8).stream()
-                    .map(l -> l.endsWith("\r") ? l.substring(0, l.length() - 1) : l).toList();
+            return BoundedLines.read(p);
+        } catch (BoundedLines.LineTooLongException e) {
+            throw new IngestException("output " + rel + ": " + e.getMessage() + ", more than a CSV line may have; "
+                    + "write shorter lines. Nothing was committed.", e);
         } catch (IOException e) {
             throw new IngestException("output " + rel + " is not UTF-8 text: " + e.getMessage(), e);
         }

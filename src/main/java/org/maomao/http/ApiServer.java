@@ -202,7 +202,7 @@ public final class ApiServer implements AutoCloseable {
         get("/runs/{id}/log", this::runLog);
         post("/runs/{id}/cancel", this::cancel);
         get("/spikes", this::spikes);
-        get("/series", ctx -> ctx.json(parts.series().list().stream().map(views::series).toList()));
+        get("/series", this::listSeries);
         get("/series/<id>", this::seriesDetail);
         get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(parts.metrics().get()));
         get("/keys/ssh", ctx -> ctx.contentType("text/plain; charset=utf-8").result(parts.sshPublicKey().get() + "\n"));
@@ -472,6 +472,33 @@ public final class ApiServer implements AutoCloseable {
         int limit = intParam(ctx, "limit", 100, 1000);
         ctx.json(parts.series().spikes(new SeriesStore.SpikeQuery(ctx.queryParam("collector"), ctx.queryParam("series"),
                 instantParam(ctx, "since"), limit)).stream().map(views::spike).toList());
+    }
+
+    /**
+     * Series in id order, a page at a time ({@code ?limit=}, default 100, at most 1000), so any
+     * number of series can be listed without loading them all. {@code next} is the URL of the
+     * next page ({@code ?after=} the last id of this one), null after the last page.
+     */
+    private void listSeries(Context ctx) {
+        int limit = intParam(ctx, "limit", SeriesPaging.DEFAULT_LIMIT, SeriesPaging.MAX_LIMIT);
+        String after = ctx.queryParam("after");
+        String afterDataset = null;
+        String afterName = null;
+        if (after != null && !after.isEmpty()) {
+            int slash = after.indexOf('/');
+            if (slash <= 0 || !Names.isValid(after.substring(0, slash)) || after.length() > 1024) {
+                throw ApiException.badRequest("query parameter after=\"" + after + "\" is not a series id: give the id of the "
+                        + "last series of the previous page (<dataset>/<collector>/<file>#<column>), as the next link does.");
+            }
+            afterDataset = after.substring(0, slash);
+            afterName = after.substring(slash + 1);
+        }
+        List<SeriesStore.SeriesRecord> rows = parts.series().page(afterDataset, afterName, limit + 1);
+        List<SeriesStore.SeriesRecord> page = rows.subList(0, Math.min(limit, rows.size()));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("series", page.stream().map(views::series).toList());
+        body.put("next", rows.size() > limit ? SeriesPaging.next(page.get(page.size() - 1), limit) : null);
+        ctx.json(body);
     }
 
     /**

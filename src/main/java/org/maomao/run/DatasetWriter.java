@@ -13,13 +13,24 @@ public interface DatasetWriter {
      * What to ingest and how to describe the commit. {@code submittedAt} (when the run was
      * queued; null: unknown) bounds how far back the dataset is searched for a commit the
      * run already made.
+     *
+     * @param check looks at the tables the output would add before anything is written (series limits)
      */
     record IngestRequest(String dataset, String collector, Path outputDir, RunPolicy.OutputMode mode, String runId,
-                         int attempt, String image, String imageId, Instant submittedAt) {
+                         int attempt, String image, String imageId, Instant submittedAt, TablesCheck check) {
         public IngestRequest(String dataset, String collector, Path outputDir, RunPolicy.OutputMode mode, String runId,
                              int attempt, String image, String imageId) {
-            this(dataset, collector, outputDir, mode, runId, attempt, image, imageId, null);
+            this(dataset, collector, outputDir, mode, runId, attempt, image, imageId, null, TablesCheck.NONE);
         }
+    }
+
+    /** Refuses output by the tables it would add; called before the dataset is touched. */
+    @FunctionalInterface
+    interface TablesCheck {
+        TablesCheck NONE = tables -> { };
+
+        /** Throws with a sentence to refuse the output; nothing is then written or committed. */
+        void check(List<TableRows> tables) throws IngestException;
     }
 
     /** The rows a run added to one CSV file: its header line and the new lines. */

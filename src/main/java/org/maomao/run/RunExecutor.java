@@ -46,6 +46,8 @@ public final class RunExecutor implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Time for interrupted runs to stop their containers and store their state at shutdown. */
     private static final Duration DOCKER_STOP_ALLOWANCE = Duration.ofSeconds(15);
+    /** The largest {@code ::result} JSON stored (its column holds 64 Ki characters); a bigger one is ignored. */
+    static final int MAX_RESULT_BYTES = 64 << 10;
 
     private final RunStore store;
     private final CollectorRegistry registry;
@@ -371,7 +373,16 @@ public final class RunExecutor implements AutoCloseable {
             env.put("MAOMAO_ATTEMPT", Integer.toString(running.attempt()));
             ContainerSpec spec = new ContainerSpec(running.id(), running.collector(), running.image(),
                     running.attempt(), env, output, input, policy);
-            ContainerResult result = runner.run(spec, (stream, line) -> onLine(current, runLog, line), cancellation);
+            // progress events are bounded per run, so a retry counts those of the attempts before it
+            int earlierEvents = running.attempt() == 1 ? 0 : (int) store.events(running.id()).stream()
+                    .filter(e -> "progress".equals(e.type())).count();
+            ProgressCoalescer coalescer = new ProgressCoalescer(earlierEvents, clock::millis);
+            ContainerResult result;
+            try {
+                result = runner.run(spec, (stream, line) -> onLine(current, runLog, coalescer, line), cancellation);
+            } finally {
+                flushControlLines(current, coalescer);
+            }
             FileTrees.delete(input);
             store.addEvent(running.id(), "exited", json(Map.of("exit_code", result.exitCode(),
                     "timed_out", result.timedOut(), "cancelled", result.cancelled())));
@@ -418,7 +429,9 @@ public final class RunExecutor implements AutoCloseable {
         Run done = r;
         if (!Names.NO_DATASET.equals(r.dataset())) {
             DatasetWriter.IngestResult ingest = datasets.ingest(new DatasetWriter.IngestRequest(r.dataset(),
-                    r.collector(), output, policy.output(), r.id(), r.attempt(), r.image(), imageId, r.createdAt()));
+                    r.collector(), output, policy.output(), r.id(), r.attempt(), r.image(), imageId, r.createdAt(),
+                    tables -> analyzer.checkLimits(r.dataset(), r.collector(), tables, policy.maxSeriesPerFile(),
+                            policy.maxSeries())));
             if (ingest.commit() != null) {
                 store.addEvent(r.id(), "committed", json(ingest.earlier()
                         ? Map.of("dataset", r.dataset(), "commit", ingest.commit(), "earlier", true)
@@ -462,27 +475,73 @@ public final class RunExecutor implements AutoCloseable {
         store.addEvent(r.id(), "analysed", json(Map.of("tables", tables.size(), "rows", rows, "spikes", spikes.size())));
     }
 
-    private void onLine(AtomicReference<Run> current, RunLog runLog, String line) {
+    /**
+     * Logs one line of the collector and stores what its {@code ::progress} and {@code ::result}
+     * lines say, coalesced (see {@link ProgressCoalescer}) so that their number does not set the
+     * number of store writes.
+     */
+    private void onLine(AtomicReference<Run> current, RunLog runLog, ProgressCoalescer coalescer, String line) {
         runLog.append(line);
         Integer p = RunLog.progress(line);
+        if (p != null) {
+            synchronized (coalescer) {
+                ProgressCoalescer.Write w = coalescer.progress(p);
+                if (w != ProgressCoalescer.Write.NONE) {
+                    storeProgress(current, p, w == ProgressCoalescer.Write.ROW_AND_EVENT);
+                }
+            }
+            return;
+        }
         String result = RunLog.result(line);
-        if (p != null && !p.equals(current.get().progress())) {
-            Run next = current.get().withProgress(p);
-            if (store.update(next, RunState.RUNNING)) {
-                current.set(next);
-                store.addEvent(next.id(), "progress", json(Map.of("percent", p)));
+        if (result == null) {
+            return;
+        }
+        // a character is at most 3 bytes: only a long line needs encoding to be measured
+        if (result.length() > MAX_RESULT_BYTES / 3
+                && result.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_RESULT_BYTES) {
+            log.warn("run {}: ignoring a ::result line of more than {} bytes", current.get().id(), MAX_RESULT_BYTES);
+            return;
+        }
+        try {
+            JSON.readTree(result);
+        } catch (IOException e) {
+            log.warn("run {}: ignoring a ::result line that is not JSON", current.get().id());
+            return;
+        }
+        synchronized (coalescer) {
+            if (coalescer.result(result)) {
+                storeResult(current, result);
             }
-        } else if (result != null) {
-            try {
-                JSON.readTree(result);
-            } catch (IOException e) {
-                log.warn("run {}: ignoring a ::result line that is not JSON", current.get().id());
-                return;
+        }
+    }
+
+    /** Stores what the coalescer held back when the attempt's output has ended: the last values printed. */
+    private void flushControlLines(AtomicReference<Run> current, ProgressCoalescer coalescer) {
+        synchronized (coalescer) {
+            ProgressCoalescer.Pending left = coalescer.finish();
+            if (left.progress() != null) {
+                storeProgress(current, left.progress(), left.progressEvent());
             }
-            Run next = current.get().withResult(result);
-            if (store.update(next, RunState.RUNNING)) {
-                current.set(next);
+            if (left.result() != null) {
+                storeResult(current, left.result());
             }
+        }
+    }
+
+    private void storeProgress(AtomicReference<Run> current, int percent, boolean event) {
+        Run next = current.get().withProgress(percent);
+        if (store.update(next, RunState.RUNNING)) {
+            current.set(next);
+            if (event) {
+                store.addEvent(next.id(), "progress", json(Map.of("percent", percent)));
+            }
+        }
+    }
+
+    private void storeResult(AtomicReference<Run> current, String result) {
+        Run next = current.get().withResult(result);
+        if (store.update(next, RunState.RUNNING)) {
+            current.set(next);
         }
     }
 

@@ -6,4 +6,11 @@ import java.util.List;
 public interface SeriesAnalyzer {
     List<SpikeRecord> analyze(String dataset, String collector, List<DatasetWriter.TableRows> tables, String runId,
                               String commit);
+
+    /**
+     * Refuses tables that would give a file more than {@code maxSeriesPerFile} series, or the
+     * collector more than {@code maxSeries} series in the dataset; called before the commit.
+     */
+    void checkLimits(String dataset, String collector, List<DatasetWriter.TableRows> tables, int maxSeriesPerFile,
+                     int maxSeries) throws DatasetWriter.IngestException;
 }

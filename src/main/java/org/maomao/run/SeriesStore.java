@@ -23,7 +23,27 @@ public interface SeriesStore {
     /** Saves the series' new state and its new spikes together. */
     void save(SeriesRecord series, List<SpikeRecord> newSpikes);
 
-    List<SeriesRecord> list();
+    /**
+     * At most {@code limit} series in (dataset, name) order, starting after the series
+     * {@code afterDataset}/{@code afterName} (both null: from the first), so that any number of
+     * series can be listed page by page.
+     */
+    List<SeriesRecord> page(String afterDataset, String afterName, int limit);
+
+    /** How many series there are. */
+    long count();
+
+    /** How many series {@code collector} has in {@code dataset}. */
+    long count(String dataset, String collector);
+
+    /** How many of the series {@code names} of {@code dataset} exist. */
+    long countExisting(String dataset, java.util.Collection<String> names);
+
+    /**
+     * At most {@code n} series for an overview: those with the most recent spikes first, then the
+     * most recently updated; never reads every series.
+     */
+    List<SeriesRecord> recent(int n);
 
     List<SpikeRecord> spikes(SpikeQuery query);
 }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntPredicate;
 import java.util.regex.Pattern;
 
 /**
@@ -32,6 +33,19 @@ import java.util.regex.Pattern;
  * nothing to say it is numeric; the next rows of that file may still make it one.
  */
 public final class CsvSeriesReader {
+
+    /**
+     * The longest record (a line, or several when a quoted field spans lines) read, in characters:
+     * a file holding a 1 GB line must not be read into memory whole.
+     */
+    public static final int MAX_RECORD_CHARS = 1 << 20;
+
+    /** A record longer than {@link #MAX_RECORD_CHARS}; the input is not read further. */
+    public static final class RecordTooLongException extends IOException {
+        RecordTooLongException(int record) {
+            super("CSV record " + record + " is longer than " + MAX_RECORD_CHARS + " characters");
+        }
+    }
 
     /** Names of the time column, by priority (compared ignoring case). */
     public static final List<String> TIME_COLUMN_NAMES = List.of("timestamp", "time", "date");
@@ -136,18 +150,48 @@ public final class CsvSeriesReader {
 
     /** Splits CSV text into records of trimmed fields, dropping records whose fields are all empty. */
     static List<List<String>> records(Reader reader) throws IOException {
+        return records(reader, column -> true);
+    }
+
+    /**
+     * As {@link #records(Reader)}, but the text of a column that {@code keep} rejects is not kept
+     * (its field is ""), so reading one series of a wide table does not copy every cell.
+     */
+    static List<List<String>> records(Reader reader, IntPredicate keep) throws IOException {
+        return records(reader, keep, Integer.MAX_VALUE);
+    }
+
+    /**
+     * The header as the table of {@code headerLine} plus {@code newRows} has it: its first record
+     * with a field that is not empty, which a quoted field may carry past the header line.
+     * Reads no further than that record.
+     */
+    static List<String> header(String headerLine, List<String> newRows) throws IOException {
+        List<String> lines = new ArrayList<>(newRows.size() + 1);
+        lines.add(headerLine);
+        lines.addAll(newRows);
+        return records(new LinesReader(lines), column -> true, 1).stream().findFirst().orElse(List.of());
+    }
+
+    private static List<List<String>> records(Reader reader, IntPredicate keep, int maxRecords) throws IOException {
         List<List<String>> records = new ArrayList<>();
         List<String> fields = new ArrayList<>();
         StringBuilder field = new StringBuilder();
+        boolean kept = keep.test(0);
+        boolean blank = true; // the field so far is only whitespace (kept or not)
         boolean inQuotes = false;
         boolean afterClosingQuote = false;
         boolean afterCarriageReturn = false;
         boolean atStart = true;
+        int recordChars = 0;
         char[] buffer = new char[8192];
         int read;
         while ((read = reader.read(buffer)) != -1) {
             for (int i = 0; i < read; i++) {
                 char c = buffer[i];
+                if (++recordChars > MAX_RECORD_CHARS) {
+                    throw new RecordTooLongException(records.size() + 1);
+                }
                 if (atStart) {
                     atStart = false;
                     if (c == '\uFEFF') {
@@ -165,41 +209,55 @@ public final class CsvSeriesReader {
                         inQuotes = false;
                         afterClosingQuote = true;
                     } else {
-                        field.append(c);
+                        blank &= Character.isWhitespace(c);
+                        if (kept) {
+                            field.append(c);
+                        }
                     }
                     continue;
                 }
                 if (c == '"') {
                     if (afterClosingQuote) {
                         // "" inside a quoted field: the first quote closed it, this one reopens it.
-                        field.append('"');
+                        blank = false;
+                        if (kept) {
+                            field.append('"');
+                        }
                         inQuotes = true;
                         afterClosingQuote = false;
-                    } else if (field.toString().isBlank()) {
+                    } else if (blank) {
                         field.setLength(0);
                         inQuotes = true;
-                    } else {
+                    } else if (kept) {
                         field.append(c); // a quote inside an unquoted field is just a character
                     }
                     continue;
                 }
                 afterClosingQuote = false;
-                if (c == ',') {
-                    fields.add(field.toString().strip());
+                if (c == ',' || c == '\n' || c == '\r') {
+                    fields.add(kept ? field.toString().strip() : "");
                     field.setLength(0);
-                } else if (c == '\n' || c == '\r') {
-                    afterCarriageReturn = c == '\r';
-                    fields.add(field.toString().strip());
-                    field.setLength(0);
-                    addRecord(records, fields);
-                    fields = new ArrayList<>();
+                    blank = true;
+                    if (c != ',') {
+                        afterCarriageReturn = c == '\r';
+                        addRecord(records, fields);
+                        if (records.size() >= maxRecords) {
+                            return records;
+                        }
+                        fields = new ArrayList<>();
+                        recordChars = 0;
+                    }
+                    kept = keep.test(fields.size());
                 } else {
-                    field.append(c);
+                    blank &= Character.isWhitespace(c);
+                    if (kept) {
+                        field.append(c);
+                    }
                 }
             }
         }
         if (!fields.isEmpty() || field.length() > 0) {
-            fields.add(field.toString().strip());
+            fields.add(kept ? field.toString().strip() : "");
             addRecord(records, fields);
         }
         return records;
@@ -210,5 +268,40 @@ public final class CsvSeriesReader {
             return;
         }
         records.add(fields);
+    }
+
+    /** The lines of a list as one text, joined by \n, without copying them into one string. */
+    private static final class LinesReader extends Reader {
+        private final List<String> lines;
+        private int line;
+        private int pos;
+
+        LinesReader(List<String> lines) {
+            this.lines = lines;
+        }
+
+        @Override
+        public int read(char[] buf, int off, int len) {
+            int n = 0;
+            while (n < len && line < lines.size()) {
+                String l = lines.get(line);
+                if (pos < l.length()) {
+                    int k = Math.min(len - n, l.length() - pos);
+                    l.getChars(pos, pos + k, buf, off + n);
+                    pos += k;
+                    n += k;
+                } else {
+                    buf[off + n++] = '\n';
+                    line++;
+                    pos = 0;
+                }
+            }
+            return n == 0 && len > 0 ? -1 : n;
+        }
+
+        @Override
+        public void close() {
+            // nothing to release
+        }
     }
 }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.maomao.run.DatasetWriter.IngestException;
 import org.maomao.run.DatasetWriter.TableRows;
 import org.maomao.run.SeriesAnalyzer;
 import org.maomao.run.SeriesStore;
@@ -22,6 +23,7 @@ public final class DatasetSeriesAnalyzer implements SeriesAnalyzer {
     private static final Logger log = LoggerFactory.getLogger(DatasetSeriesAnalyzer.class);
 
     private final SeriesStore store;
+    private final SeriesLimits limits;
     private final Map<String, String> daemonSettings;
     private final java.util.function.Function<String, Map<String, String>> collectorSettings;
     private final Clock clock;
@@ -34,6 +36,7 @@ public final class DatasetSeriesAnalyzer implements SeriesAnalyzer {
     public DatasetSeriesAnalyzer(SeriesStore store, Map<String, String> daemonSettings,
                                  java.util.function.Function<String, Map<String, String>> collectorSettings, Clock clock) {
         this.store = store;
+        this.limits = new SeriesLimits(store);
         this.daemonSettings = Map.copyOf(daemonSettings);
         this.collectorSettings = collectorSettings;
         this.clock = clock;
@@ -45,6 +48,12 @@ public final class DatasetSeriesAnalyzer implements SeriesAnalyzer {
         Map<String, String> merged = new java.util.HashMap<>(daemonSettings);
         merged.putAll(collectorSettings);
         return SpikeParameters.fromMap(merged);
+    }
+
+    @Override
+    public void checkLimits(String dataset, String collector, List<TableRows> tables, int maxSeriesPerFile, int maxSeries)
+            throws IngestException {
+        limits.check(dataset, collector, tables, maxSeriesPerFile, maxSeries);
     }
 
     @Override

@@ -4,7 +4,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import javax.sql.DataSource;
@@ -14,6 +17,11 @@ import org.maomao.run.SpikeRecord;
 
 /** Series state and spikes in {@code mm_series} and {@code mm_spikes}. */
 public final class JdbcSeriesStore implements SeriesStore {
+    /** The most series one {@link #page} returns, whatever the caller asks. */
+    public static final int MAX_PAGE = 10_000;
+    /** Names per {@code IN (...)} list. */
+    private static final int IN_CHUNK = 500;
+
     private final Jdbc jdbc;
     private final Clock clock;
 
@@ -49,8 +57,72 @@ public final class JdbcSeriesStore implements SeriesStore {
     }
 
     @Override
-    public List<SeriesRecord> list() {
-        return jdbc.query("SELECT * FROM mm_series ORDER BY dataset, name", JdbcSeriesStore::map);
+    public List<SeriesRecord> page(String afterDataset, String afterName, int limit) {
+        int n = Math.max(1, Math.min(limit, MAX_PAGE));
+        if (afterDataset == null) {
+            return jdbc.query("SELECT * FROM mm_series ORDER BY dataset, name LIMIT " + n, JdbcSeriesStore::map);
+        }
+        // keyset paging on the primary key: each page costs the same, however deep
+        return jdbc.query("SELECT * FROM mm_series WHERE dataset>? OR (dataset=? AND name>?) ORDER BY dataset, name LIMIT " + n,
+                JdbcSeriesStore::map, afterDataset, afterDataset, afterName == null ? "" : afterName);
+    }
+
+    @Override
+    public long count() {
+        return jdbc.one("SELECT COUNT(*) FROM mm_series", rs -> rs.getLong(1)).orElse(0L);
+    }
+
+    @Override
+    public long count(String dataset, String collector) {
+        return jdbc.one("SELECT COUNT(*) FROM mm_series WHERE dataset=? AND name LIKE ? ESCAPE '!'", rs -> rs.getLong(1),
+                dataset, likePrefix(collector + "/")).orElse(0L);
+    }
+
+    @Override
+    public long countExisting(String dataset, Collection<String> names) {
+        List<String> all = List.copyOf(names);
+        long found = 0;
+        for (int from = 0; from < all.size(); from += IN_CHUNK) {
+            List<String> chunk = all.subList(from, Math.min(all.size(), from + IN_CHUNK));
+            List<Object> params = new ArrayList<>(chunk.size() + 1);
+            params.add(dataset);
+            params.addAll(chunk);
+            found += jdbc.one("SELECT COUNT(*) FROM mm_series WHERE dataset=? AND name IN ("
+                    + String.join(",", java.util.Collections.nCopies(chunk.size(), "?")) + ")", rs -> rs.getLong(1),
+                    params.toArray()).orElse(0L);
+        }
+        return found;
+    }
+
+    @Override
+    public List<SeriesRecord> recent(int n) {
+        Map<List<String>, SeriesRecord> out = new LinkedHashMap<>();
+        // the series of the latest spikes, newest first (a bounded look at the end of mm_spikes)
+        List<List<String>> spiked = jdbc.query("SELECT dataset, series FROM mm_spikes ORDER BY id DESC LIMIT " + (n * 20),
+                rs -> List.of(rs.getString("dataset"), rs.getString("series")));
+        for (List<String> key : spiked) {
+            if (out.size() >= n) {
+                break;
+            }
+            if (!out.containsKey(key)) {
+                find(key.get(0), key.get(1)).ifPresent(s -> out.put(key, s));
+            }
+        }
+        if (out.size() < n) {
+            for (SeriesRecord s : jdbc.query("SELECT * FROM mm_series ORDER BY updated_at DESC, dataset, name LIMIT " + (2 * n),
+                    JdbcSeriesStore::map)) {
+                if (out.size() >= n) {
+                    break;
+                }
+                out.putIfAbsent(List.of(s.dataset(), s.name()), s);
+            }
+        }
+        return new ArrayList<>(out.values());
+    }
+
+    /** A LIKE pattern matching strings that start with {@code prefix} ('!' escapes the wildcards). */
+    static String likePrefix(String prefix) {
+        return prefix.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
     }
 
     @Override

@@ -34,7 +34,7 @@ class ExactlyOnceIngestTest {
 
     IngestRequest request(Path out, String runId, int attempt) {
         return new IngestRequest("ds", "col", out, OutputMode.APPEND, runId, attempt, "img:1", null,
-                Instant.now().minusSeconds(5));
+                Instant.now().minusSeconds(5), org.maomao.run.DatasetWriter.TablesCheck.NONE);
     }
 
     @Test

@@ -1,0 +1,81 @@
+package org.maomao.dataset;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads a text file's lines (split at \n, \r or \r\n, as {@link BufferedReader#readLine}) with
+ * a bound on each line's length: a collector's CSV holding a 1 GB line is refused after
+ * {@link #MAX_LINE_CHARS} characters instead of being read into memory whole.
+ */
+final class BoundedLines {
+    /** The longest line read from a CSV of the output or of the dataset. */
+    static final int MAX_LINE_CHARS = 1 << 20;
+
+    /** A line longer than the bound. */
+    static final class LineTooLongException extends IOException {
+        LineTooLongException(long line) {
+            super("line " + line + " is longer than " + MAX_LINE_CHARS + " characters");
+        }
+    }
+
+    private BoundedLines() {
+    }
+
+    /** Every line of {@code file} (UTF-8, checked). */
+    static List<String> read(Path file) throws IOException {
+        return read(file, Integer.MAX_VALUE);
+    }
+
+    /** The first line of {@code file}, or null when it is empty. */
+    static String first(Path file) throws IOException {
+        List<String> l = read(file, 1);
+        return l.isEmpty() ? null : l.get(0);
+    }
+
+    private static List<String> read(Path file, int maxLines) throws IOException {
+        List<String> lines = new ArrayList<>();
+        StringBuilder line = new StringBuilder();
+        boolean afterCr = false;
+        boolean open = false; // a line has started that has not ended yet
+        char[] buf = new char[8192];
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            int n;
+            while ((n = r.read(buf)) != -1) {
+                for (int i = 0; i < n; i++) {
+                    char c = buf[i];
+                    if (afterCr) {
+                        afterCr = false;
+                        if (c == '\n') {
+                            continue;
+                        }
+                    }
+                    if (c == '\n' || c == '\r') {
+                        afterCr = c == '\r';
+                        lines.add(line.toString());
+                        line.setLength(0);
+                        open = false;
+                        if (lines.size() >= maxLines) {
+                            return lines;
+                        }
+                    } else {
+                        if (line.length() >= MAX_LINE_CHARS) {
+                            throw new LineTooLongException(lines.size() + 1L);
+                        }
+                        line.append(c);
+                        open = true;
+                    }
+                }
+            }
+        }
+        if (open) {
+            lines.add(line.toString());
+        }
+        return lines;
+    }
+}

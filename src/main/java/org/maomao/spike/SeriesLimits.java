@@ -1,0 +1,68 @@
+package org.maomao.spike;
+
+import java.io.IOException;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.maomao.run.DatasetWriter.IngestException;
+import org.maomao.run.DatasetWriter.TableRows;
+import org.maomao.run.SeriesStore;
+
+/**
+ * Bounds the series a run's output may create, before the output is committed: every column
+ * of a CSV but its time column may become a series with its own row in the store, so a file
+ * with a million columns (or a run writing thousands of files) must be refused, not taken.
+ */
+final class SeriesLimits {
+    private final SeriesStore store;
+
+    SeriesLimits(SeriesStore store) {
+        this.store = store;
+    }
+
+    /**
+     * Throws with a sentence when a table has more than {@code maxPerFile} columns besides its
+     * time column, or when the series the tables would add to {@code collector} in
+     * {@code dataset} would bring it past {@code max}.
+     */
+    void check(String dataset, String collector, List<TableRows> tables, int maxPerFile, int max) throws IngestException {
+        long columns = 0;
+        for (TableRows t : tables) {
+            List<String> header;
+            try {
+                header = CsvSeriesReader.header(t.header(), t.rows());
+            } catch (IOException e) {
+                throw new IngestException("output " + t.file() + " cannot be read as CSV: " + e.getMessage()
+                        + "; write shorter records. Nothing was committed.", e);
+            }
+            int valueColumns = Math.max(0, header.size() - 1);
+            if (valueColumns > maxPerFile) {
+                throw new IngestException("output " + t.file() + " has " + valueColumns + " columns besides its time column, "
+                        + "more than max_series_per_file (" + maxPerFile + "), and each column is a series; write fewer "
+                        + "columns per file, or raise max_series_per_file for this collector. Nothing was committed.", null);
+            }
+            columns += valueColumns;
+        }
+        long existing = store.count(dataset, collector);
+        if (existing + columns <= max) {
+            return; // even if every column were a new series
+        }
+        // only numeric columns not stored yet are new series
+        Set<String> candidates = new LinkedHashSet<>();
+        for (TableRows t : tables) {
+            if (t.rows().isEmpty()) {
+                continue;
+            }
+            for (String column : CsvSeriesReader.parse(t.header(), t.rows()).numericColumns()) {
+                candidates.add(SeriesTable.seriesName(collector + "/" + t.file(), column));
+            }
+        }
+        long added = candidates.size() - store.countExisting(dataset, candidates);
+        if (added > 0 && existing + added > max) {
+            throw new IngestException("the output would add " + added + " series to the " + existing + " that " + collector
+                    + " has in dataset " + dataset + ", more than max_series (" + max + "); write fewer numeric columns "
+                    + "or files, or raise max_series for this collector. Nothing was committed.", null);
+        }
+    }
+}
