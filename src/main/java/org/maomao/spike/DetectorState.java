@@ -66,11 +66,9 @@ public final class DetectorState {
     double phaseSeconds = Double.NaN;
     /** Points fed since the season was set up. */
     long seasonSeen;
-    /** For {@code auto}: points, sum and sum of squares of values, and sum of squared residuals, from cycle 2 on. */
-    double autoN;
-    double autoSum;
-    double autoSum2;
-    double autoResidual2;
+    /** For {@code auto}, until it decides: the values of the first cycles, for their autocorrelation. */
+    double[] autoValues = new double[0];
+    int autoSize;
 
     /** An empty state for a window of {@code lag} points. */
     public DetectorState(int lag) {
@@ -109,7 +107,7 @@ public final class DetectorState {
 
     /** Entries held: window values, seasonal profile and cadence samples; bounds the stored size. */
     public int storedValues() {
-        return size + (profile == null ? 0 : profile.length) + steps.length;
+        return size + (profile == null ? 0 : profile.length) + steps.length + autoSize;
     }
 
     /** Points left during which no further upward spike is reported. */
@@ -264,10 +262,8 @@ public final class DetectorState {
         resized.profile = profile == null ? null : profile.clone();
         resized.phaseSeconds = phaseSeconds;
         resized.seasonSeen = seasonSeen;
-        resized.autoN = autoN;
-        resized.autoSum = autoSum;
-        resized.autoSum2 = autoSum2;
-        resized.autoResidual2 = autoResidual2;
+        resized.autoValues = autoValues.clone();
+        resized.autoSize = autoSize;
         return resized;
     }
 
@@ -348,16 +344,18 @@ public final class DetectorState {
             return out.toString();
         }
         // s2 adds: resolved, step, cool-down points, last time, steps, season mode, phase seconds,
-        // points seen in the season, the four auto sums, and the profile (empty cells for unseen phases).
+        // points seen in the season, the values kept for auto, and the profile (empty cells for unseen phases).
         out.append(FIELD).append(resolved ? 1 : 0).append(FIELD).append(number(step))
                 .append(FIELD).append(cooldownPoints).append(FIELD).append(number(lastTime)).append(FIELD);
         for (int i = 0; i < steps.length; i++) {
             out.append(i > 0 ? "," : "").append(number(steps[i]));
         }
         out.append(FIELD).append(seasonMode).append(FIELD).append(number(phaseSeconds))
-                .append(FIELD).append(seasonSeen).append(FIELD).append(number(autoN))
-                .append(FIELD).append(number(autoSum)).append(FIELD).append(number(autoSum2))
-                .append(FIELD).append(number(autoResidual2)).append(FIELD);
+                .append(FIELD).append(seasonSeen).append(FIELD);
+        for (int i = 0; i < autoSize; i++) {
+            out.append(i > 0 ? "," : "").append(number(autoValues[i]));
+        }
+        out.append(FIELD);
         if (profile != null) {
             out.append(profile.length).append(':');
             for (int i = 0; i < profile.length; i++) {
@@ -384,10 +382,10 @@ public final class DetectorState {
             throw new IllegalArgumentException("cannot read spike detector state: it is missing (null)");
         }
         String[] fields = text.split(String.valueOf(FIELD), -1);
-        boolean v2 = fields.length == 22 && FORMAT_2.equals(fields[0]);
+        boolean v2 = fields.length == 19 && FORMAT_2.equals(fields[0]);
         if (!v2 && (fields.length != 9 || !FORMAT.equals(fields[0]))) {
             throw new IllegalArgumentException("cannot read spike detector state: expected 9 fields starting with '"
-                    + FORMAT + "' or 22 starting with '" + FORMAT_2 + "', got '" + abbreviate(text)
+                    + FORMAT + "' or 19 starting with '" + FORMAT_2 + "', got '" + abbreviate(text)
                     + "'; start the series over with a new state");
         }
         try {
@@ -432,11 +430,16 @@ public final class DetectorState {
                 }
                 state.phaseSeconds = Double.parseDouble(fields[15]);
                 state.seasonSeen = Long.parseLong(fields[16]);
-                state.autoN = Double.parseDouble(fields[17]);
-                state.autoSum = Double.parseDouble(fields[18]);
-                state.autoSum2 = Double.parseDouble(fields[19]);
-                state.autoResidual2 = Double.parseDouble(fields[20]);
-                state.profile = fields[21].isEmpty() ? null : profile(fields[21]);
+                String[] auto = fields[17].isEmpty() ? new String[0] : fields[17].split(",", -1);
+                if (auto.length > SpikeSeason.AUTO_CYCLES * SpikeParameters.MAX_SEASON_POINTS) {
+                    throw new IllegalArgumentException("too many values kept for the season test");
+                }
+                state.autoValues = new double[auto.length];
+                for (int i = 0; i < auto.length; i++) {
+                    state.autoValues[i] = Double.parseDouble(auto[i]);
+                }
+                state.autoSize = auto.length;
+                state.profile = fields[18].isEmpty() ? null : profile(fields[18]);
             }
             return state;
         } catch (IllegalArgumentException e) { // includes NumberFormatException

@@ -176,8 +176,22 @@ public final class SpikeDetector {
     static final double WARM_UP_STD_SHARE = 1.0 / 3;
     /** Weight of a new cycle in the seasonal profile: about the last four cycles count. */
     static final double SEASON_WEIGHT = 0.25;
-    /** Share of the variance a daily cycle must explain for {@code season = auto} to remove it. */
+    /** Autocorrelation at one day above which {@code season = auto} removes the daily cycle. */
     static final double SEASON_STRENGTH = 0.5;
+
+    /**
+     * Pearson correlation of the series with itself one cycle ({@code lag} points) earlier, by Commons
+     * Math; 0 when either side is constant.
+     */
+    static double autocorrelation(double[] values, int n, int lag) {
+        if (n - lag < 3) {
+            return 0;
+        }
+        double[] later = java.util.Arrays.copyOfRange(values, lag, n);
+        double[] earlier = java.util.Arrays.copyOfRange(values, 0, n - lag);
+        double r = new org.apache.commons.math3.stat.correlation.PearsonsCorrelation().correlation(later, earlier);
+        return Double.isFinite(r) ? r : 0;
+    }
 
     private boolean readyToResolve(DetectorState state, double seconds) {
         long next = state.count() + 1;
@@ -226,10 +240,8 @@ public final class SpikeDetector {
         state.profile = new double[phases];
         java.util.Arrays.fill(state.profile, Double.NaN);
         state.seasonSeen = 0;
-        state.autoN = 0;
-        state.autoSum = 0;
-        state.autoSum2 = 0;
-        state.autoResidual2 = 0;
+        state.autoValues = new double[0];
+        state.autoSize = 0;
         if (mode == DetectorState.SEASON_ACTIVE) {
             state.clearWindow();
         }
@@ -256,26 +268,25 @@ public final class SpikeDetector {
         }
         double target = direction == 0 || Double.isNaN(expected)
                 ? value : expected + parameters.influence() * (value - expected);
-        if (state.seasonMode == DetectorState.SEASON_CANDIDATE && !Double.isNaN(expected)
-                && state.seasonSeen >= state.profile.length) {
-            state.autoN++;
-            state.autoSum += value;
-            state.autoSum2 += value * value;
-            state.autoResidual2 += (value - expected) * (value - expected);
-        }
         state.profile[phase] = Double.isNaN(expected) ? target : expected + SEASON_WEIGHT * (target - expected);
         state.seasonSeen++;
-        if (state.seasonMode == DetectorState.SEASON_CANDIDATE
-                && state.seasonSeen >= (long) SpikeSeason.AUTO_CYCLES * state.profile.length) {
-            double n = state.autoN;
-            double variance = n < 2 ? 0 : state.autoSum2 / n - (state.autoSum / n) * (state.autoSum / n);
-            double strength = variance > 0 ? 1 - (state.autoResidual2 / n) / variance : 0;
-            if (strength >= SEASON_STRENGTH) {
-                state.seasonMode = DetectorState.SEASON_ACTIVE;
-                state.clearWindow();
-            } else {
-                state.seasonMode = DetectorState.SEASON_NONE;
-                state.profile = null;
+        if (state.seasonMode == DetectorState.SEASON_CANDIDATE) {
+            int phases = state.profile.length;
+            int wanted = SpikeSeason.AUTO_CYCLES * phases;
+            if (state.autoValues.length < wanted) {
+                state.autoValues = java.util.Arrays.copyOf(state.autoValues, wanted);
+            }
+            state.autoValues[state.autoSize++] = target;
+            if (state.autoSize >= wanted) {
+                if (autocorrelation(state.autoValues, state.autoSize, phases) >= SEASON_STRENGTH) {
+                    state.seasonMode = DetectorState.SEASON_ACTIVE;
+                    state.clearWindow();
+                } else {
+                    state.seasonMode = DetectorState.SEASON_NONE;
+                    state.profile = null;
+                }
+                state.autoValues = new double[0];
+                state.autoSize = 0;
             }
         }
     }
