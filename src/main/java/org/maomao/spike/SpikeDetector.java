@@ -141,7 +141,10 @@ public final class SpikeDetector {
         double deviation = Math.max(spread, deviationFloor(centre + offset));
         int needed = Math.min(state.lag(), parameters.minPoints());
         if (state.size() < needed) {
-            state.push(y);
+            // Not scored yet, but a wild point among the first ones must not widen the spread
+            // against which the next points are judged: it enters damped, as a scored outlier would.
+            boolean wild = state.size() >= ROBUST_WARM_UP_START && Math.abs(y - centre) > parameters.threshold() * deviation;
+            state.push(wild ? parameters.influence() * y + (1 - parameters.influence()) * centre : y);
             learnSeason(state, phase, value, expectedSeason, 0);
             return new Detection(value, centre + offset, deviation, 0, 0);
         }
@@ -167,6 +170,8 @@ public final class SpikeDetector {
         return new Detection(value, centre + offset, deviation, score, signal);
     }
 
+    /** Points before a young window's median and MAD are trusted to damp a wild point. */
+    static final int ROBUST_WARM_UP_START = 8;
     /** Window size below which a young window is judged by median and MAD (sorting it costs O(n log n)). */
     static final int ROBUST_WARM_UP = 200;
     /**
@@ -196,8 +201,9 @@ public final class SpikeDetector {
     private boolean readyToResolve(DetectorState state, double seconds) {
         long next = state.count() + 1;
         int minPoints = parameters.minPoints();
+        // Wait for enough steps to take their median, unless the times cannot be read at all.
         return next >= minPoints && (state.steps.length >= Math.min(DetectorState.STEP_SAMPLES, minPoints / 2)
-                || !Double.isFinite(seconds) || next >= 2L * minPoints);
+                || !Double.isFinite(seconds));
     }
 
     /** Turns spans into points for the series' step and sets up its season. */
