@@ -62,11 +62,11 @@ public final class DetectCommand implements Callable<Integer> {
 
     @Option(names = "--lag", paramLabel = "SPAN|POINTS",
             description = "Window a point is judged against: a span such as 12h or 7d, or a number of points "
-                    + "(default: 12h).")
+                    + "(default: 6h).")
     String lag;
 
     @Option(names = "--threshold", paramLabel = "DEVIATIONS",
-            description = "Deviations from the window's centre that make a spike (default: 3.5).")
+            description = "Deviations from the window's centre that make a spike (default: 4).")
     String threshold;
 
     @Option(names = "--influence", paramLabel = "0..1",
@@ -88,7 +88,7 @@ public final class DetectCommand implements Callable<Integer> {
 
     @Option(names = "--season", paramLabel = "SEASON",
             description = "none, auto (remove a daily cycle when there is one), daily, weekly, a period such as 1d, "
-                    + "or a number of points (default: none).")
+                    + "or a number of points (default: auto).")
     String season;
 
     @Option(names = "--explain",
