@@ -66,7 +66,7 @@ public final class DetectCommand implements Callable<Integer> {
     String lag;
 
     @Option(names = "--threshold", paramLabel = "DEVIATIONS",
-            description = "Deviations from the window's centre that make a spike (default: 4).")
+            description = "Deviations from the window's centre that make a spike (default: 5).")
     String threshold;
 
     @Option(names = "--influence", paramLabel = "0..1",
