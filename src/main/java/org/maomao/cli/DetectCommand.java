@@ -18,15 +18,12 @@ import org.maomao.spike.SeriesPoint;
 import org.maomao.spike.SeriesTable;
 import org.maomao.spike.SeriesTime;
 import org.maomao.spike.SpikeDetector;
-import org.maomao.spike.SpikeMethod;
 import org.maomao.spike.SpikeParameters;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code maomao detect FILE.csv}: runs the daemon's spike detector offline over one series of a CSV
@@ -187,17 +184,5 @@ public final class DetectCommand implements Callable<Integer> {
             return text;
         }
         return '"' + text.replace("\"", "\"\"") + '"';
-    }
-
-    /** Accepts method names in any case, as the configuration file does. */
-    static final class MethodConverter implements ITypeConverter<SpikeMethod> {
-        @Override
-        public SpikeMethod convert(String value) {
-            try {
-                return SpikeMethod.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new TypeConversionException(e.getMessage());
-            }
-        }
     }
 }

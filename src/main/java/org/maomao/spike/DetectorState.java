@@ -431,7 +431,7 @@ public final class DetectorState {
                 state.phaseSeconds = Double.parseDouble(fields[15]);
                 state.seasonSeen = Long.parseLong(fields[16]);
                 String[] auto = fields[17].isEmpty() ? new String[0] : fields[17].split(",", -1);
-                if (auto.length > SpikeSeason.AUTO_CYCLES * SpikeParameters.MAX_SEASON_POINTS) {
+                if (auto.length > SpikeSeason.AUTO_CYCLES * SpikeDetector.MAX_AUTO_PHASES) {
                     throw new IllegalArgumentException("too many values kept for the season test");
                 }
                 state.autoValues = new double[auto.length];

@@ -181,6 +181,8 @@ public final class SpikeDetector {
     static final double WARM_UP_STD_SHARE = 1.0 / 3;
     /** Weight of a new cycle in the seasonal profile: about the last four cycles count. */
     static final double SEASON_WEIGHT = 0.25;
+    /** Most phases {@code season = auto} considers: one a minute, so its test keeps at most 4,320 values. */
+    static final int MAX_AUTO_PHASES = 1440;
     /** Autocorrelation at one day above which {@code season = auto} removes the daily cycle. */
     static final double SEASON_STRENGTH = 0.5;
 
@@ -226,8 +228,9 @@ public final class SpikeDetector {
             return;
         }
         int phases = period.resolve(step, 2, SpikeParameters.MAX_SEASON_POINTS);
-        if (season.auto() && phases < 4) {
-            // a daily cycle of fewer than four points (daily data) cannot be told from noise
+        if (season.auto() && (phases < 4 || phases > MAX_AUTO_PHASES)) {
+            // A daily cycle of fewer than four points (daily data) cannot be told from noise; past one
+            // point a minute the three days kept for the test would make the stored state too large.
             state.seasonMode = DetectorState.SEASON_NONE;
             state.profile = null;
             return;
