@@ -6,7 +6,9 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.maomao.spike.CsvSeriesReader;
@@ -14,16 +16,14 @@ import org.maomao.spike.Detection;
 import org.maomao.spike.DetectorState;
 import org.maomao.spike.SeriesPoint;
 import org.maomao.spike.SeriesTable;
+import org.maomao.spike.SeriesTime;
 import org.maomao.spike.SpikeDetector;
-import org.maomao.spike.SpikeMethod;
 import org.maomao.spike.SpikeParameters;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code maomao detect FILE.csv}: runs the daemon's spike detector offline over one series of a CSV
@@ -34,6 +34,7 @@ import picocli.CommandLine.TypeConversionException;
         description = {
                 "Runs the spike detector over one numeric column of a CSV file and prints",
                 "timestamp,value,score,spike for each of its rows (spike: 1 up, -1 down, 0 none).",
+                "Takes the daemon's [spike] settings as options, with the same defaults.",
                 "The time column is 'timestamp', 'time' or 'date', else the first column."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:the file could not be read", "2:usage error (bad option, file, column or setting)"})
@@ -52,30 +53,45 @@ public final class DetectCommand implements Callable<Integer> {
             description = "Numeric column to scan (default: the first numeric column other than the time column).")
     String column;
 
-    @Option(names = "--method", paramLabel = "METHOD", converter = MethodConverter.class,
-            description = "zscore (mean/standard deviation) or robust (median/MAD) (default: ${DEFAULT-VALUE}).")
-    SpikeMethod method = SpikeParameters.DEFAULT_METHOD;
+    @Option(names = "--method", paramLabel = "METHOD",
+            description = "zscore (mean/standard deviation) or robust (median/MAD) (default: zscore).")
+    String method;
 
-    @Option(names = "--lag", paramLabel = "POINTS",
-            description = "Window of previous points a point is judged against (default: ${DEFAULT-VALUE}).")
-    int lag = SpikeParameters.DEFAULT_LAG;
+    @Option(names = "--lag", paramLabel = "SPAN|POINTS",
+            description = "Window a point is judged against: a span such as 12h or 7d, or a number of points "
+                    + "(default: 6h).")
+    String lag;
 
     @Option(names = "--threshold", paramLabel = "DEVIATIONS",
-            description = "Deviations from the window's centre that make a spike (default: ${DEFAULT-VALUE}).")
-    double threshold = SpikeParameters.DEFAULT_THRESHOLD;
+            description = "Deviations from the window's centre that make a spike (default: 5).")
+    String threshold;
 
     @Option(names = "--influence", paramLabel = "0..1",
-            description = "Weight with which a spike enters the window (default: ${DEFAULT-VALUE}).")
-    double influence = SpikeParameters.DEFAULT_INFLUENCE;
+            description = "Weight with which a spike enters the window (default: 0).")
+    String influence;
 
     @Option(names = "--min-deviation", paramLabel = "VALUE",
-            description = "Smallest deviation, in the units of the series (default: ${DEFAULT-VALUE}).")
-    double minDeviation = SpikeParameters.DEFAULT_MIN_DEVIATION;
+            description = "Smallest deviation, in the units of the series (default: 1e-6).")
+    String minDeviation;
 
-    @Option(names = "--cooldown", paramLabel = "POINTS",
-            description = "Quiet points (no outlier in the same direction) needed after a spike before the next "
-                    + "one in that direction (default: ${DEFAULT-VALUE}).")
-    int cooldown = SpikeParameters.DEFAULT_COOLDOWN;
+    @Option(names = "--cooldown", paramLabel = "SPAN|POINTS",
+            description = "Quiet time (no outlier in the same direction) needed after a spike before the next "
+                    + "one in that direction: a span such as 1d or a number of points (default: 1d).")
+    String cooldown;
+
+    @Option(names = "--min-points", paramLabel = "POINTS",
+            description = "Points a series needs before its first score (default: 30).")
+    String minPoints;
+
+    @Option(names = "--season", paramLabel = "SEASON",
+            description = "none, auto (remove a daily cycle when there is one), daily, weekly, a period such as 1d, "
+                    + "or a number of points (default: auto).")
+    String season;
+
+    @Option(names = "--explain",
+            description = "Also print the expected value and the band outside which a point is a spike: "
+                    + "timestamp,value,expected,lower,upper,score,spike.")
+    boolean explain;
 
     @Override
     public Integer call() {
@@ -83,7 +99,16 @@ public final class DetectCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         SpikeParameters parameters;
         try {
-            parameters = new SpikeParameters(method, lag, threshold, influence, minDeviation, cooldown);
+            Map<String, String> settings = new HashMap<>();
+            put(settings, SpikeParameters.KEY_METHOD, method);
+            put(settings, SpikeParameters.KEY_LAG, lag);
+            put(settings, SpikeParameters.KEY_THRESHOLD, threshold);
+            put(settings, SpikeParameters.KEY_INFLUENCE, influence);
+            put(settings, SpikeParameters.KEY_MIN_DEVIATION, minDeviation);
+            put(settings, SpikeParameters.KEY_COOLDOWN, cooldown);
+            put(settings, SpikeParameters.KEY_MIN_POINTS, minPoints);
+            put(settings, SpikeParameters.KEY_SEASON, season);
+            parameters = SpikeParameters.fromMap(settings);
         } catch (IllegalArgumentException e) {
             err.println(e.getMessage() + ".");
             return ExitCode.USAGE.code();
@@ -116,14 +141,33 @@ public final class DetectCommand implements Callable<Integer> {
 
         SpikeDetector detector = new SpikeDetector(parameters);
         DetectorState state = detector.newState();
-        out.println("timestamp,value,score,spike");
+        out.println(explain ? "timestamp,value,expected,lower,upper,score,spike" : "timestamp,value,score,spike");
+        double band = parameters.threshold();
         for (SeriesPoint point : table.series(chosen)) {
-            Detection detection = detector.update(state, point.value());
-            out.println(csvField(point.timestamp()) + ',' + number(point.value()) + ','
-                    + String.format(Locale.ROOT, "%.4f", detection.score()) + ',' + detection.signal());
+            Detection detection = detector.update(state, SeriesTime.epochSeconds(point.timestamp()), point.value());
+            StringBuilder row = new StringBuilder(64).append(csvField(point.timestamp())).append(',')
+                    .append(number(point.value())).append(',');
+            if (explain) {
+                boolean scored = Double.isFinite(detection.mean()) && Double.isFinite(detection.deviation());
+                row.append(scored ? decimal(detection.mean()) : "").append(',')
+                        .append(scored ? decimal(detection.mean() - band * detection.deviation()) : "").append(',')
+                        .append(scored ? decimal(detection.mean() + band * detection.deviation()) : "").append(',');
+            }
+            row.append(String.format(Locale.ROOT, "%.4f", detection.score())).append(',').append(detection.signal());
+            out.println(row);
         }
         out.flush();
         return ExitCode.OK.code();
+    }
+
+    private static void put(Map<String, String> settings, String key, String value) {
+        if (value != null) {
+            settings.put(key, value);
+        }
+    }
+
+    private static String decimal(double value) {
+        return String.format(Locale.ROOT, "%.6g", value);
     }
 
     /** Whole numbers without ".0", others in Java's shortest exact form. */
@@ -140,17 +184,5 @@ public final class DetectCommand implements Callable<Integer> {
             return text;
         }
         return '"' + text.replace("\"", "\"\"") + '"';
-    }
-
-    /** Accepts method names in any case, as the configuration file does. */
-    static final class MethodConverter implements ITypeConverter<SpikeMethod> {
-        @Override
-        public SpikeMethod convert(String value) {
-            try {
-                return SpikeMethod.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new TypeConversionException(e.getMessage());
-            }
-        }
     }
 }

@@ -40,14 +40,23 @@ public final class DatasetSeriesAnalyzer implements SeriesAnalyzer {
         this.daemonSettings = Map.copyOf(daemonSettings);
         this.collectorSettings = collectorSettings;
         this.clock = clock;
-        SpikeParameters.fromMap(daemonSettings); // fail at start on a bad [spike]
+        parameters(daemonSettings, Map.of()); // fail at start on a bad [spike]
     }
 
-    /** The parameters for a collector: [spike], then its own {@code spike.*} settings. */
+    /**
+     * The parameters for a collector: [spike], then its own {@code spike.*} settings.
+     *
+     * @throws IllegalArgumentException with a sentence (ending in a full stop) naming the unusable setting
+     */
     public static SpikeParameters parameters(Map<String, String> daemonSettings, Map<String, String> collectorSettings) {
         Map<String, String> merged = new java.util.HashMap<>(daemonSettings);
         merged.putAll(collectorSettings);
-        return SpikeParameters.fromMap(merged);
+        try {
+            return SpikeParameters.fromMap(merged);
+        } catch (IllegalArgumentException e) {
+            String message = e.getMessage();
+            throw message.endsWith(".") ? e : new IllegalArgumentException(message + ".", e);
+        }
     }
 
     @Override

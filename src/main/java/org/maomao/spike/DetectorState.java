@@ -20,9 +20,13 @@ public final class DetectorState {
     private static final char FIELD = ';';
     private static final char VALUE = ',';
 
-    private final int lag;
+    /** Steps between timestamps kept to find the series' cadence before the windows are resolved. */
+    static final int STEP_SAMPLES = 31;
+    private static final String FORMAT_2 = "s2";
+
+    private int lag;
     /** Ring buffer of filtered values; the oldest is at {@code start}. */
-    private final double[] window;
+    private double[] window;
     private int start;
     private int size;
     private long count;
@@ -38,6 +42,33 @@ public final class DetectorState {
      * from {@link #window}, so it is never encoded.
      */
     private double[] sorted;
+
+    // --- cadence (windows given as spans of time are resolved once it is known) ---------------
+    /** Whether lag, cool-down and season have been turned into points for this series. */
+    boolean resolved;
+    /** Median step between timestamps in seconds when resolved; NaN when the times are unreadable. */
+    double step = Double.NaN;
+    /** The cool-down in points, once resolved. */
+    int cooldownPoints;
+    /** Seconds of the last readable timestamp; NaN before the first one. */
+    double lastTime = Double.NaN;
+    /** Positive steps seen before resolution (at most {@link #STEP_SAMPLES}). */
+    double[] steps = new double[0];
+
+    // --- season ------------------------------------------------------------------------------
+    static final int SEASON_NONE = 0;
+    static final int SEASON_CANDIDATE = 1;
+    static final int SEASON_ACTIVE = 2;
+    int seasonMode;
+    /** Expected value per phase of the cycle; NaN for a phase not seen yet. */
+    double[] profile;
+    /** Seconds per phase when the phase comes from the timestamp; NaN to count points instead. */
+    double phaseSeconds = Double.NaN;
+    /** Points fed since the season was set up. */
+    long seasonSeen;
+    /** For {@code auto}, until it decides: the values of the first cycles, for their autocorrelation. */
+    double[] autoValues = new double[0];
+    int autoSize;
 
     /** An empty state for a window of {@code lag} points. */
     public DetectorState(int lag) {
@@ -62,6 +93,21 @@ public final class DetectorState {
     /** Whether the window is full, i.e. the detector scores new points. */
     public boolean warmedUp() {
         return size == lag;
+    }
+
+    /** Median step between the series' timestamps in seconds, NaN while unknown or unreadable. */
+    public double stepSeconds() {
+        return step;
+    }
+
+    /** Whether a seasonal profile is removed before scoring. */
+    public boolean seasonal() {
+        return seasonMode == SEASON_ACTIVE;
+    }
+
+    /** Entries held: window values, seasonal profile and cadence samples; bounds the stored size. */
+    public int storedValues() {
+        return size + (profile == null ? 0 : profile.length) + steps.length + autoSize;
     }
 
     /** Points left during which no further upward spike is reported. */
@@ -207,7 +253,67 @@ public final class DetectorState {
         resized.count = count;
         resized.cooldownUp = cooldownUp;
         resized.cooldownDown = cooldownDown;
+        resized.resolved = resolved;
+        resized.step = step;
+        resized.cooldownPoints = cooldownPoints;
+        resized.lastTime = lastTime;
+        resized.steps = steps.clone();
+        resized.seasonMode = seasonMode;
+        resized.profile = profile == null ? null : profile.clone();
+        resized.phaseSeconds = phaseSeconds;
+        resized.seasonSeen = seasonSeen;
+        resized.autoValues = autoValues.clone();
+        resized.autoSize = autoSize;
         return resized;
+    }
+
+    /** Changes the window size in place, keeping the newest values (used when a span is resolved). */
+    void resize(int newLag) {
+        if (newLag == lag) {
+            return;
+        }
+        DetectorState resized = resizedTo(newLag);
+        lag = newLag;
+        window = resized.window;
+        start = resized.start;
+        size = resized.size;
+        mean = resized.mean;
+        m2 = resized.m2;
+        sinceRecompute = resized.sinceRecompute;
+        sorted = null;
+    }
+
+    /** Empties the window (when a season is found and the window switches to residuals). */
+    void clearWindow() {
+        start = 0;
+        size = 0;
+        mean = 0;
+        m2 = 0;
+        sinceRecompute = 0;
+        sorted = null;
+    }
+
+    /** Records a timestamp; keeps the step to the previous one while the cadence is still unknown. */
+    void observeTime(double seconds) {
+        if (!Double.isFinite(seconds)) {
+            return;
+        }
+        if (!resolved && Double.isFinite(lastTime) && seconds > lastTime && steps.length < STEP_SAMPLES) {
+            steps = Arrays.copyOf(steps, steps.length + 1);
+            steps[steps.length - 1] = seconds - lastTime;
+        }
+        lastTime = seconds;
+    }
+
+    /** Median of the recorded steps; NaN when there is none. */
+    double medianStep() {
+        if (steps.length == 0) {
+            return Double.NaN;
+        }
+        double[] sortedSteps = steps.clone();
+        Arrays.sort(sortedSteps);
+        int n = sortedSteps.length;
+        return n % 2 == 1 ? sortedSteps[n / 2] : (sortedSteps[n / 2 - 1] + sortedSteps[n / 2]) / 2;
     }
 
     /** An independent copy. */
@@ -222,8 +328,9 @@ public final class DetectorState {
      * {@link #decode(String)} restores them bit for bit.
      */
     public String encode() {
-        StringBuilder out = new StringBuilder(32 + size * 12);
-        out.append(FORMAT).append(FIELD).append(lag).append(FIELD).append(count)
+        boolean plain = !resolved && steps.length == 0 && Double.isNaN(lastTime) && seasonMode == SEASON_NONE;
+        StringBuilder out = new StringBuilder(64 + (size + (profile == null ? 0 : profile.length)) * 12);
+        out.append(plain ? FORMAT : FORMAT_2).append(FIELD).append(lag).append(FIELD).append(count)
                 .append(FIELD).append(cooldownUp).append(FIELD).append(cooldownDown)
                 .append(FIELD).append(number(mean)).append(FIELD).append(number(m2))
                 .append(FIELD).append(sinceRecompute).append(FIELD);
@@ -233,11 +340,39 @@ public final class DetectorState {
             }
             out.append(number(window[(start + i) % lag]));
         }
+        if (plain) {
+            return out.toString();
+        }
+        // s2 adds: resolved, step, cool-down points, last time, steps, season mode, phase seconds,
+        // points seen in the season, the values kept for auto, and the profile (empty cells for unseen phases).
+        out.append(FIELD).append(resolved ? 1 : 0).append(FIELD).append(number(step))
+                .append(FIELD).append(cooldownPoints).append(FIELD).append(number(lastTime)).append(FIELD);
+        for (int i = 0; i < steps.length; i++) {
+            out.append(i > 0 ? "," : "").append(number(steps[i]));
+        }
+        out.append(FIELD).append(seasonMode).append(FIELD).append(number(phaseSeconds))
+                .append(FIELD).append(seasonSeen).append(FIELD);
+        for (int i = 0; i < autoSize; i++) {
+            out.append(i > 0 ? "," : "").append(number(autoValues[i]));
+        }
+        out.append(FIELD);
+        if (profile != null) {
+            out.append(profile.length).append(':');
+            for (int i = 0; i < profile.length; i++) {
+                if (i > 0) {
+                    out.append(VALUE);
+                }
+                if (!Double.isNaN(profile[i])) {
+                    out.append(number(profile[i]));
+                }
+            }
+        }
         return out.toString();
     }
 
     /**
-     * Reads a state written by {@link #encode()}.
+     * Reads a state written by {@link #encode()}, in the current form ({@code s2}) or the one
+     * before seasons and spans of time ({@code s1}), which continues as a series of unknown cadence.
      *
      * @throws IllegalArgumentException when the text is not an encoded state; the caller can then
      *                                  start the series over with a new state
@@ -247,9 +382,11 @@ public final class DetectorState {
             throw new IllegalArgumentException("cannot read spike detector state: it is missing (null)");
         }
         String[] fields = text.split(String.valueOf(FIELD), -1);
-        if (fields.length != 9 || !FORMAT.equals(fields[0])) {
+        boolean v2 = fields.length == 19 && FORMAT_2.equals(fields[0]);
+        if (!v2 && (fields.length != 9 || !FORMAT.equals(fields[0]))) {
             throw new IllegalArgumentException("cannot read spike detector state: expected 9 fields starting with '"
-                    + FORMAT + "', got '" + abbreviate(text) + "'; start the series over with a new state");
+                    + FORMAT + "' or 19 starting with '" + FORMAT_2 + "', got '" + abbreviate(text)
+                    + "'; start the series over with a new state");
         }
         try {
             DetectorState state = new DetectorState(Integer.parseInt(fields[1]));
@@ -274,11 +411,59 @@ public final class DetectorState {
             if (state.count < state.size) {
                 throw new IllegalArgumentException("count " + state.count + " is below the window size " + state.size);
             }
+            if (v2) {
+                state.resolved = "1".equals(fields[9]);
+                state.step = Double.parseDouble(fields[10]);
+                state.cooldownPoints = nonNegative(Integer.parseInt(fields[11]), "cool-down points");
+                state.lastTime = Double.parseDouble(fields[12]);
+                String[] steps = fields[13].isEmpty() ? new String[0] : fields[13].split(",", -1);
+                if (steps.length > STEP_SAMPLES) {
+                    throw new IllegalArgumentException("more than " + STEP_SAMPLES + " cadence samples");
+                }
+                state.steps = new double[steps.length];
+                for (int i = 0; i < steps.length; i++) {
+                    state.steps[i] = Double.parseDouble(steps[i]);
+                }
+                state.seasonMode = Integer.parseInt(fields[14]);
+                if (state.seasonMode < SEASON_NONE || state.seasonMode > SEASON_ACTIVE) {
+                    throw new IllegalArgumentException("unknown season mode " + fields[14]);
+                }
+                state.phaseSeconds = Double.parseDouble(fields[15]);
+                state.seasonSeen = Long.parseLong(fields[16]);
+                String[] auto = fields[17].isEmpty() ? new String[0] : fields[17].split(",", -1);
+                if (auto.length > SpikeSeason.AUTO_CYCLES * SpikeDetector.MAX_AUTO_PHASES) {
+                    throw new IllegalArgumentException("too many values kept for the season test");
+                }
+                state.autoValues = new double[auto.length];
+                for (int i = 0; i < auto.length; i++) {
+                    state.autoValues[i] = Double.parseDouble(auto[i]);
+                }
+                state.autoSize = auto.length;
+                state.profile = fields[18].isEmpty() ? null : profile(fields[18]);
+            }
             return state;
         } catch (IllegalArgumentException e) { // includes NumberFormatException
             throw new IllegalArgumentException("cannot read spike detector state '" + abbreviate(text) + "': "
                     + e.getMessage() + "; start the series over with a new state", e);
         }
+    }
+
+    private static double[] profile(String text) {
+        int colon = text.indexOf(':');
+        int n = Integer.parseInt(text.substring(0, colon));
+        if (n < 1 || n > SpikeParameters.MAX_SEASON_POINTS) {
+            throw new IllegalArgumentException("a season of " + n + " phases is outside 1.."
+                    + SpikeParameters.MAX_SEASON_POINTS);
+        }
+        String[] cells = text.substring(colon + 1).split(",", -1);
+        if (cells.length != n) {
+            throw new IllegalArgumentException("the season holds " + cells.length + " phases, not " + n);
+        }
+        double[] profile = new double[n];
+        for (int i = 0; i < n; i++) {
+            profile[i] = cells[i].isEmpty() ? Double.NaN : Double.parseDouble(cells[i]);
+        }
+        return profile;
     }
 
     private static int nonNegative(int value, String what) {

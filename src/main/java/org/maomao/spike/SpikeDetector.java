@@ -42,13 +42,14 @@ public final class SpikeDetector {
 
     /** An empty state for a new series. */
     public DetectorState newState() {
-        return new DetectorState(parameters.lag());
+        int capacity = parameters.lag().isSpan() ? parameters.minPoints() : parameters.lag().points();
+        return new DetectorState(Math.max(SpikeParameters.MIN_LAG, capacity));
     }
 
     /**
      * The state to continue a series with: a new one when {@code encoded} is null or blank, else
-     * the decoded state, resized (keeping the newest values) when the lag setting changed since
-     * it was stored.
+     * the decoded state, with its windows worked out again for the current settings (keeping the
+     * newest values) when they changed since it was stored.
      *
      * @throws IllegalArgumentException when {@code encoded} is not an encoded state
      */
@@ -57,19 +58,38 @@ public final class SpikeDetector {
             return newState();
         }
         DetectorState state = DetectorState.decode(encoded);
-        return state.lag() == parameters.lag() ? state : state.resizedTo(parameters.lag());
+        if (!state.resolved) {
+            return parameters.lag().isSpan() || state.lag() == parameters.lag().points()
+                    ? state : state.resizedTo(parameters.lag().points());
+        }
+        DetectorState resumed = state.copy();
+        resolveWindows(resumed, resumed.step);
+        return resumed;
+    }
+
+    /**
+     * Scores one point without a timestamp (windows given as spans assume a 5-minute step, see
+     * {@link SpikeWindow#FALLBACK_STEP_SECONDS}).
+     */
+    public Detection update(DetectorState state, double value) {
+        return update(state, Double.NaN, value);
     }
 
     /**
      * Scores one point and adds it to {@code state}.
      *
      * <p>A non-finite value (NaN, a missing cell) is skipped: the result has signal 0 and the state
-     * is left as it was. While the window is not yet full, points fill it and score 0.
+     * is left as it was. Until the series has {@code min_points} points, points fill the window
+     * and score 0; from then on the window grows until it holds {@code lag} points, and while it is
+     * young its centre and spread are the median and MAD, so that a spike among the first points
+     * neither hides the next one nor makes the quiet points look like spikes.
      *
+     * @param seconds the point's time in seconds since the epoch ({@link SeriesTime#epochSeconds(String)}),
+     *                NaN when unknown
      * @throws IllegalArgumentException when the state was made for another lag (see {@link #resume(String)})
      */
-    public Detection update(DetectorState state, double value) {
-        if (state.lag() != parameters.lag()) {
+    public Detection update(DetectorState state, double seconds, double value) {
+        if (!parameters.lag().isSpan() && !state.resolved && state.lag() != parameters.lag().points()) {
             throw new IllegalArgumentException("the detector state has a window of " + state.lag()
                     + " points but the detector's lag is " + parameters.lag()
                     + "; resize it with DetectorState.resizedTo or SpikeDetector.resume");
@@ -77,8 +97,29 @@ public final class SpikeDetector {
         if (!Double.isFinite(value)) {
             return new Detection(value, Double.NaN, Double.NaN, 0, 0);
         }
+        state.observeTime(seconds);
+        if (!state.resolved && readyToResolve(state, seconds)) {
+            resolveWindows(state, state.medianStep());
+        }
+        double expectedSeason = 0;
+        int phase = -1;
+        if (state.seasonMode != DetectorState.SEASON_NONE) {
+            phase = phase(state, seconds);
+            expectedSeason = state.profile[phase];
+            if (state.seasonMode == DetectorState.SEASON_ACTIVE && Double.isNaN(expectedSeason)) {
+                // The first cycle only teaches the profile what each phase looks like.
+                state.profile[phase] = value;
+                state.seasonSeen++;
+                return new Detection(value, value, deviationFloor(value), 0, 0);
+            }
+        }
+        boolean residual = state.seasonMode == DetectorState.SEASON_ACTIVE;
+        double y = residual ? value - expectedSeason : value;
+        double offset = residual ? expectedSeason : 0;
+
         if (state.size() == 0) {
-            state.push(value);
+            state.push(y);
+            learnSeason(state, phase, value, expectedSeason, 0);
             return new Detection(value, value, deviationFloor(value), 0, 0);
         }
         double centre;
@@ -87,17 +128,28 @@ public final class SpikeDetector {
             double[] sorted = state.sortedWindow();
             centre = median(sorted, state.size());
             spread = SpikeMethod.MAD_TO_SIGMA * medianAbsoluteDeviation(sorted, state.size(), centre);
+        } else if (state.size() < state.lag() && state.size() < ROBUST_WARM_UP) {
+            double[] young = state.window();
+            java.util.Arrays.sort(young);
+            centre = median(young, young.length);
+            spread = Math.max(SpikeMethod.MAD_TO_SIGMA * medianAbsoluteDeviation(young, young.length, centre),
+                    WARM_UP_STD_SHARE * Math.sqrt(state.variance()));
         } else {
             centre = state.mean();
             spread = Math.sqrt(state.variance());
         }
-        double deviation = Math.max(spread, deviationFloor(centre));
-        if (!state.warmedUp()) {
-            state.push(value);
-            return new Detection(value, centre, deviation, 0, 0);
+        double deviation = Math.max(spread, deviationFloor(centre + offset));
+        int needed = Math.min(state.lag(), parameters.minPoints());
+        if (state.size() < needed) {
+            // Not scored yet, but a wild point among the first ones must not widen the spread
+            // against which the next points are judged: it enters damped, as a scored outlier would.
+            boolean wild = state.size() >= ROBUST_WARM_UP_START && Math.abs(y - centre) > parameters.threshold() * deviation;
+            state.push(wild ? parameters.influence() * y + (1 - parameters.influence()) * centre : y);
+            learnSeason(state, phase, value, expectedSeason, 0);
+            return new Detection(value, centre + offset, deviation, 0, 0);
         }
 
-        double score = (value - centre) / deviation;
+        double score = (y - centre) / deviation;
         int direction = Math.abs(score) > parameters.threshold() ? (score > 0 ? 1 : -1) : 0;
         boolean coolingDown = direction > 0 ? state.cooldownUp() > 0 : direction < 0 && state.cooldownDown() > 0;
         int signal = coolingDown ? 0 : direction;
@@ -105,17 +157,147 @@ public final class SpikeDetector {
         if (direction != 0) {
             // Every outlier (re)starts the cool-down of its direction, reported or not, so the
             // cool-down runs from the end of a burst rather than from its first point: a burst
-            // longer than the cool-down is still one spike. On the NAB series this scored better
-            // than counting the cool-down from the reported point.
-            state.startCooldown(direction, parameters.cooldown());
+            // longer than the cool-down is still one spike.
+            state.startCooldown(direction, cooldownPoints(state));
         }
         // The outlier test, not the reported signal, decides the filtering: an outlier inside a
         // cool-down is still an outlier and must not widen the window either.
         double filtered = direction == 0
-                ? value
-                : parameters.influence() * value + (1 - parameters.influence()) * state.newest();
+                ? y
+                : parameters.influence() * y + (1 - parameters.influence()) * state.newest();
         state.push(filtered);
-        return new Detection(value, centre, deviation, score, signal);
+        learnSeason(state, phase, value, expectedSeason, direction);
+        return new Detection(value, centre + offset, deviation, score, signal);
+    }
+
+    /** Points before a young window's median and MAD are trusted to damp a wild point. */
+    static final int ROBUST_WARM_UP_START = 8;
+    /** Window size below which a young window is judged by median and MAD (sorting it costs O(n log n)). */
+    static final int ROBUST_WARM_UP = 200;
+    /**
+     * Share of the standard deviation below which a young window's spread does not fall: a MAD of 0
+     * (most points equal) must not turn the first small wobble into a spike.
+     */
+    static final double WARM_UP_STD_SHARE = 1.0 / 3;
+    /** Weight of a new cycle in the seasonal profile: about the last four cycles count. */
+    static final double SEASON_WEIGHT = 0.25;
+    /** Most phases {@code season = auto} considers: one a minute, so its test keeps at most 4,320 values. */
+    static final int MAX_AUTO_PHASES = 1440;
+    /** Autocorrelation at one day above which {@code season = auto} removes the daily cycle. */
+    static final double SEASON_STRENGTH = 0.5;
+
+    /**
+     * Pearson correlation of the series with itself one cycle ({@code lag} points) earlier, by Commons
+     * Math; 0 when either side is constant.
+     */
+    static double autocorrelation(double[] values, int n, int lag) {
+        if (n - lag < 3) {
+            return 0;
+        }
+        double[] later = java.util.Arrays.copyOfRange(values, lag, n);
+        double[] earlier = java.util.Arrays.copyOfRange(values, 0, n - lag);
+        double r = new org.apache.commons.math3.stat.correlation.PearsonsCorrelation().correlation(later, earlier);
+        return Double.isFinite(r) ? r : 0;
+    }
+
+    private boolean readyToResolve(DetectorState state, double seconds) {
+        long next = state.count() + 1;
+        int minPoints = parameters.minPoints();
+        // Wait for enough steps to take their median, unless the times cannot be read at all.
+        return next >= minPoints && (state.steps.length >= Math.min(DetectorState.STEP_SAMPLES, minPoints / 2)
+                || !Double.isFinite(seconds));
+    }
+
+    /** Turns spans into points for the series' step and sets up its season. */
+    private void resolveWindows(DetectorState state, double step) {
+        state.step = step;
+        state.resolved = true;
+        state.steps = new double[0];
+        int lag = parameters.lag().resolve(step, Math.max(SpikeParameters.MIN_LAG, parameters.minPoints()),
+                SpikeParameters.MAX_LAG);
+        if (!parameters.lag().isSpan()) {
+            lag = parameters.lag().points();
+        }
+        state.resize(lag);
+        state.cooldownPoints = parameters.cooldown().resolve(step, 0, SpikeParameters.MAX_COOLDOWN);
+        SpikeSeason season = parameters.season();
+        SpikeWindow period = season.auto() ? SpikeSeason.DAY : season.period();
+        if (period == null) {
+            state.seasonMode = DetectorState.SEASON_NONE;
+            state.profile = null;
+            return;
+        }
+        int phases = period.resolve(step, 2, SpikeParameters.MAX_SEASON_POINTS);
+        if (season.auto() && (phases < 4 || phases > MAX_AUTO_PHASES)) {
+            // A daily cycle of fewer than four points (daily data) cannot be told from noise; past one
+            // point a minute the three days kept for the test would make the stored state too large.
+            state.seasonMode = DetectorState.SEASON_NONE;
+            state.profile = null;
+            return;
+        }
+        int mode = season.auto() ? DetectorState.SEASON_CANDIDATE : DetectorState.SEASON_ACTIVE;
+        double phaseSeconds = period.isSpan() && Double.isFinite(step) ? (double) period.duration().getSeconds() / phases
+                : Double.NaN;
+        boolean same = state.profile != null && state.profile.length == phases
+                && (state.seasonMode == mode || state.seasonMode == DetectorState.SEASON_ACTIVE)
+                && Double.compare(state.phaseSeconds, phaseSeconds) == 0;
+        if (same) {
+            return;
+        }
+        state.seasonMode = mode;
+        state.phaseSeconds = phaseSeconds;
+        state.profile = new double[phases];
+        java.util.Arrays.fill(state.profile, Double.NaN);
+        state.seasonSeen = 0;
+        state.autoValues = new double[0];
+        state.autoSize = 0;
+        if (mode == DetectorState.SEASON_ACTIVE) {
+            state.clearWindow();
+        }
+    }
+
+    private int cooldownPoints(DetectorState state) {
+        return state.resolved ? state.cooldownPoints
+                : parameters.cooldown().resolve(Double.NaN, 0, SpikeParameters.MAX_COOLDOWN);
+    }
+
+    /** Phase of the cycle: from the time of day (week, ...) when the timestamp is readable, else by counting. */
+    private static int phase(DetectorState state, double seconds) {
+        int phases = state.profile.length;
+        if (Double.isFinite(state.phaseSeconds) && Double.isFinite(seconds)) {
+            return (int) Math.floorMod((long) Math.floor(seconds / state.phaseSeconds), (long) phases);
+        }
+        return (int) Math.floorMod(state.seasonSeen, (long) phases);
+    }
+
+    /** Updates the seasonal profile with a point and, for auto, decides once enough cycles were seen. */
+    private void learnSeason(DetectorState state, int phase, double value, double expected, int direction) {
+        if (state.seasonMode == DetectorState.SEASON_NONE) {
+            return;
+        }
+        double target = direction == 0 || Double.isNaN(expected)
+                ? value : expected + parameters.influence() * (value - expected);
+        state.profile[phase] = Double.isNaN(expected) ? target : expected + SEASON_WEIGHT * (target - expected);
+        state.seasonSeen++;
+        if (state.seasonMode == DetectorState.SEASON_CANDIDATE) {
+            int phases = state.profile.length;
+            int wanted = SpikeSeason.AUTO_CYCLES * phases;
+            if (state.autoValues.length < wanted) {
+                state.autoValues = java.util.Arrays.copyOf(state.autoValues, wanted);
+            }
+            state.autoValues[state.autoSize++] = target;
+            if (state.autoSize >= wanted) {
+                if (autocorrelation(state.autoValues, state.autoSize, phases) >= SEASON_STRENGTH) {
+                    state.seasonMode = DetectorState.SEASON_ACTIVE;
+                    state.clearWindow();
+                } else {
+                    state.seasonMode = DetectorState.SEASON_NONE;
+                    state.profile = null;
+                }
+                state.autoValues = new double[0];
+                state.autoSize = 0;
+            }
+        }
     }
 
     /**
@@ -126,7 +308,7 @@ public final class SpikeDetector {
     public List<Spike> scan(String series, List<SeriesPoint> points, DetectorState state) {
         List<Spike> spikes = new ArrayList<>();
         for (SeriesPoint point : points) {
-            Detection detection = update(state, point.value());
+            Detection detection = update(state, SeriesTime.epochSeconds(point.timestamp()), point.value());
             if (detection.isSpike()) {
                 spikes.add(Spike.of(series, point.timestamp(), detection));
             }

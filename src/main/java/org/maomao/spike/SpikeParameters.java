@@ -16,40 +16,47 @@ import java.util.Set;
  * outlier in the same direction came within the previous {@code cooldown} points, so one burst is
  * one spike however long it lasts.
  *
- * <p>The defaults were chosen on the labelled series of the Numenta Anomaly Benchmark (NAB 1.1:
- * realKnownCause and the artificial sets, mostly 5-minute metrics) as the middle of a broad
- * plateau rather than its best point: every lag from 400 to 500, influence from 0.1 to 0.3 and
- * cool-down from 100 to 150 around them scores within a few points. Windows are counted in
- * points, so for a series sampled hourly or daily a smaller {@code lag} and {@code cooldown}
- * (e.g. 30 and 7 for daily data) give a shorter warm-up and a cool-down of days, not months.
+ * <p>{@code lag} and {@code cooldown} are spans of time ({@code 6h}, {@code 1d}) or point counts; spans
+ * become points from the series' own cadence, so one set of defaults suits a 1-minute collector and
+ * a daily one. Scoring starts after {@code minPoints} points. The defaults (lag 6h, threshold 5,
+ * influence 0, cool-down 1d, 30 points, season auto) were chosen on the labelled NAB dev series by
+ * leave-one-category-out: the setting ranked best on average over the three "all categories but one"
+ * training sets (see the README for the grid and each fold's score).
  *
  * @param method       how centre and spread of the window are measured
- * @param lag          window size in points; also the warm-up before the first score
+ * @param lag          window: a span of time or a number of points (never fewer than minPoints)
  * @param threshold    how many deviations from the centre make a point an outlier
  * @param influence    weight (0..1) with which an outlier enters the window; 0 ignores outliers,
  *                     1 treats them like any other point
  * @param minDeviation smallest deviation used to compute a score, in the units of the series
- * @param cooldown     quiet points (no outlier in the same direction) needed after a spike before
- *                     the next spike in that direction is reported
+ * @param cooldown     quiet time or points (no outlier in the same direction) needed after a spike
+ *                     before the next spike in that direction is reported
+ * @param minPoints    points a series needs before its first score
+ * @param season       cycle removed before scoring: none, auto (daily, when the series has one) or a period
  */
-public record SpikeParameters(
-        SpikeMethod method, int lag, double threshold, double influence, double minDeviation, int cooldown) {
+public record SpikeParameters(SpikeMethod method, SpikeWindow lag, double threshold, double influence,
+                              double minDeviation, SpikeWindow cooldown, int minPoints, SpikeSeason season) {
 
     /** Mean/standard deviation: on NAB it scored higher than the median/MAD variant at every lag tried. */
     public static final SpikeMethod DEFAULT_METHOD = SpikeMethod.ZSCORE;
-    /** A day and a half of 5-minute points: a window that spans daily cycles judges them as normal. */
-    public static final int DEFAULT_LAG = 450;
-    public static final double DEFAULT_THRESHOLD = 2.75;
-    public static final double DEFAULT_INFLUENCE = 0.2;
+    public static final SpikeWindow DEFAULT_LAG = SpikeWindow.parse("6h");
+    public static final double DEFAULT_THRESHOLD = 5;
+    public static final double DEFAULT_INFLUENCE = 0;
     /** Guards against division by zero on constant series; real spreads are almost always far above it. */
     public static final double DEFAULT_MIN_DEVIATION = 1e-6;
-    /** About ten hours of 5-minute points without an outlier before the next spike in that direction. */
-    public static final int DEFAULT_COOLDOWN = 125;
+    public static final SpikeWindow DEFAULT_COOLDOWN = SpikeWindow.parse("1d");
+    /** Points a series needs before its first score: a month of daily data, a day and a quarter of hourly. */
+    public static final int DEFAULT_MIN_POINTS = 30;
+    public static final SpikeSeason DEFAULT_SEASON = SpikeSeason.AUTO;
 
     /** Smallest window: a spread needs at least two points. */
     public static final int MIN_LAG = 2;
     /** Largest window; bounds the per-series state the daemon stores between runs. */
     public static final int MAX_LAG = 10_000;
+    /** Longest cool-down in points. */
+    public static final int MAX_COOLDOWN = 1_000_000;
+    /** Most points in one season (a week of 1-minute data); bounds the stored seasonal profile. */
+    public static final int MAX_SEASON_POINTS = 10_080;
 
     public static final String KEY_METHOD = "method";
     public static final String KEY_LAG = "lag";
@@ -57,9 +64,11 @@ public record SpikeParameters(
     public static final String KEY_INFLUENCE = "influence";
     public static final String KEY_MIN_DEVIATION = "min_deviation";
     public static final String KEY_COOLDOWN = "cooldown";
+    public static final String KEY_MIN_POINTS = "min_points";
+    public static final String KEY_SEASON = "season";
     /** The keys {@link #fromMap(Map)} reads, as written in the {@code [spike]} configuration section. */
-    public static final Set<String> KEYS =
-            Set.of(KEY_METHOD, KEY_LAG, KEY_THRESHOLD, KEY_INFLUENCE, KEY_MIN_DEVIATION, KEY_COOLDOWN);
+    public static final Set<String> KEYS = Set.of(KEY_METHOD, KEY_LAG, KEY_THRESHOLD, KEY_INFLUENCE,
+            KEY_MIN_DEVIATION, KEY_COOLDOWN, KEY_MIN_POINTS, KEY_SEASON);
 
     /**
      * Checks every setting.
@@ -69,9 +78,12 @@ public record SpikeParameters(
      */
     public SpikeParameters {
         Objects.requireNonNull(method, "spike method must be set (one of " + SpikeMethod.names() + ")");
-        if (lag < MIN_LAG || lag > MAX_LAG) {
+        Objects.requireNonNull(lag, "spike lag must be set");
+        Objects.requireNonNull(cooldown, "spike cooldown must be set");
+        Objects.requireNonNull(season, "spike season must be set");
+        if (!lag.isSpan() && (lag.points() < MIN_LAG || lag.points() > MAX_LAG)) {
             throw new IllegalArgumentException(
-                    "spike lag must be between " + MIN_LAG + " and " + MAX_LAG + " points, got " + lag);
+                    "spike lag must be between " + MIN_LAG + " and " + MAX_LAG + " points, got " + lag.points());
         }
         if (!(threshold > 0) || Double.isInfinite(threshold)) {
             throw new IllegalArgumentException(
@@ -87,16 +99,51 @@ public record SpikeParameters(
                     "spike min_deviation must be a positive number in the units of the series, e.g. 1e-6, got "
                             + minDeviation);
         }
+        if (!cooldown.isSpan() && cooldown.points() > MAX_COOLDOWN) {
+            throw new IllegalArgumentException("spike cooldown must be 0 (report every outlier) to " + MAX_COOLDOWN
+                    + " points or a span such as 1d, got " + cooldown.points());
+        }
+        if (minPoints < MIN_LAG || minPoints > MAX_LAG) {
+            throw new IllegalArgumentException("spike min_points must be between " + MIN_LAG + " and " + MAX_LAG
+                    + " (points before the first score), got " + minPoints);
+        }
+        if (season.period() != null && !season.period().isSpan()
+                && (season.period().points() < 2 || season.period().points() > MAX_SEASON_POINTS)) {
+            throw new IllegalArgumentException("spike season must be none, auto, a period such as 1d, or 2 to "
+                    + MAX_SEASON_POINTS + " points, got " + season.period().points());
+        }
+    }
+
+    /**
+     * Settings with windows in points, scoring only once the window is full and no season: the
+     * detector as it was before windows could be spans of time.
+     */
+    public SpikeParameters(SpikeMethod method, int lag, double threshold, double influence, double minDeviation,
+                           int cooldown) {
+        this(method, checkedPoints(lag), threshold, influence, minDeviation, checkedCooldown(cooldown),
+                Math.max(MIN_LAG, Math.min(MAX_LAG, lag)), SpikeSeason.NONE);
+    }
+
+    private static SpikeWindow checkedPoints(int lag) {
+        if (lag < MIN_LAG || lag > MAX_LAG) {
+            throw new IllegalArgumentException(
+                    "spike lag must be between " + MIN_LAG + " and " + MAX_LAG + " points, got " + lag);
+        }
+        return SpikeWindow.ofPoints(lag);
+    }
+
+    private static SpikeWindow checkedCooldown(int cooldown) {
         if (cooldown < 0) {
             throw new IllegalArgumentException(
                     "spike cooldown must be 0 (report every outlier) or more points, got " + cooldown);
         }
+        return SpikeWindow.ofPoints(cooldown);
     }
 
-    /** The defaults, chosen on the labelled NAB series (see {@code DEFAULT_*}). */
+    /** The defaults (see {@code DEFAULT_*} and the README for how they were chosen). */
     public static SpikeParameters defaults() {
         return new SpikeParameters(DEFAULT_METHOD, DEFAULT_LAG, DEFAULT_THRESHOLD, DEFAULT_INFLUENCE,
-                DEFAULT_MIN_DEVIATION, DEFAULT_COOLDOWN);
+                DEFAULT_MIN_DEVIATION, DEFAULT_COOLDOWN, DEFAULT_MIN_POINTS, DEFAULT_SEASON);
     }
 
     /**
@@ -119,22 +166,52 @@ public record SpikeParameters(
                                 + methodText + "'", e);
             }
         }
+        SpikeSeason season = d.season();
+        String seasonText = value(settings, KEY_SEASON);
+        if (seasonText != null) {
+            try {
+                season = SpikeSeason.parse(seasonText);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("spike setting '" + KEY_SEASON + "': " + e.getMessage(), e);
+            }
+        }
         return new SpikeParameters(method,
-                intValue(settings, KEY_LAG, d.lag()),
+                windowValue(settings, KEY_LAG, d.lag()),
                 doubleValue(settings, KEY_THRESHOLD, d.threshold()),
                 doubleValue(settings, KEY_INFLUENCE, d.influence()),
                 doubleValue(settings, KEY_MIN_DEVIATION, d.minDeviation()),
-                intValue(settings, KEY_COOLDOWN, d.cooldown()));
+                windowValue(settings, KEY_COOLDOWN, d.cooldown()),
+                intValue(settings, KEY_MIN_POINTS, d.minPoints()),
+                season);
     }
 
     /** These settings as configuration entries, the inverse of {@link #fromMap(Map)}. */
     public Map<String, String> toMap() {
         return Map.of(KEY_METHOD, method.configName(),
-                KEY_LAG, Integer.toString(lag),
+                KEY_LAG, lag.toString(),
                 KEY_THRESHOLD, Double.toString(threshold),
                 KEY_INFLUENCE, Double.toString(influence),
                 KEY_MIN_DEVIATION, Double.toString(minDeviation),
-                KEY_COOLDOWN, Integer.toString(cooldown));
+                KEY_COOLDOWN, cooldown.toString(),
+                KEY_MIN_POINTS, Integer.toString(minPoints),
+                KEY_SEASON, season.toString());
+    }
+
+    private static SpikeWindow windowValue(Map<String, String> settings, String key, SpikeWindow fallback) {
+        String text = value(settings, key);
+        if (text == null) {
+            return fallback;
+        }
+        if (text.matches("-\\d{1,9}")) {
+            throw new IllegalArgumentException(key.equals(KEY_LAG)
+                    ? "spike lag must be between " + MIN_LAG + " and " + MAX_LAG + " points, got " + text
+                    : "spike " + key + " must be 0 (report every outlier) or more points, got " + text);
+        }
+        try {
+            return SpikeWindow.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("spike setting '" + key + "': " + e.getMessage(), e);
+        }
     }
 
     private static String value(Map<String, String> settings, String key) {
@@ -175,7 +252,7 @@ public record SpikeParameters(
     @Override
     public String toString() {
         return String.format(Locale.ROOT,
-                "method=%s lag=%d threshold=%s influence=%s min_deviation=%s cooldown=%d",
-                method.configName(), lag, threshold, influence, minDeviation, cooldown);
+                "method=%s lag=%s threshold=%s influence=%s min_deviation=%s cooldown=%s min_points=%d season=%s",
+                method.configName(), lag, threshold, influence, minDeviation, cooldown, minPoints, season);
     }
 }

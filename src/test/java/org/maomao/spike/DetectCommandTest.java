@@ -125,4 +125,41 @@ class DetectCommandTest {
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString()).contains("zscore, robust");
     }
+
+    @Test
+    void should_explain_each_row_with_the_expected_value_and_its_band() {
+        int exit = detect(csv.toString(), "--lag", "20", "--threshold", "5", "--explain");
+
+        List<String> lines = outputLines();
+        assertThat(exit).isZero();
+        assertThat(lines.get(0)).isEqualTo("timestamp,value,expected,lower,upper,score,spike");
+        String spike = lines.stream().filter(l -> l.endsWith(",1")).findFirst().orElseThrow();
+        String[] f = spike.split(",");
+        assertThat(f[0]).isEqualTo("2024-03-01 08:20:00");
+        double value = Double.parseDouble(f[1]);
+        double lower = Double.parseDouble(f[3]);
+        double upper = Double.parseDouble(f[4]);
+        assertThat(Double.parseDouble(f[2])).isBetween(lower, upper);
+        assertThat(value).isGreaterThan(upper); // a spike up lies above its band
+        long quietInsideBand = lines.stream().skip(30).filter(l -> l.endsWith(",0")).filter(l -> {
+            String[] g = l.split(",");
+            double v = Double.parseDouble(g[1]);
+            return v >= Double.parseDouble(g[3]) && v <= Double.parseDouble(g[4]);
+        }).count();
+        assertThat(quietInsideBand).isEqualTo(lines.stream().skip(30).filter(l -> l.endsWith(",0")).count());
+    }
+
+    @Test
+    void should_take_the_daemons_settings_as_options_and_exit_2_on_a_bad_one_with_a_sentence() {
+        assertThat(detect(csv.toString(), "--lag", "2h", "--cooldown", "1d", "--min-points", "10", "--season", "none"))
+                .isZero();
+        for (String[] bad : new String[][] {{"--lag", "12x"}, {"--season", "yearly"}, {"--min-points", "1"},
+                {"--cooldown", "-2"}, {"--threshold", "0"}}) {
+            out.getBuffer().setLength(0);
+            err.getBuffer().setLength(0);
+            assertThat(detect(csv.toString(), bad[0], bad[1])).as(String.join(" ", bad)).isEqualTo(2);
+            assertThat(out.toString()).isEmpty();
+            assertThat(err.toString().strip()).as(String.join(" ", bad)).contains(bad[1]).endsWith(".");
+        }
+    }
 }

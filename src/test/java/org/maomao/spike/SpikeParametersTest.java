@@ -19,7 +19,21 @@ class SpikeParametersTest {
                 "method", "Robust", "lag", " 30 ", "threshold", "4.5", "influence", "0",
                 "min_deviation", "0.01", "cooldown", "0"));
 
-        assertThat(parameters).isEqualTo(new SpikeParameters(SpikeMethod.ROBUST, 30, 4.5, 0, 0.01, 0));
+        // season and min_points not given: their defaults (auto, 30)
+        assertThat(parameters).isEqualTo(new SpikeParameters(SpikeMethod.ROBUST, SpikeWindow.ofPoints(30), 4.5, 0, 0.01,
+                SpikeWindow.ofPoints(0), 30, SpikeSeason.AUTO));
+    }
+
+    @Test
+    void should_read_spans_min_points_and_season_and_write_them_back() {
+        SpikeParameters parameters = SpikeParameters.fromMap(Map.of("lag", "7d", "cooldown", "6h", "min_points", "12",
+                "season", "weekly"));
+
+        assertThat(parameters.lag().duration()).hasDays(7);
+        assertThat(parameters.cooldown().duration()).hasHours(6);
+        assertThat(parameters.minPoints()).isEqualTo(12);
+        assertThat(parameters.season().period().duration()).hasDays(7);
+        assertThat(SpikeParameters.fromMap(parameters.toMap())).isEqualTo(parameters);
     }
 
     @Test
