@@ -1,12 +1,16 @@
 package org.maomao.dataset;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,8 +62,7 @@ final class OutputIngest {
                 DatasetPaths.createFolders(datasetDir, s.target().getParent());
                 switch (s.kind()) {
                     // REPLACE_EXISTING unlinks the target first: a link there is removed, never written through
-                    case REPLACE -> Files.copy(s.source(), s.target(), StandardCopyOption.REPLACE_EXISTING,
-                            LinkOption.NOFOLLOW_LINKS);
+                    case REPLACE -> replace(s.source(), s.target());
                     case APPEND_CSV -> append(s.source(), s.target(), true);
                     case APPEND_LINES -> append(s.source(), s.target(), false);
                     default -> throw new IllegalStateException();
@@ -77,17 +80,12 @@ final class OutputIngest {
         } catch (IOException e) {
             throw new IngestException("cannot read the run's output: " + e.getMessage(), e);
         }
+        // names first: a refused name is reported whatever else is wrong with the output
+        OutputNames.check(output, collectorFolder, files);
         for (Path p : files) {
             String rel = output.relativize(p).toString();
             if (Files.isSymbolicLink(p)) {
                 throw new IngestException("output " + rel + " is a symbolic link; a collector must write regular files", null);
-            }
-            for (Path part : output.relativize(p)) {
-                if (DatasetPaths.isGitControlName(part.toString())) {
-                    throw new IngestException("output " + rel + " uses the reserved name " + part + " (git's own files "
-                            + ".git, .gitignore, .gitattributes and .gitmodules may not come from a run); nothing was "
-                            + "committed", null);
-                }
             }
             if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
                 continue;
@@ -157,6 +155,25 @@ final class OutputIngest {
         } catch (IOException e) {
             throw new IngestException("output " + rel + " is not UTF-8 text: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Writes {@code source} as a new file {@code target} with mode 644, or 755 when the source
+     * is executable by its owner (all git records). A copy would keep the collector's mode bits,
+     * and the daemon (often root) would own a setuid or world-writable file in the dataset.
+     */
+    private static void replace(Path source, Path target) throws IOException {
+        // the old file is unlinked, never written through: a link there is removed, its target untouched
+        Files.deleteIfExists(target);
+        boolean executable = Files.getPosixFilePermissions(source, LinkOption.NOFOLLOW_LINKS)
+                .contains(PosixFilePermission.OWNER_EXECUTE);
+        try (InputStream in = Files.newInputStream(source, LinkOption.NOFOLLOW_LINKS);
+             OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                     LinkOption.NOFOLLOW_LINKS)) {
+            in.transferTo(out);
+        }
+        Files.getFileAttributeView(target, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                .setPermissions(PosixFilePermissions.fromString(executable ? "rwxr-xr-x" : "rw-r--r--"));
     }
 
     /** Appends {@code source} to {@code target}, dropping the header line of a CSV. */
