@@ -170,11 +170,22 @@ public final class RemoteUrls {
         }
     }
 
-    /** Whether {@code text} matches {@code glob}: {@code *} is any characters, {@code ?} one. */
+    /**
+     * The regular expression of {@code glob}: {@code *} is any characters, {@code ?} one. In
+     * the host part (up to the first '/' after {@code scheme://}) they never match a '/', so
+     * {@code https://*.example.com/*} cannot match {@code https://evil.com/x.example.com/r}; a
+     * glob that is only {@code scheme://*} still allows every remote of that scheme.
+     */
     static String toRegex(String glob) {
+        int start = glob.indexOf("://");
+        start = start < 0 ? 0 : start + 3;
+        int slash = glob.indexOf('/', start);
+        int hostEnd = glob.substring(start).equals("*") ? start : slash < 0 ? glob.length() : slash;
         StringBuilder re = new StringBuilder();
-        for (char ch : glob.toCharArray()) {
-            re.append(ch == '*' ? ".*" : ch == '?' ? "." : Pattern.quote(String.valueOf(ch)));
+        for (int i = 0; i < glob.length(); i++) {
+            char ch = glob.charAt(i);
+            boolean host = i >= start && i < hostEnd;
+            re.append(ch == '*' ? (host ? "[^/]*" : ".*") : ch == '?' ? (host ? "[^/]" : ".") : Pattern.quote(String.valueOf(ch)));
         }
         return re.toString();
     }
