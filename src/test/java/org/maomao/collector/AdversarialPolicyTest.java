@@ -19,4 +19,25 @@ class AdversarialPolicyTest {
         }
         assertThat(RunPolicy.defaults().with(Map.of("cpus", "0.01"), true).cpus()).isEqualTo(0.01);
     }
+
+    @Test
+    void should_bound_the_disk_a_registration_may_ask_for() {
+        // the policy's own max_output is what the watcher enforces: a client must not lift it to "no bound"
+        Containment defaults = Containment.defaults();
+        for (Map<String, String> s : List.of(Map.of("max_output", "8388607t"), Map.of("max_output", "2g"),
+                Map.of("max_output_files", "1000000"), Map.of("max_log", "1t"))) {
+            String key = s.keySet().iterator().next();
+            assertThatThrownBy(() -> defaults.check(RunPolicy.defaults().with(s, true)), s.toString())
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("above [docker] " + key);
+        }
+        defaults.check(RunPolicy.defaults().with(Map.of("max_output", "1g", "max_output_files", "100000", "max_log", "100m"),
+                true));
+        Containment tight = Containment.from(Map.of("max_output", "10m", "max_output_files", "50", "max_log", "1m"));
+        assertThat(tight.maxOutput()).isEqualTo(10L << 20);
+        assertThat(tight.maxOutputFiles()).isEqualTo(50);
+        assertThat(tight.maxLog()).isEqualTo(1L << 20);
+        assertThatThrownBy(() -> tight.check(RunPolicy.defaults())).hasMessageContaining("max_output");
+        assertThatThrownBy(() -> Containment.from(Map.of("max_output_files", "0"))).hasMessageContaining("[docker]");
+    }
 }
