@@ -178,4 +178,57 @@ class AdversarialIngestTest {
         assertThat(f.get(Duration.ofSeconds(30).toMillis(), TimeUnit.MILLISECONDS))
                 .isInstanceOf(IngestException.class).hasMessageContaining("not a regular file");
     }
+
+    @Test
+    void should_refuse_a_csv_with_nul_bytes_or_invalid_utf_8() throws Exception {
+        GitDatasets d = datasets();
+        Path nul = out();
+        write(nul, "t.csv", "time,x\u0000y\n1,2\n");
+        refused(d, nul, "t.csv", "NUL");
+        Path bad = out();
+        Files.write(bad.resolve("t.csv"), new byte[] {'t', ',', 'x', '\n', '1', ',', (byte) 0xc3, '\n'});
+        refused(d, bad, "t.csv", "UTF-8");
+    }
+
+    @Test
+    void should_hand_the_detector_only_the_last_rows_of_a_huge_csv_and_still_commit_them_all() throws Exception {
+        // a 100m output of tiny rows held as one String per row took gigabytes of heap and killed the daemon
+        int n = OutputIngest.MAX_ROWS_PER_TABLE + 5000;
+        StringBuilder b = new StringBuilder("time,x\n");
+        for (int i = 0; i < n; i++) {
+            b.append(i).append(",1\n");
+        }
+        GitDatasets d = datasets();
+        Path first = out();
+        write(first, "t.csv", b.toString());
+        var tables = d.ingest(request(first, "r1")).tables();
+        assertThat(tables.get(0).rows()).hasSize(OutputIngest.MAX_ROWS_PER_TABLE).endsWith((n - 1) + ",1");
+        Path second = out();
+        write(second, "t.csv", "time,x\n" + n + ",2\n\n" + (n + 1) + ",3");
+        assertThat(d.ingest(request(second, "r2")).tables().get(0).rows()).containsExactly(n + ",2", (n + 1) + ",3");
+        Path file = dir.resolve("datasets/ds/col/t.csv");
+        try (var lines = Files.lines(file)) {
+            assertThat(lines.count()).isEqualTo(n + 3);
+        }
+        assertThat(Files.readString(file)).endsWith((n - 1) + ",1\n" + n + ",2\n" + (n + 1) + ",3\n");
+        assertThat(GitCli.run(dir.resolve("datasets/ds"), "status", "--porcelain")).isEmpty();
+    }
+
+    @Test
+    void should_report_only_the_new_rows_of_a_replaced_csv_that_grew_past_the_row_bound() throws Exception {
+        int n = OutputIngest.MAX_ROWS_PER_TABLE + 10;
+        StringBuilder b = new StringBuilder("time,x\n");
+        for (int i = 0; i < n; i++) {
+            b.append(i).append(",1\n");
+        }
+        GitDatasets d = datasets();
+        Path first = out();
+        write(first, "t.csv", b.toString());
+        d.ingest(new IngestRequest("ds", "col", first, OutputMode.REPLACE, "r1", 1, "img:1", "sha256:" + "a".repeat(64)));
+        Path second = out();
+        write(second, "t.csv", b.toString() + n + ",9\n");
+        var rows = d.ingest(new IngestRequest("ds", "col", second, OutputMode.REPLACE, "r2", 1, "img:1",
+                "sha256:" + "a".repeat(64))).tables().get(0).rows();
+        assertThat(rows).containsExactly(n + ",9");
+    }
 }
