@@ -203,6 +203,10 @@ class AdversarialIngestTest {
         write(first, "t.csv", b.toString());
         var tables = d.ingest(request(first, "r1")).tables();
         assertThat(tables.get(0).rows()).hasSize(OutputIngest.MAX_ROWS_PER_TABLE).endsWith((n - 1) + ",1");
+        // a crashed run's recovery reads the commit back and must hand over the same rows
+        Path repo = dir.resolve("datasets/ds");
+        assertThat(d.tablesOf("ds", "col", GitCli.run(repo, "rev-parse", "HEAD")).get(0).rows())
+                .isEqualTo(tables.get(0).rows());
         Path second = out();
         write(second, "t.csv", "time,x\n" + n + ",2\n\n" + (n + 1) + ",3");
         assertThat(d.ingest(request(second, "r2")).tables().get(0).rows()).containsExactly(n + ",2", (n + 1) + ",3");
