@@ -379,7 +379,10 @@ public final class GitDatasets implements DatasetWriter {
                     plan.apply();
                 } catch (IOException | RuntimeException e) {
                     restore(git, plan.written());
-                    throw new IngestException("cannot write the output into dataset " + req.dataset() + ": " + e.getMessage(), e);
+                    String why = String.valueOf(e.getMessage());
+                    why = why.length() > 300 ? why.substring(0, 297) + "..." : why;
+                    throw new IngestException("cannot write the output into dataset " + req.dataset() + ": " + why
+                            + "; nothing was committed", e);
                 }
                 String commit = commit(git, req, plan.written());
                 if (commit != null && push) {

@@ -32,6 +32,9 @@ final class OutputNames {
     private static final Set<String> GIT_CONTROL = Set.of(".git", ".gitignore", ".gitattributes", ".gitmodules");
     /** NTFS 8.3 short names of .git and .gitmodules (GIT~1, GITMOD~1, GI7EBA~1). */
     private static final Pattern SHORT_NAME = Pattern.compile("gi[a-z0-9]{0,4}~[0-9]+");
+    /** The longest output path (relative, in bytes of UTF-8) and the deepest nesting a run may write. */
+    static final int MAX_PATH_BYTES = 1024;
+    static final int MAX_DEPTH = 32;
     /** What makes git take a folder for a repository, lower-cased. */
     private static final Set<String> BARE_REPOSITORY = Set.of("head", "objects", "refs");
 
@@ -83,6 +86,12 @@ final class OutputNames {
         if (back == null || !back.equals(p) || rel.indexOf('\ufffd') >= 0) {
             throw refuse(rel, "has a name that is not valid UTF-8 (if the name is valid, the daemon's locale is not: "
                     + "start it with LANG=C.UTF-8); write file names in UTF-8");
+        }
+        int bytes = rel.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (bytes > MAX_PATH_BYTES || relPath.getNameCount() > MAX_DEPTH) {
+            throw refuse(rel, "is " + bytes + " bytes long and " + relPath.getNameCount() + " folders deep; a path in "
+                    + "/output may be at most " + MAX_PATH_BYTES + " bytes and " + MAX_DEPTH + " deep (the dataset's "
+                    + "folder adds to it, and others clone the dataset)");
         }
         for (Path part : relPath) {
             String name = part.toString();

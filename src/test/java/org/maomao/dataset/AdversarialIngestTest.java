@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.maomao.collector.RunPolicy.OutputMode;
 import org.maomao.run.DatasetWriter.IngestException;
 import org.maomao.run.DatasetWriter.IngestRequest;
+import org.maomao.run.FileTrees;
 import org.maomao.testing.GitCli;
 
 /**
@@ -234,5 +235,33 @@ class AdversarialIngestTest {
         var rows = d.ingest(new IngestRequest("ds", "col", second, OutputMode.REPLACE, "r2", 1, "img:1",
                 "sha256:" + "a".repeat(64))).tables().get(0).rows();
         assertThat(rows).containsExactly(n + ",9");
+    }
+
+    @Test
+    void should_refuse_an_output_path_too_long_for_the_dataset_and_leave_it_clean() throws Exception {
+        // readable in /output, but the dataset's folder is longer: the write fails half-way
+        Path out = out();
+        String deep = "f";
+        write(out, "x/".repeat(OutputNames.MAX_DEPTH) + "f", "too deep");
+        refused(datasets(), out, "deep");
+        FileTrees.delete(out.resolve("x"));
+        StringBuilder rel = new StringBuilder();
+        int room = 4080 - out.toAbsolutePath().toString().length();
+        while (rel.length() + 201 < room) {
+            rel.append("d".repeat(200)).append('/');
+        }
+        rel.append("e".repeat(room - rel.length() - 1)).append('/');
+        write(out, "a.txt", "first");
+        write(out, rel + deep, "deep");
+        String col = "c".repeat(64);
+        String ds = "d".repeat(64);
+        GitDatasets d = datasets();
+        IngestRequest req = new IngestRequest(ds, col, out, OutputMode.APPEND, "r1", 1, "img:1", "sha256:" + "a".repeat(64));
+        assertThatThrownBy(() -> d.ingest(req)).isInstanceOf(IngestException.class)
+                .hasMessageContainingAll("at most 1024 bytes", "nothing was committed")
+                .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(600));
+        Path repo = dir.resolve("datasets/" + ds);
+        assertThat(GitCli.lines(repo, "rev-list", "--all")).isEmpty();
+        assertThat(GitCli.lines(repo, "status", "--porcelain", "--untracked-files=all")).isEmpty();
     }
 }
