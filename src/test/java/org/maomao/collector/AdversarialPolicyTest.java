@@ -40,4 +40,20 @@ class AdversarialPolicyTest {
         assertThatThrownBy(() -> tight.check(RunPolicy.defaults())).hasMessageContaining("max_output");
         assertThatThrownBy(() -> Containment.from(Map.of("max_output_files", "0"))).hasMessageContaining("[docker]");
     }
+
+    @Test
+    void should_not_let_a_star_in_the_registry_part_of_an_image_glob_reach_into_the_path() {
+        CollectorRegistry registry = new CollectorRegistry(null, RunPolicy.defaults(), java.time.Clock.systemUTC());
+        registry.setAllowedImages(List.of("*.mycorp.com/*", "registry?.mycorp.com/team/*", "maomao/dummy:*"));
+        for (String image : List.of("evil.com/x.mycorp.com/y", "evil.com/a.mycorp.com/b:1", "evil.io/registry1.mycorp.com/team/x",
+                "maomao/dummy:1@sha256:" + "a".repeat(64) + "/x", "maomao/dummy/evil:1", "maomao/dummy2:1")) {
+            assertThat(registry.isAllowed(image)).as(image).isFalse();
+        }
+        for (String image : List.of("hub.mycorp.com/team/x:1", "hub.mycorp.com/x", "registry1.mycorp.com/team/a/b",
+                "maomao/dummy:latest", "maomao/dummy:1@sha256:" + "a".repeat(64))) {
+            assertThat(registry.isAllowed(image)).as(image).isTrue();
+        }
+        registry.setAllowedImages(List.of("*"));
+        assertThat(registry.isAllowed("any.where/x/y:z")).isTrue();
+    }
 }
