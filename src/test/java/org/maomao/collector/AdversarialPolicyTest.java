@@ -56,4 +56,19 @@ class AdversarialPolicyTest {
         registry.setAllowedImages(List.of("*"));
         assertThat(registry.isAllowed("any.where/x/y:z")).isTrue();
     }
+
+    @Test
+    void should_refuse_durations_whose_arithmetic_overflows_later() {
+        // accepted at registration, these overflowed at the run: Duration.toMillis, backoff doubling, now + backoff
+        for (Map<String, String> s : List.of(Map.of("timeout", "9999999999999d"), Map.of("timeout", "PT2562047788015215H"),
+                Map.of("retry_backoff", "9999999999999d"), Map.of("retry_backoff_max", "9999999999999d"),
+                Map.of("timeout", "31d"))) {
+            assertThatThrownBy(() -> RunPolicy.defaults().with(s, true), s.toString())
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most 30d");
+        }
+        RunPolicy longest = RunPolicy.defaults().with(Map.of("timeout", "30d", "retry_backoff", "30d",
+                "retry_backoff_max", "30d", "retries", "100"), true);
+        assertThat(longest.backoff(100)).isEqualTo(java.time.Duration.ofDays(30));
+        assertThat(longest.timeout().toMillis()).isEqualTo(30L * 86_400_000);
+    }
 }
