@@ -43,4 +43,15 @@ class AdversarialRemoteUrlsTest {
         }
         assertThat(r.check("https://token@github.com/org/x.git").cloneUrl()).isEqualTo("https://token@github.com/org/x.git");
     }
+
+    @Test
+    void should_refuse_a_remote_whose_host_user_or_path_reads_as_an_option() {
+        // harmless to JGit's own ssh, but an ssh command line (GIT_SSH) would take them for options
+        RemoteUrls r = listing("ssh://*", "https://*");
+        for (String url : List.of("git@-oProxyCommand:repo.git", "-oProxyCommand@host:repo.git", "git@host:-repo.git",
+                "ssh://-oProxyCommand=x@host/r", "ssh://host/-r")) {
+            assertThatThrownBy(() -> r.check(url), url).isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThat(r.check("git@github.com:org/repo.git").normalised()).isEqualTo("ssh://github.com/org/repo.git");
+    }
 }
