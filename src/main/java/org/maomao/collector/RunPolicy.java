@@ -121,7 +121,7 @@ public record RunPolicy(Duration timeout, int retries, Duration retryBackoff, Du
         }
         // below 0.01 the engine refuses the container, and under 1e-9 the nano-CPUs round to 0: no limit at all
         if (!(cpus >= MIN_CPUS) || cpus > 1024) {
-            throw new IllegalArgumentException("cpus must be a number such as 0.5 or 2, at least 0.01, got " + cpus + ".");
+            throw new IllegalArgumentException("cpus must be a positive number such as 0.5 or 2, at least 0.01, got " + cpus + ".");
         }
         if (pids < 1) {
             throw new IllegalArgumentException("pids must be at least 1, got " + pids + ".");

@@ -51,4 +51,22 @@ class AdversarialFileTreesTest {
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         return p.exitValue();
     }
+
+    @Test
+    void should_delete_folders_nested_far_deeper_than_a_path_or_a_stack_allows() throws Exception {
+        // a collector nests folders with relative mkdir/cd; built here by renames so no path grows long
+        Path top = Files.createDirectories(dir.resolve("output"));
+        Files.createDirectory(top.resolve("d"));
+        for (int i = 0; i < 25_000; i++) {
+            Files.createDirectory(top.resolve("x"));
+            Files.move(top.resolve("d"), top.resolve("x/d"));
+            Files.move(top.resolve("x"), top.resolve("d"));
+        }
+        Files.writeString(dir.resolve("outside"), "kept");
+
+        FileTrees.delete(top);
+
+        assertThat(top).doesNotExist();
+        assertThat(dir.resolve("outside")).hasContent("kept");
+    }
 }
