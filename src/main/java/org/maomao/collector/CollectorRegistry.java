@@ -124,15 +124,29 @@ public final class CollectorRegistry {
             return true;
         }
         for (String glob : allowedImages) {
-            StringBuilder re = new StringBuilder();
-            for (char ch : glob.toCharArray()) {
-                re.append(ch == '*' ? ".*" : ch == '?' ? "." : java.util.regex.Pattern.quote(String.valueOf(ch)));
-            }
-            if (image.matches(re.toString())) {
+            if (image.matches(globRegex(glob))) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * The regular expression of an {@code allowed_images} glob. Before the glob's first '/'
+     * (the registry, or the first path part) {@code *} and {@code ?} never match a '/', so
+     * {@code *.mycorp.com/*} cannot match {@code evil.com/x.mycorp.com/y}; a glob without
+     * '/' (such as {@code *}) keeps matching anything.
+     */
+    static String globRegex(String glob) {
+        int firstSlash = glob.indexOf('/');
+        StringBuilder re = new StringBuilder();
+        for (int i = 0; i < glob.length(); i++) {
+            char ch = glob.charAt(i);
+            boolean registry = i < firstSlash;
+            re.append(ch == '*' ? (registry ? "[^/]*" : ".*") : ch == '?' ? (registry ? "[^/]" : ".")
+                    : java.util.regex.Pattern.quote(String.valueOf(ch)));
+        }
+        return re.toString();
     }
 
     /** An image the operator has not allowed. */

@@ -48,6 +48,10 @@ public record RunPolicy(Duration timeout, int retries, Duration retryBackoff, Du
     public static final int DEFAULT_MAX_OUTPUT_FILES = 10_000;
     /** Upper bound of max_output_files: the daemon walks the output every 200 ms while the run goes on. */
     public static final int MAX_OUTPUT_FILES_LIMIT = 1_000_000;
+    /** The longest timeout, retry_backoff and retry_backoff_max. */
+    public static final Duration MAX_DURATION = Duration.ofDays(30);
+    /** The smallest CPU share Docker enforces. */
+    public static final double MIN_CPUS = 0.01;
     /** The most extra environment variables a collector may set. */
     public static final int MAX_ENV_VARS = 64;
     /** The longest value of one extra environment variable, in characters. */
@@ -107,6 +111,13 @@ public record RunPolicy(Duration timeout, int retries, Duration retryBackoff, Du
         if (timeout.isZero() || timeout.isNegative()) {
             throw new IllegalArgumentException("timeout must be positive, e.g. 10m.");
         }
+        // longer ones overflowed later (milliseconds of the wait, the doubling backoff, now + backoff)
+        for (Duration d : new Duration[] {timeout, retryBackoff, retryBackoffMax}) {
+            if (d.compareTo(MAX_DURATION) > 0) {
+                throw new IllegalArgumentException("timeout, retry_backoff and retry_backoff_max may be at most 30d, got "
+                        + d.toDays() + "d.");
+            }
+        }
         if (retries < 0 || retries > 100) {
             throw new IllegalArgumentException("retries must be between 0 and 100, got " + retries + ".");
         }
@@ -116,8 +127,9 @@ public record RunPolicy(Duration timeout, int retries, Duration retryBackoff, Du
         if (memoryBytes < (6L << 20)) {
             throw new IllegalArgumentException("memory must be at least 6m (Docker's minimum), got " + memoryBytes + " bytes.");
         }
-        if (!(cpus > 0) || cpus > 1024) {
-            throw new IllegalArgumentException("cpus must be a positive number such as 0.5 or 2, got " + cpus + ".");
+        // below 0.01 the engine refuses the container, and under 1e-9 the nano-CPUs round to 0: no limit at all
+        if (!(cpus >= MIN_CPUS) || cpus > 1024) {
+            throw new IllegalArgumentException("cpus must be a positive number such as 0.5 or 2, at least 0.01, got " + cpus + ".");
         }
         if (pids < 1) {
             throw new IllegalArgumentException("pids must be at least 1, got " + pids + ".");

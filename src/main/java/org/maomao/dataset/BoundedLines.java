@@ -78,4 +78,56 @@ final class BoundedLines {
         }
         return lines;
     }
+
+    /** Reads {@code file}'s lines one at a time, each bounded as {@link #read} bounds them. */
+    static Reader reader(Path file) throws IOException {
+        return new Reader(Files.newBufferedReader(file, StandardCharsets.UTF_8));
+    }
+
+    /** A line reader that refuses a line over {@link #MAX_LINE_CHARS} instead of holding it. */
+    static final class Reader implements java.io.Closeable {
+        private final BufferedReader in;
+        private final StringBuilder line = new StringBuilder();
+        private boolean afterCr;
+        private long number;
+
+        private Reader(BufferedReader in) {
+            this.in = in;
+        }
+
+        /** The next line without its terminator, or null at the end. */
+        String readLine() throws IOException {
+            line.setLength(0);
+            boolean open = false;
+            int c;
+            while ((c = in.read()) != -1) {
+                if (afterCr) {
+                    afterCr = false;
+                    if (c == '\n') {
+                        continue;
+                    }
+                }
+                if (c == '\n' || c == '\r') {
+                    afterCr = c == '\r';
+                    number++;
+                    return line.toString();
+                }
+                if (line.length() >= MAX_LINE_CHARS) {
+                    throw new LineTooLongException(number + 1);
+                }
+                line.append((char) c);
+                open = true;
+            }
+            if (open) {
+                number++;
+                return line.toString();
+            }
+            return null;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
+    }
 }

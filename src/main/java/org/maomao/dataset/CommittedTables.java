@@ -69,17 +69,21 @@ final class CommittedTables {
                         }
                     }
                 }
-                List<String> rows = new ArrayList<>();
+                // as the ingest hands them over: the last MAX_ROWS_PER_TABLE new rows
+                java.util.ArrayDeque<String> rows = new java.util.ArrayDeque<>();
                 try (BufferedReader r = reader(now.openStream())) {
                     r.readLine(); // the header
                     for (String line = r.readLine(); line != null; line = r.readLine()) {
                         line = strip(line);
                         if (!line.isBlank() && seen-- <= 0) {
-                            rows.add(line);
+                            if (rows.size() == OutputIngest.MAX_ROWS_PER_TABLE) {
+                                rows.removeFirst();
+                            }
+                            rows.addLast(line);
                         }
                     }
                 }
-                out.add(new TableRows(rel, header, rows));
+                out.add(new TableRows(rel, header, List.copyOf(rows)));
             }
         }
         return out;

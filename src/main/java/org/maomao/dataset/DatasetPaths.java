@@ -7,8 +7,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.Locale;
-import java.util.Set;
 
 import org.maomao.run.DatasetWriter.IngestException;
 
@@ -18,15 +16,12 @@ import org.maomao.run.DatasetWriter.IngestException;
  * clone, a hand edit) can never send a write to the host.
  */
 final class DatasetPaths {
-    /** Names that would change how git reads the dataset; a run's output may not hold them. */
-    private static final Set<String> GIT_CONTROL = Set.of(".git", ".gitignore", ".gitattributes", ".gitmodules");
-
     private DatasetPaths() {
     }
 
-    /** Whether a path component is one of git's own names, in any case. */
+    /** Whether a path component is one of git's own names, in any case or NTFS/HFS+ spelling. */
     static boolean isGitControlName(String component) {
-        return GIT_CONTROL.contains(component.toLowerCase(Locale.ROOT));
+        return OutputNames.isGitControlName(component);
     }
 
     /**

@@ -153,12 +153,11 @@ public final class GitDatasets implements DatasetWriter {
                 // an empty remote: JGit would start on "master"; datasets start on main
                 repo.updateRef("HEAD").link("refs/heads/main");
             } else {
-                String bad = LinkFreeTree.firstLinkOrSubmodule(repo, tree);
+                String bad = LinkFreeTree.problem(repo, tree);
                 if (bad != null) {
-                    bad = bad.length() > 120 ? bad.substring(0, 117) + "..." : bad;
-                    throw new RefusedDatasetException("dataset " + name + " is refused: its files hold the symbolic link "
-                            + "or submodule \"" + bad + "\", which maomao never checks out; remove links and submodules "
-                            + "from the repository (git rm) and create the dataset again");
+                    throw new RefusedDatasetException("dataset " + name + " is refused: its files hold " + bad
+                            + ", which maomao never checks out; remove it from the repository (git rm) and create the "
+                            + "dataset again");
                 }
                 DirCacheCheckout co = new DirCacheCheckout(repo, repo.lockDirCache(), repo.parseCommit(repo.resolve("HEAD")).getTree());
                 co.setFailOnConflict(true);
@@ -403,7 +402,10 @@ public final class GitDatasets implements DatasetWriter {
                     plan.apply();
                 } catch (IOException | RuntimeException e) {
                     restore(git, plan.written());
-                    throw new IngestException("cannot write the output into dataset " + req.dataset() + ": " + e.getMessage(), e);
+                    String why = String.valueOf(e.getMessage());
+                    why = why.length() > 300 ? why.substring(0, 297) + "..." : why;
+                    throw new IngestException("cannot write the output into dataset " + req.dataset() + ": " + why
+                            + "; nothing was committed", e);
                 }
                 String commit = commit(git, req, plan.written());
                 if (commit != null && push) {

@@ -1,13 +1,22 @@
 package org.maomao.dataset;
 
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -22,7 +31,67 @@ import org.maomao.run.DatasetWriter.TableRows;
  * everything (file types, names, CSV headers) before a single byte is written.
  */
 final class OutputIngest {
+    /**
+     * The most rows of one CSV a run hands to the spike detector: the last ones. A run's
+     * output may be max_output bytes of tiny rows, and one String per row took gigabytes
+     * of heap; every row is still committed.
+     */
+    static final int MAX_ROWS_PER_TABLE = 100_000;
+
     private OutputIngest() {
+    }
+
+    /**
+     * One pass over a CSV in bounded memory: its header, how many non-blank data rows it
+     * has, and the last {@link #MAX_ROWS_PER_TABLE} of them. A NUL byte or text that is not
+     * UTF-8 is refused: a CSV is text.
+     */
+    private record Csv(String header, long rows, List<String> last) {
+        static Csv scan(Path p, String what) throws IngestException {
+            try (BoundedLines.Reader r = BoundedLines.reader(p)) {
+                String header = strip(r.readLine());
+                if (header == null) {
+                    return new Csv(null, 0, List.of());
+                }
+                requireText(header, what);
+                ArrayDeque<String> last = new ArrayDeque<>();
+                long rows = 0;
+                for (String l = r.readLine(); l != null; l = r.readLine()) {
+                    requireText(l, what);
+                    if (l.isBlank()) {
+                        continue;
+                    }
+                    rows++;
+                    if (last.size() == MAX_ROWS_PER_TABLE) {
+                        last.removeFirst();
+                    }
+                    last.addLast(strip(l));
+                }
+                return new Csv(header, rows, new ArrayList<>(last));
+            } catch (BoundedLines.LineTooLongException e) {
+                throw new IngestException(what + ": " + e.getMessage() + ", more than a CSV line may have; "
+                        + "write shorter lines. Nothing was committed.", e);
+            } catch (IOException e) {
+                throw new IngestException(what + " is not UTF-8 text: " + e.getMessage() + "; nothing was committed", e);
+            }
+        }
+
+        /** The kept rows whose index (0 = first data row) is {@code from} or later. */
+        List<String> rowsFrom(long from) {
+            long firstKept = rows - last.size();
+            int skip = (int) Math.min(last.size(), Math.max(0, from - firstKept));
+            return List.copyOf(last.subList(skip, last.size()));
+        }
+
+        private static String strip(String line) {
+            return line != null && line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
+        }
+
+        private static void requireText(String line, String what) throws IngestException {
+            if (line.indexOf('\0') >= 0) {
+                throw new IngestException(what + " holds a NUL byte: a CSV is text; nothing was committed", null);
+            }
+        }
     }
 
     /** One file's move into the dataset. */
@@ -58,8 +127,7 @@ final class OutputIngest {
                 DatasetPaths.createFolders(datasetDir, s.target().getParent());
                 switch (s.kind()) {
                     // REPLACE_EXISTING unlinks the target first: a link there is removed, never written through
-                    case REPLACE -> Files.copy(s.source(), s.target(), StandardCopyOption.REPLACE_EXISTING,
-                            LinkOption.NOFOLLOW_LINKS);
+                    case REPLACE -> replace(s.source(), s.target());
                     case APPEND_CSV -> append(s.source(), s.target(), true);
                     case APPEND_LINES -> append(s.source(), s.target(), false);
                     default -> throw new IllegalStateException();
@@ -77,17 +145,12 @@ final class OutputIngest {
         } catch (IOException e) {
             throw new IngestException("cannot read the run's output: " + e.getMessage(), e);
         }
+        // names first: a refused name is reported whatever else is wrong with the output
+        OutputNames.check(output, collectorFolder, files);
         for (Path p : files) {
             String rel = output.relativize(p).toString();
             if (Files.isSymbolicLink(p)) {
                 throw new IngestException("output " + rel + " is a symbolic link; a collector must write regular files", null);
-            }
-            for (Path part : output.relativize(p)) {
-                if (DatasetPaths.isGitControlName(part.toString())) {
-                    throw new IngestException("output " + rel + " uses the reserved name " + part + " (git's own files "
-                            + ".git, .gitignore, .gitattributes and .gitmodules may not come from a run); nothing was "
-                            + "committed", null);
-                }
             }
             if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
                 continue;
@@ -101,12 +164,11 @@ final class OutputIngest {
             boolean csv = lower.endsWith(".csv");
             boolean exists = Files.exists(target, LinkOption.NOFOLLOW_LINKS);
             if (csv) {
-                List<String> newLines = readLines(p, rel);
-                if (newLines.isEmpty()) {
+                Csv fresh = Csv.scan(p, "output " + rel);
+                if (fresh.header() == null) {
                     continue;
                 }
-                String header = newLines.get(0);
-                List<String> rows = dataRows(newLines);
+                String header = fresh.header();
                 if (exists) {
                     // appending reads only the existing header, so ingest cost does not grow with the dataset
                     String oldHeader = firstLine(target, rel);
@@ -117,16 +179,16 @@ final class OutputIngest {
                                     + "or set output = replace for this collector", null);
                         }
                         steps.add(new Step(p, target, oldHeader == null ? Kind.REPLACE : Kind.APPEND_CSV, rel));
-                        tables.add(new TableRows(rel, header, rows));
+                        tables.add(new TableRows(rel, header, fresh.rowsFrom(0)));
                     } else {
                         steps.add(new Step(p, target, Kind.REPLACE, rel));
                         // a replaced table that grew: only its rows past the old end are new
-                        int seen = header.equals(oldHeader) ? dataRows(readLines(target, rel)).size() : 0;
-                        tables.add(new TableRows(rel, header, rows.subList(Math.min(seen, rows.size()), rows.size())));
+                        long seen = header.equals(oldHeader) ? Csv.scan(target, "the dataset's " + rel).rows() : 0;
+                        tables.add(new TableRows(rel, header, fresh.rowsFrom(seen)));
                     }
                 } else {
                     steps.add(new Step(p, target, Kind.REPLACE, rel));
-                    tables.add(new TableRows(rel, header, rows));
+                    tables.add(new TableRows(rel, header, fresh.rowsFrom(0)));
                 }
             } else if (lower.endsWith(".jsonl") && mode == OutputMode.APPEND && exists) {
                 steps.add(new Step(p, target, Kind.APPEND_LINES, rel));
@@ -135,10 +197,6 @@ final class OutputIngest {
             }
         }
         return new Plan(steps, tables, collectorFolder.getParent());
-    }
-
-    private static List<String> dataRows(List<String> lines) {
-        return lines.subList(1, lines.size()).stream().filter(l -> !l.isBlank()).toList();
     }
 
     private static String firstLine(Path p, String rel) throws IngestException {
@@ -152,31 +210,45 @@ final class OutputIngest {
         }
     }
 
-    private static List<String> readLines(Path p, String rel) throws IngestException {
-        try {
-            return BoundedLines.read(p);
-        } catch (BoundedLines.LineTooLongException e) {
-            throw new IngestException("output " + rel + ": " + e.getMessage() + ", more than a CSV line may have; "
-                    + "write shorter lines. Nothing was committed.", e);
-        } catch (IOException e) {
-            throw new IngestException("output " + rel + " is not UTF-8 text: " + e.getMessage(), e);
+    /**
+     * Writes {@code source} as a new file {@code target} with mode 644, or 755 when the source
+     * is executable by its owner (all git records). A copy would keep the collector's mode bits,
+     * and the daemon (often root) would own a setuid or world-writable file in the dataset.
+     */
+    private static void replace(Path source, Path target) throws IOException {
+        // the old file is unlinked, never written through: a link there is removed, its target untouched
+        Files.deleteIfExists(target);
+        boolean executable = Files.getPosixFilePermissions(source, LinkOption.NOFOLLOW_LINKS)
+                .contains(PosixFilePermission.OWNER_EXECUTE);
+        try (InputStream in = Files.newInputStream(source, LinkOption.NOFOLLOW_LINKS);
+             OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                     LinkOption.NOFOLLOW_LINKS)) {
+            in.transferTo(out);
         }
+        Files.getFileAttributeView(target, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                .setPermissions(PosixFilePermissions.fromString(executable ? "rwxr-xr-x" : "rw-r--r--"));
     }
 
-    /** Appends {@code source} to {@code target}, dropping the header line of a CSV. */
+    /** Appends {@code source} to {@code target} line by line, dropping the header line of a CSV. */
     private static void append(Path source, Path target, boolean skipHeader) throws IOException {
-        List<String> lines = Files.readAllLines(source, StandardCharsets.UTF_8);
-        List<String> body = skipHeader ? lines.subList(1, lines.size()) : lines;
-        StringBuilder sb = new StringBuilder();
-        if (Files.size(target) > 0 && !endsWithNewline(target)) {
-            sb.append('\n');
-        }
-        for (String l : body) {
-            if (!l.isBlank()) {
-                sb.append(l).append('\n');
+        boolean newline = Files.size(target) > 0 && !endsWithNewline(target);
+        try (BoundedLines.Reader in = BoundedLines.reader(source);
+             Writer out = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(target, StandardOpenOption.APPEND,
+                     LinkOption.NOFOLLOW_LINKS), StandardCharsets.UTF_8))) {
+            if (newline) {
+                out.write('\n');
+            }
+            String l = in.readLine();
+            if (skipHeader && l != null) {
+                l = in.readLine();
+            }
+            for (; l != null; l = in.readLine()) {
+                if (!l.isBlank()) {
+                    out.write(l);
+                    out.write('\n');
+                }
             }
         }
-        Files.writeString(target, sb, StandardCharsets.UTF_8, StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS);
     }
 
     private static boolean endsWithNewline(Path p) {

@@ -25,7 +25,9 @@ public final class RemoteUrls {
     /** What {@code [git] allowed_remotes} allows when it is not set. */
     public static final List<String> DEFAULT_ALLOWED = List.of("https://*", "ssh://*");
     private static final int MAX_LENGTH = 1024;
-    private static final Pattern SCP = Pattern.compile("([A-Za-z0-9._-]+)@([A-Za-z0-9.-]+):([A-Za-z0-9._/~+-]+)");
+    /** user@host:path; none of them may start with '-', which an ssh command line would read as an option. */
+    private static final Pattern SCP = Pattern.compile(
+            "([A-Za-z0-9_][A-Za-z0-9._-]*)@([A-Za-z0-9][A-Za-z0-9.-]*):([A-Za-z0-9._/~+][A-Za-z0-9._/~+-]*)");
     /** RFC 3986 characters only: no spaces, backslashes or control characters for parsers to disagree on. */
     private static final Pattern URL_CHARS = Pattern.compile("[A-Za-z0-9._~:/?#\\[\\]@!$&'()*+,;=%-]+");
     /** Characters a local path of a file:// remote may hold (after decoding). */
@@ -114,6 +116,9 @@ public final class RemoteUrls {
                 || !List.of("https", "ssh", "file").contains(scheme)) {
             throw malformed(url, "");
         }
+        if (u.getUserInfo() != null && u.getUserInfo().startsWith("-")) {
+            throw malformed(url, " (a user name may not start with '-')");
+        }
         String path = u.getPath(); // percent-decoded once
         if (path == null || path.isEmpty() || path.contains("%") || path.indexOf('\0') >= 0) {
             throw malformed(url, " (its path must not be empty or encoded twice)");
@@ -139,6 +144,9 @@ public final class RemoteUrls {
         for (String seg : path.split("/", -1)) {
             if (seg.equals("..") || seg.equals(".")) {
                 throw malformed(url, " (\".\" and \"..\" segments are not allowed)");
+            }
+            if (seg.startsWith("-")) {
+                throw malformed(url, " (a path segment may not start with '-')");
             }
         }
     }
@@ -170,11 +178,22 @@ public final class RemoteUrls {
         }
     }
 
-    /** Whether {@code text} matches {@code glob}: {@code *} is any characters, {@code ?} one. */
+    /**
+     * The regular expression of {@code glob}: {@code *} is any characters, {@code ?} one. In
+     * the host part (up to the first '/' after {@code scheme://}) they never match a '/', so
+     * {@code https://*.example.com/*} cannot match {@code https://evil.com/x.example.com/r}; a
+     * glob that is only {@code scheme://*} still allows every remote of that scheme.
+     */
     static String toRegex(String glob) {
+        int start = glob.indexOf("://");
+        start = start < 0 ? 0 : start + 3;
+        int slash = glob.indexOf('/', start);
+        int hostEnd = glob.substring(start).equals("*") ? start : slash < 0 ? glob.length() : slash;
         StringBuilder re = new StringBuilder();
-        for (char ch : glob.toCharArray()) {
-            re.append(ch == '*' ? ".*" : ch == '?' ? "." : Pattern.quote(String.valueOf(ch)));
+        for (int i = 0; i < glob.length(); i++) {
+            char ch = glob.charAt(i);
+            boolean host = i >= start && i < hostEnd;
+            re.append(ch == '*' ? (host ? "[^/]*" : ".*") : ch == '?' ? (host ? "[^/]" : ".") : Pattern.quote(String.valueOf(ch)));
         }
         return re.toString();
     }
