@@ -74,7 +74,7 @@ public final class DatasetSeriesAnalyzer implements SeriesAnalyzer {
             if (t.rows().isEmpty()) {
                 continue;
             }
-            SeriesTable table = CsvSeriesReader.parse(t.header(), t.rows());
+            SeriesTable table = SeriesFormat.table(t);
             for (Map.Entry<String, List<SeriesPoint>> e : table.allSeries().entrySet()) {
                 List<SeriesPoint> points = e.getValue();
                 if (points.isEmpty()) {
