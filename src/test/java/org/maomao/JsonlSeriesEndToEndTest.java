@@ -87,10 +87,15 @@ class JsonlSeriesEndToEndTest {
         assertThat(spikes.get(0).get("value").asDouble()).isEqualTo(400.0);
 
         List<String> names = new ArrayList<>();
-        daemon.get("/series").json().get("series").forEach(s -> names.add(s.get("name").asText()));
+        daemon.get("/series").json().get("series").forEach(s -> {
+            names.add(s.get("series").asText());
+            assertThat(s.get("points").asLong()).as(s.toString()).isEqualTo(240);
+        });
         assertThat(names).containsExactlyInAnyOrder("nested/metrics.jsonl#cpu.user", "nested/metrics.jsonl#cpu.system");
-        JsonNode user = daemon.get("/series/metrics/nested/metrics.jsonl%23cpu.user").json();
-        assertThat(user.get("points").asLong()).as(user.toString()).isEqualTo(240);
+        // the plot reads the JSONL file's tail
+        JsonNode user = daemon.get("/series/metrics/nested/metrics.jsonl%23cpu.user?limit=100").json();
+        assertThat(user.get("points")).as(user.toString()).hasSize(100);
+        assertThat(user.get("points").get(99).get(0).asText()).isEqualTo("2026-01-10T23:00:00");
     }
 
     @Test

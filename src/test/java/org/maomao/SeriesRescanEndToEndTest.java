@@ -95,8 +95,8 @@ class SeriesRescanEndToEndTest {
         assertThat(after).hasSize(1);
         assertThat(after.get(0).get("timestamp").asText()).isEqualTo("2026-01-07T06:00:00");
         assertThat(after.get(0).get("value").asDouble()).isEqualTo(400.0);
-        JsonNode series = daemon.get(ID).json();
-        assertThat(series.get("points").asLong()).isEqualTo(240);
+        JsonNode series = daemon.get("/series").json().get("series").get(0);
+        assertThat(series.get("points").asLong()).as(series.toString()).isEqualTo(240);
 
         // a second re-scan, through the CLI, gives the same spikes: replaced, not added
         StringWriter out = new StringWriter();
