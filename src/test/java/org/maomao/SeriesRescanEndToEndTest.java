@@ -123,7 +123,7 @@ class SeriesRescanEndToEndTest {
     }
 
     @Test
-    void should_answer_404_for_an_unknown_series_and_409_when_its_file_is_gone() throws Exception {
+    void should_answer_404_for_an_unknown_series_413_for_a_file_too_big_and_409_when_its_file_is_gone() throws Exception {
         daemon = new TestDaemon(dir.resolve("data"), Map.of());
         daemon.register("hourly", hourly, "");
         JsonNode run = daemon.awaitEnd(daemon.runNow("hourly", "rs"), RUN_TIMEOUT);
@@ -144,7 +144,19 @@ class SeriesRescanEndToEndTest {
         assertThat(cli.execute("--url", daemon.url(""), "rescan", "rs/hourly/hourly.csv#nope")).isEqualTo(2);
         assertThat(err.toString()).contains("does not exist");
 
-        Files.delete(daemon.dataDir().resolve("datasets/rs/hourly/hourly.csv"));
+        // a file past the bound is refused before it is read (sparse: no 256 MiB written)
+        Path file = daemon.dataDir().resolve("datasets/rs/hourly/hourly.csv");
+        byte[] kept = Files.readAllBytes(file);
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            f.setLength(org.maomao.spike.DatasetSeriesAnalyzer.MAX_RESCAN_BYTES + 1);
+        }
+        TestDaemon.Response big = daemon.post(ID + "/rescan", "");
+        assertThat(big.status()).as(big.toString()).isEqualTo(413);
+        assertThat(big.json().get("message").asText()).contains("a re-scan reads").endsWith(".");
+        Files.write(file, kept);
+        assertThat(spikes()).as("nothing changed").hasSize(1);
+
+        Files.delete(file);
         TestDaemon.Response gone = daemon.post(ID + "/rescan", "");
         assertThat(gone.status()).as(gone.toString()).isEqualTo(409);
         assertThat(gone.json().get("message").asText()).contains("hourly/hourly.csv is gone").endsWith(".");
