@@ -110,8 +110,9 @@ public final class MaomaoDaemon implements AutoCloseable {
         });
         long every = config.gitPushRetry().toMillis();
         pusher.scheduleWithFixedDelay(datasets::pushPending, every, every, TimeUnit.MILLISECONDS);
-        executor = new RunExecutor(runs, registry, runner, datasets, new DatasetSeriesAnalyzer(series, config.spike(),
-                        c -> registry.find(c).map(x -> RunPolicy.spikeSettings(x.settings())).orElse(Map.of()), clock),
+        DatasetSeriesAnalyzer analyzer = new DatasetSeriesAnalyzer(series, config.spike(),
+                c -> registry.find(c).map(x -> RunPolicy.spikeSettings(x.settings())).orElse(Map.of()), clock);
+        executor = new RunExecutor(runs, registry, runner, datasets, analyzer,
                 dataDir.resolve("runs"), clock, config.maxConcurrentRuns());
         scheduler = new QuartzRunScheduler(db.dataSource(), db.isPostgres(), db.isPostgres(), executor, registry,
                 new JdbcScheduleStore(db.dataSource(), clock, QuartzRunScheduler.SCHEDULER_NAME, QuartzRunScheduler.SCHEDULES),
@@ -148,6 +149,7 @@ public final class MaomaoDaemon implements AutoCloseable {
         api = new ApiServer(new ApiServer.Parts(registry, executor, scheduler, runs, series, datasets, health, this::reload,
                 keys::publicKey, metrics::scrape),
                 config.token(), config.http());
+        api.setSeriesRescan(analyzer);
         port = api.start(config.listenHost(), config.listenPort());
         log.info("maomao listening on http://{}:{} (data in {}, instance {})", config.listenHost(), port, dataDir, instance);
     }

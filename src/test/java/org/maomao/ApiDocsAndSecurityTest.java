@@ -53,7 +53,11 @@ class ApiDocsAndSecurityTest {
         String quick = TestImages.collector("maomao-test/quick:metrics", "echo hi\n");
         daemon.register("quick", quick, "");
         daemon.awaitEnd(daemon.runNow("quick", "none"), java.time.Duration.ofSeconds(60));
-        TestDaemon.Response m = daemon.get("/metrics");
+        // the run's end is stored a moment before it is counted: metrics are read until they show it
+        TestDaemon.Response m = org.maomao.testing.Poll.until(java.time.Duration.ofSeconds(30), "the run in /metrics", () -> {
+            TestDaemon.Response r = daemon.get("/metrics");
+            return r.body().contains("maomao_run_duration_seconds_bucket") ? r : null;
+        });
         assertThat(m.status()).isEqualTo(200);
         assertThat(m.body()).contains("maomao_runs_total{collector=\"quick\",state=\"succeeded\"} 1.0",
                 "maomao_run_duration_seconds_bucket", "maomao_run_queue_depth", "maomao_schedules",

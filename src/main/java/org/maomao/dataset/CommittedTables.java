@@ -16,13 +16,14 @@ import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.treewalk.TreeWalk;
 import org.eclipse.jgit.treewalk.filter.AndTreeFilter;
+import org.eclipse.jgit.treewalk.filter.OrTreeFilter;
 import org.eclipse.jgit.treewalk.filter.PathFilter;
 import org.eclipse.jgit.treewalk.filter.PathSuffixFilter;
 import org.eclipse.jgit.treewalk.filter.TreeFilter;
 import org.maomao.run.DatasetWriter.TableRows;
 
 /**
- * The CSV rows a commit added under a collector's folder, read back from git: what the
+ * The CSV rows and JSONL lines a commit added under a collector's folder, read back from git: what the
  * ingest that made the commit reported, for a run whose commit survived a crash but whose
  * spike analysis may not have. Only the recovery of a crashed run reads this, so it
  * streams both versions of each table rather than keeping state for it.
@@ -37,7 +38,8 @@ final class CommittedTables {
             RevCommit c = walk.parseCommit(ObjectId.fromString(commit));
             tree.setRecursive(true);
             tree.setFilter(AndTreeFilter.create(new TreeFilter[] {PathFilter.create(collector),
-                    PathSuffixFilter.create(".csv"), TreeFilter.ANY_DIFF}));
+                    OrTreeFilter.create(PathSuffixFilter.create(".csv"), PathSuffixFilter.create(".jsonl")),
+                    TreeFilter.ANY_DIFF}));
             if (c.getParentCount() > 0) {
                 tree.addTree(walk.parseCommit(c.getParent(0)).getTree());
             } else {
@@ -45,12 +47,17 @@ final class CommittedTables {
             }
             tree.addTree(c.getTree());
             while (tree.next()) {
+                String lower = tree.getPathString().toLowerCase(Locale.ROOT);
                 if (tree.getFileMode(1).getObjectType() != org.eclipse.jgit.lib.Constants.OBJ_BLOB
-                        || !tree.getPathString().toLowerCase(Locale.ROOT).endsWith(".csv")) {
+                        || !(lower.endsWith(".csv") || lower.endsWith(".jsonl"))) {
                     continue; // deleted, or not a file
                 }
                 String rel = tree.getPathString().substring(collector.length() + 1);
                 ObjectLoader now = repo.open(tree.getObjectId(1));
+                if (lower.endsWith(".jsonl")) {
+                    out.add(new TableRows(rel, "", jsonlRows(repo, tree, now)));
+                    continue;
+                }
                 String header;
                 try (BufferedReader r = reader(now.openStream())) {
                     header = strip(r.readLine());
@@ -87,6 +94,27 @@ final class CommittedTables {
             }
         }
         return out;
+    }
+
+    /** As the ingest counts them: the non-blank lines past the parent's count of non-blank lines. */
+    private static List<String> jsonlRows(Repository repo, TreeWalk tree, ObjectLoader now) throws IOException {
+        long seen = 0;
+        if (tree.getFileMode(0).getObjectType() == org.eclipse.jgit.lib.Constants.OBJ_BLOB) {
+            try (BufferedReader r = reader(repo.open(tree.getObjectId(0)).openStream())) {
+                for (String line = r.readLine(); line != null; line = r.readLine()) {
+                    seen += line.isBlank() ? 0 : 1;
+                }
+            }
+        }
+        List<String> rows = new ArrayList<>();
+        try (BufferedReader r = reader(now.openStream())) {
+            for (String line = r.readLine(); line != null; line = r.readLine()) {
+                if (!line.isBlank() && seen-- <= 0) {
+                    rows.add(line);
+                }
+            }
+        }
+        return rows;
     }
 
     private static BufferedReader reader(InputStream in) {

@@ -28,7 +28,9 @@ import org.maomao.run.DatasetWriter.TableRows;
 
 /**
  * Plans how a run's /output folder lands in the collector's dataset folder, checking
- * everything (file types, names, CSV headers) before a single byte is written.
+ * everything (file types, names, CSV headers, line lengths) before a single byte is written.
+ * The new rows of each CSV and JSONL file are reported as {@link TableRows} (a JSONL's header is
+ * "") so that the series limits can be checked before the commit and the rows analysed after it.
  */
 final class OutputIngest {
     /**
@@ -190,13 +192,27 @@ final class OutputIngest {
                     steps.add(new Step(p, target, Kind.REPLACE, rel));
                     tables.add(new TableRows(rel, header, fresh.rowsFrom(0)));
                 }
-            } else if (lower.endsWith(".jsonl") && mode == OutputMode.APPEND && exists) {
-                steps.add(new Step(p, target, Kind.APPEND_LINES, rel));
+            } else if (lower.endsWith(".jsonl")) {
+                // each non-blank line is a row; the analyser checks them (one JSON object each, bounded fields)
+                List<String> rows = nonBlank(readLines(p, rel));
+                if (mode == OutputMode.APPEND && exists) {
+                    steps.add(new Step(p, target, Kind.APPEND_LINES, rel));
+                    tables.add(new TableRows(rel, "", rows));
+                } else {
+                    steps.add(new Step(p, target, Kind.REPLACE, rel));
+                    // a replaced file that grew: only its lines past the old end are new (as CommittedTables counts)
+                    int seen = exists ? nonBlank(readLines(target, rel)).size() : 0;
+                    tables.add(new TableRows(rel, "", rows.subList(Math.min(seen, rows.size()), rows.size())));
+                }
             } else {
                 steps.add(new Step(p, target, Kind.REPLACE, rel));
             }
         }
         return new Plan(steps, tables, collectorFolder.getParent());
+    }
+
+    private static List<String> nonBlank(List<String> lines) {
+        return lines.stream().filter(l -> !l.isBlank()).toList();
     }
 
     private static String firstLine(Path p, String rel) throws IngestException {
@@ -207,6 +223,17 @@ final class OutputIngest {
                     + " characters; fix or remove that file in the dataset. Nothing was committed.", e);
         } catch (IOException e) {
             throw new IngestException("the dataset's " + rel + " is not UTF-8 text: " + e.getMessage(), e);
+        }
+    }
+
+    private static List<String> readLines(Path p, String rel) throws IngestException {
+        try {
+            return BoundedLines.read(p);
+        } catch (BoundedLines.LineTooLongException e) {
+            throw new IngestException("output " + rel + ": " + e.getMessage() + ", more than a CSV or JSONL "
+                    + "line may have; write shorter lines. Nothing was committed.", e);
+        } catch (IOException e) {
+            throw new IngestException("output " + rel + " is not UTF-8 text: " + e.getMessage(), e);
         }
     }
 

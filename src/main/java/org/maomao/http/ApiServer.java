@@ -91,6 +91,10 @@ public final class ApiServer implements AutoCloseable {
                 return t;
             });
     private Javalin app;
+    /** Re-scans a series over its history; null when the daemon offers none. */
+    private volatile org.maomao.spike.DatasetSeriesAnalyzer rescans;
+    /** One re-scan at a time: each reads a whole file, so a client cannot make the daemon read many at once. */
+    private final java.util.concurrent.Semaphore rescanning = new java.util.concurrent.Semaphore(1);
     private final List<String> routeList = new java.util.ArrayList<>();
 
     public ApiServer(Parts parts, String token) {
@@ -104,6 +108,11 @@ public final class ApiServer implements AutoCloseable {
         this.mapper = new ObjectMapper().registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         this.views = new JsonViews(mapper);
+    }
+
+    /** What {@code POST /series/{id}/rescan} uses: the analyser the runs use, so the two take turns per series. */
+    public void setSeriesRescan(org.maomao.spike.DatasetSeriesAnalyzer analyzer) {
+        this.rescans = analyzer;
     }
 
     /** Starts listening; returns the bound port (useful with port 0). */
@@ -204,6 +213,7 @@ public final class ApiServer implements AutoCloseable {
         get("/spikes", this::spikes);
         get("/series", this::listSeries);
         get("/series/<id>", this::seriesDetail);
+        post("/series/<id>/rescan", this::rescanSeries);
         get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(parts.metrics().get()));
         get("/keys/ssh", ctx -> ctx.contentType("text/plain; charset=utf-8").result(parts.sshPublicKey().get() + "\n"));
         post("/reload", ctx -> ctx.json(invalidAs400(() -> parts.reload().get())));
@@ -529,6 +539,56 @@ public final class ApiServer implements AutoCloseable {
         body.put("spikes", parts.series().spikes(new SeriesStore.SpikeQuery(null, name, null, 1000)).stream()
                 .filter(k -> k.dataset().equals(dataset)).map(views::spike).toList());
         ctx.json(body);
+    }
+
+    /**
+     * Recomputes one series' spikes over its whole history (the dataset file) with the collector's
+     * current settings; answers the new counts. Same id as {@link #seriesDetail}.
+     */
+    private void rescanSeries(Context ctx) {
+        String id = ctx.pathParam("id");
+        int slash = id.indexOf('/');
+        int hash = id.lastIndexOf('#');
+        String dataset = slash > 0 ? id.substring(0, slash) : "";
+        String name = slash > 0 ? id.substring(slash + 1) : "";
+        boolean known = Names.isValid(dataset) && hash > slash && name.indexOf('/') > 0
+                && parts.series().find(dataset, name).isPresent();
+        if (!known) {
+            throw ApiException.notFound("series \"" + id + "\" does not exist; GET /series lists them (write # as %23).");
+        }
+        org.maomao.spike.DatasetSeriesAnalyzer analyzer = rescans;
+        if (analyzer == null) {
+            throw new ApiException(503, "unavailable", "this daemon cannot re-scan series.");
+        }
+        String file = name.substring(0, name.lastIndexOf('#'));
+        Path path = parts.datasets().datasetDir(dataset).resolve(file).normalize();
+        if (!parts.datasets().isDataFile(dataset, path) || !Files.isRegularFile(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new ApiException(409, "conflict", "series \"" + id + "\" has no file to re-scan: " + file
+                    + " is gone from dataset " + dataset + "; its stored spikes were left as they are.");
+        }
+        if (!rescanning.tryAcquire()) {
+            throw new ApiException(429, "busy", "another re-scan is running; try again when it has finished.");
+        }
+        try {
+            if (Files.size(path) > org.maomao.spike.DatasetSeriesAnalyzer.MAX_RESCAN_BYTES) {
+                throw new ApiException(413, "too_large", file + " is " + Files.size(path) + " bytes, more than the "
+                        + org.maomao.spike.DatasetSeriesAnalyzer.MAX_RESCAN_BYTES + " a re-scan reads; nothing was changed.");
+            }
+            var result = analyzer.rescan(dataset, name, path);
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("id", id);
+            body.put("points", result.points());
+            body.put("spikes", result.spikes());
+            body.put("skipped", result.skipped());
+            ctx.json(body);
+        } catch (org.maomao.spike.DatasetSeriesAnalyzer.RescanException e) {
+            throw new ApiException(409, "conflict", e.getMessage());
+        } catch (IOException e) {
+            throw new ApiException(409, "conflict", "series \"" + id + "\" cannot be re-scanned: " + e.getMessage()
+                    + "; nothing was changed.");
+        } finally {
+            rescanning.release();
+        }
     }
 
     private void health(Context ctx) {

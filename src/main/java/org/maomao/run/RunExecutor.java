@@ -565,8 +565,9 @@ public final class RunExecutor implements AutoCloseable {
     private void end(Run r, RunState state, Integer exitCode, String message) {
         Run done = r.moveTo(state).withOutcome(exitCode, message, clock.instant());
         if (store.update(done, r.state())) {
-            finishedEvent(done);
+            // counted before waiters hear of the end, so a client told "ended" finds it in /metrics
             metrics.ended(done, done.startedAt() == null ? Duration.ZERO : Duration.between(done.startedAt(), done.finishedAt()));
+            finishedEvent(done);
             prune(done.collector());
             if (state == RunState.SUCCEEDED) {
                 log.info("run {} of {} succeeded{}", r.id(), r.collector(),

@@ -23,6 +23,9 @@ public interface SeriesStore {
     /** Saves the series' new state and its new spikes together. */
     void save(SeriesRecord series, List<SpikeRecord> newSpikes);
 
+    /** Replaces the series' state and all its spikes with these, in one transaction (a re-scan). */
+    void replace(SeriesRecord series, List<SpikeRecord> spikes);
+
     /**
      * At most {@code limit} series in (dataset, name) order, starting after the series
      * {@code afterDataset}/{@code afterName} (both null: from the first), so that any number of

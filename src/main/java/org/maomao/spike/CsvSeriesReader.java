@@ -175,6 +175,25 @@ public final class CsvSeriesReader {
 
     private static List<List<String>> records(Reader reader, IntPredicate keep, int maxRecords) throws IOException {
         List<List<String>> records = new ArrayList<>();
+        forEachRecord(reader, keep, r -> {
+            records.add(r);
+            return records.size() < maxRecords;
+        });
+        return records;
+    }
+
+    /**
+     * Streams the records of CSV text to {@code sink} (as {@link #records(Reader, IntPredicate)} would
+     * list them) until it returns false or the text ends, holding one record at a time, so a file of
+     * any length can be read with bounded memory.
+     */
+    static void forEachRecord(Reader reader, IntPredicate keep, java.util.function.Predicate<List<String>> sink)
+            throws IOException {
+        int[] count = {0};
+        java.util.function.Predicate<List<String>> counted = r -> {
+            count[0]++;
+            return sink.test(r);
+        };
         List<String> fields = new ArrayList<>();
         StringBuilder field = new StringBuilder();
         boolean kept = keep.test(0);
@@ -190,7 +209,7 @@ public final class CsvSeriesReader {
             for (int i = 0; i < read; i++) {
                 char c = buffer[i];
                 if (++recordChars > MAX_RECORD_CHARS) {
-                    throw new RecordTooLongException(records.size() + 1);
+                    throw new RecordTooLongException(count[0] + 1);
                 }
                 if (atStart) {
                     atStart = false;
@@ -240,9 +259,8 @@ public final class CsvSeriesReader {
                     blank = true;
                     if (c != ',') {
                         afterCarriageReturn = c == '\r';
-                        addRecord(records, fields);
-                        if (records.size() >= maxRecords) {
-                            return records;
+                        if (!addRecord(counted, fields)) {
+                            return;
                         }
                         fields = new ArrayList<>();
                         recordChars = 0;
@@ -258,16 +276,16 @@ public final class CsvSeriesReader {
         }
         if (!fields.isEmpty() || field.length() > 0) {
             fields.add(kept ? field.toString().strip() : "");
-            addRecord(records, fields);
+            addRecord(counted, fields);
         }
-        return records;
     }
 
-    private static void addRecord(List<List<String>> records, List<String> fields) {
+    /** Passes a record on unless all its fields are empty; false when the sink wants no more. */
+    private static boolean addRecord(java.util.function.Predicate<List<String>> sink, List<String> fields) {
         if (fields.stream().allMatch(String::isEmpty)) {
-            return;
+            return true;
         }
-        records.add(fields);
+        return sink.test(fields);
     }
 
     /** The lines of a list as one text, joined by \n, without copying them into one string. */

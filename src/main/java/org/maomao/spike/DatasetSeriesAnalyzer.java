@@ -22,12 +22,23 @@ import org.slf4j.LoggerFactory;
 public final class DatasetSeriesAnalyzer implements SeriesAnalyzer {
     private static final Logger log = LoggerFactory.getLogger(DatasetSeriesAnalyzer.class);
 
+    /** The biggest dataset file a re-scan reads. */
+    public static final long MAX_RESCAN_BYTES = SeriesHistory.MAX_BYTES;
+
     private final SeriesStore store;
     private final SeriesLimits limits;
     private final Map<String, String> daemonSettings;
     private final java.util.function.Function<String, Map<String, String>> collectorSettings;
     private final Clock clock;
     private final Map<Map<String, String>, SpikeDetector> detectors = new java.util.concurrent.ConcurrentHashMap<>();
+    /** A run's analysis and a re-scan of the same series take turns (striped, so memory stays fixed). */
+    private final Object[] seriesLocks = new Object[64];
+
+    {
+        for (int i = 0; i < seriesLocks.length; i++) {
+            seriesLocks[i] = new Object();
+        }
+    }
 
     /**
      * @param daemonSettings    the daemon's [spike] section
@@ -74,36 +85,101 @@ public final class DatasetSeriesAnalyzer implements SeriesAnalyzer {
             if (t.rows().isEmpty()) {
                 continue;
             }
-            SeriesTable table = CsvSeriesReader.parse(t.header(), t.rows());
+            SeriesTable table = SeriesFormat.table(t);
             for (Map.Entry<String, List<SeriesPoint>> e : table.allSeries().entrySet()) {
                 List<SeriesPoint> points = e.getValue();
                 if (points.isEmpty()) {
                     continue;
                 }
                 String name = SeriesTable.seriesName(collector + "/" + t.file(), e.getKey());
-                var stored = store.find(dataset, name);
-                DetectorState state;
-                try {
-                    state = detector.resume(stored.map(SeriesStore.SeriesRecord::detectorState).orElse(null));
-                } catch (IllegalArgumentException unreadable) {
-                    log.warn("series {} of dataset {}: stored detector state unreadable ({}); starting it over",
-                            name, dataset, unreadable.getMessage());
-                    state = detector.newState();
+                synchronized (lockOf(dataset, name)) {
+                    found.addAll(analyze(dataset, name, points, detector, runId, commit));
                 }
-                List<SpikeRecord> spikes = new ArrayList<>();
-                for (Spike s : detector.scan(name, points, state)) {
-                    spikes.add(new SpikeRecord(0, dataset, name, s.timestamp(), s.value(), s.mean(), s.deviation(), s.z(),
-                            s.direction(), runId, commit, clock.instant()));
-                    log.warn("spike in {} of dataset {}: {} at {} (mean {}, z {})", name, dataset, s.value(),
-                            s.timestamp(), s.mean(), String.format("%.2f", s.z()));
-                }
-                SeriesPoint last = points.get(points.size() - 1);
-                long count = stored.map(SeriesStore.SeriesRecord::points).orElse(0L) + points.size();
-                store.save(new SeriesStore.SeriesRecord(dataset, name, state.encode(), count, last.timestamp(),
-                        last.value(), clock.instant()), spikes);
-                found.addAll(spikes);
             }
         }
         return found;
+    }
+
+    private Object lockOf(String dataset, String name) {
+        return seriesLocks[Math.floorMod(java.util.Objects.hash(dataset, name), seriesLocks.length)];
+    }
+
+    private List<SpikeRecord> analyze(String dataset, String name, List<SeriesPoint> points, SpikeDetector detector,
+                                      String runId, String commit) {
+        var stored = store.find(dataset, name);
+        DetectorState state;
+        try {
+            state = detector.resume(stored.map(SeriesStore.SeriesRecord::detectorState).orElse(null));
+        } catch (IllegalArgumentException unreadable) {
+            log.warn("series {} of dataset {}: stored detector state unreadable ({}); starting it over",
+                    name, dataset, unreadable.getMessage());
+            state = detector.newState();
+        }
+        List<SpikeRecord> spikes = new ArrayList<>();
+        for (Spike s : detector.scan(name, points, state)) {
+            spikes.add(new SpikeRecord(0, dataset, name, s.timestamp(), s.value(), s.mean(), s.deviation(), s.z(),
+                    s.direction(), runId, commit, clock.instant()));
+            log.warn("spike in {} of dataset {}: {} at {} (mean {}, z {})", name, dataset, s.value(),
+                    s.timestamp(), s.mean(), String.format("%.2f", s.z()));
+        }
+        SeriesPoint last = points.get(points.size() - 1);
+        long count = stored.map(SeriesStore.SeriesRecord::points).orElse(0L) + points.size();
+        store.save(new SeriesStore.SeriesRecord(dataset, name, state.encode(), count, last.timestamp(),
+                last.value(), clock.instant()), spikes);
+        return spikes;
+    }
+
+    /** What a re-scan found: the points read, the spikes among them, and the rows skipped as not numbers. */
+    public record Rescan(long points, int spikes, long skipped) {
+    }
+
+    /** A series that cannot be re-scanned as it is (its file lost the column, or cannot be read whole). */
+    public static final class RescanException extends Exception {
+        public RescanException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * Recomputes the spikes of series {@code name} of {@code dataset} over its whole history in
+     * {@code file}, with its collector's current settings, and replaces its stored spikes and
+     * detector state in one transaction. Notifies no one: these points are past. Streams the file
+     * ({@link SeriesHistory#MAX_BYTES} at most) and keeps only the spikes in memory.
+     */
+    public Rescan rescan(String dataset, String name, java.nio.file.Path file) throws RescanException {
+        String collector = name.substring(0, name.indexOf('/'));
+        String field = name.substring(name.lastIndexOf('#') + 1);
+        SpikeDetector detector = new SpikeDetector(parameters(daemonSettings, collectorSettings.apply(collector)));
+        synchronized (lockOf(dataset, name)) {
+            DetectorState state = detector.newState();
+            List<SpikeRecord> spikes = new ArrayList<>();
+            long[] points = {0};
+            SeriesPoint[] last = {null};
+            long skipped;
+            try {
+                skipped = SeriesHistory.read(file, field, p -> {
+                    Detection d = detector.update(state, SeriesTime.epochSeconds(p.timestamp()), p.value());
+                    if (d.isSpike()) {
+                        Spike s = Spike.of(name, p.timestamp(), d);
+                        spikes.add(new SpikeRecord(0, dataset, name, s.timestamp(), s.value(), s.mean(), s.deviation(),
+                                s.z(), s.direction(), null, null, clock.instant()));
+                    }
+                    points[0]++;
+                    last[0] = p;
+                });
+            } catch (java.io.IOException e) {
+                throw new RescanException("series " + name + " of dataset " + dataset + " cannot be re-scanned: "
+                        + e.getMessage() + ".", e);
+            }
+            if (last[0] == null) {
+                throw new RescanException("series " + name + " of dataset " + dataset + " has no numeric values in "
+                        + file.getFileName() + " any more (the column or field is gone); nothing was changed.", null);
+            }
+            store.replace(new SeriesStore.SeriesRecord(dataset, name, state.encode(), points[0], last[0].timestamp(),
+                    last[0].value(), clock.instant()), spikes);
+            log.info("re-scanned series {} of dataset {}: {} points, {} spikes, {} rows skipped", name, dataset, points[0],
+                    spikes.size(), skipped);
+            return new Rescan(points[0], spikes.size(), skipped);
+        }
     }
 }

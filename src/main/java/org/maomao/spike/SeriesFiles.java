@@ -41,6 +41,9 @@ public final class SeriesFiles {
             return List.of();
         }
         try {
+            if (SeriesFormat.isJsonl(file.getFileName().toString())) {
+                return jsonlTail(file, column, limit);
+            }
             ByteArrayOutputStream header = headerLine(file);
             if (header == null) {
                 return List.of();
@@ -71,6 +74,21 @@ public final class SeriesFiles {
             log.warn("not plotting {}: {}", file, e.getMessage());
             return List.of();
         }
+    }
+
+    /** As {@link #tail} for a JSONL file: the last points of the (dotted) field, lines that lack it left out. */
+    private static List<SeriesPoint> jsonlTail(Path file, String field, int limit) throws IOException {
+        List<SeriesPoint> points = new ArrayList<>();
+        for (String line : tailText(file, 0, limit).split("\n")) {
+            if (line.length() > CsvSeriesReader.MAX_RECORD_CHARS) {
+                continue;
+            }
+            SeriesPoint p = JsonlSeriesReader.point(line, field);
+            if (p != null) {
+                points.add(p);
+            }
+        }
+        return points.subList(Math.max(0, points.size() - limit), points.size());
     }
 
     /** The bytes of the first line, without its \n (null for an empty file); at most {@link CsvSeriesReader#MAX_RECORD_CHARS} are read. */

@@ -29,6 +29,10 @@ final class SeriesLimits {
     void check(String dataset, String collector, List<TableRows> tables, int maxPerFile, int max) throws IngestException {
         long columns = 0;
         for (TableRows t : tables) {
+            if (SeriesFormat.isJsonl(t.file())) {
+                columns += jsonlFields(t, maxPerFile);
+                continue;
+            }
             List<String> header;
             try {
                 header = CsvSeriesReader.header(t.header(), t.rows());
@@ -54,7 +58,7 @@ final class SeriesLimits {
             if (t.rows().isEmpty()) {
                 continue;
             }
-            for (String column : CsvSeriesReader.parse(t.header(), t.rows()).numericColumns()) {
+            for (String column : SeriesFormat.table(t).numericColumns()) {
                 candidates.add(SeriesTable.seriesName(collector + "/" + t.file(), column));
             }
         }
@@ -63,6 +67,24 @@ final class SeriesLimits {
             throw new IngestException("the output would add " + added + " series to the " + existing + " that " + collector
                     + " has in dataset " + dataset + ", more than max_series (" + max + "); write fewer numeric columns "
                     + "or files, or raise max_series for this collector. Nothing was committed.", null);
+        }
+    }
+
+    /**
+     * The distinct fields of a JSONL table besides its time field; throws with a sentence when a
+     * line is not one JSON object (the run fails: nothing of it is committed) or when there are more
+     * than {@code maxPerFile} fields.
+     */
+    private static int jsonlFields(TableRows t, int maxPerFile) throws IngestException {
+        try {
+            return JsonlSeriesReader.parse(t.rows(), maxPerFile).header().size();
+        } catch (JsonlSeriesReader.TooManyFieldsException e) {
+            throw new IngestException("output " + t.file() + " has " + e.getMessage() + ", more than max_series_per_file ("
+                    + maxPerFile + "), and each numeric field is a series; write fewer fields per file, or raise "
+                    + "max_series_per_file for this collector. Nothing was committed.", e);
+        } catch (java.io.IOException e) {
+            throw new IngestException("output " + t.file() + ": new " + e.getMessage() + "; write one JSON object per "
+                    + "line. Nothing was committed.", e);
         }
     }
 }

@@ -38,6 +38,22 @@ public final class JdbcSeriesStore implements SeriesStore {
     @Override
     public void save(SeriesRecord s, List<SpikeRecord> newSpikes) {
         jdbc.inTransaction(c -> {
+            write(c, s, newSpikes);
+            return null;
+        });
+    }
+
+    @Override
+    public void replace(SeriesRecord s, List<SpikeRecord> spikes) {
+        jdbc.inTransaction(c -> {
+            Jdbc.update(c, "DELETE FROM mm_spikes WHERE dataset=? AND series=?", s.dataset(), s.name());
+            write(c, s, spikes);
+            return null;
+        });
+    }
+
+    private void write(java.sql.Connection c, SeriesRecord s, List<SpikeRecord> newSpikes) throws SQLException {
+        {
             int n = Jdbc.update(c, "UPDATE mm_series SET detector_state=?, points=?, last_timestamp=?, last_value=?, "
                             + "updated_at=? WHERE dataset=? AND name=?", s.detectorState(), s.points(), s.lastTimestamp(),
                     s.lastValue(), clock.instant(), s.dataset(), s.name());
@@ -52,8 +68,7 @@ public final class JdbcSeriesStore implements SeriesStore {
                         collectorOf(k.series()), k.timestamp(), k.value(), k.mean(), k.deviation(), k.z(), k.direction(),
                         k.runId(), k.commit(), k.detectedAt());
             }
-            return null;
-        });
+        }
     }
 
     @Override

@@ -62,6 +62,24 @@ class ExactlyOnceIngestTest {
     }
 
     @Test
+    void should_report_and_read_back_the_jsonl_lines_a_commit_added_as_the_ingest_did() throws Exception {
+        GitDatasets d = datasets();
+        IngestResult first = d.ingest(request(output("m.jsonl", "{\"v\":1}\n\n{\"v\":2}\n"), "run-j1", 1));
+        IngestResult second = d.ingest(request(output("m.jsonl", "{\"v\":3}\r\n"), "run-j2", 1));
+        assertThat(first.tables()).singleElement().satisfies(t -> {
+            assertThat(t.file()).isEqualTo("m.jsonl");
+            assertThat(t.rows()).containsExactly("{\"v\":1}", "{\"v\":2}");
+        });
+        assertThat(second.tables().get(0).rows()).containsExactly("{\"v\":3}");
+        // what crash recovery reads back from git is what the ingest reported
+        assertThat(d.tablesOf("ds", "col", first.commit()).get(0).rows()).isEqualTo(first.tables().get(0).rows());
+        assertThat(d.tablesOf("ds", "col", second.commit()).get(0).rows()).isEqualTo(second.tables().get(0).rows());
+        IngestResult again = d.ingest(request(output("m.jsonl", "{\"v\":9}\n"), "run-j2", 2));
+        assertThat(again.earlier()).isTrue();
+        assertThat(again.tables().get(0).rows()).containsExactly("{\"v\":3}");
+    }
+
+    @Test
     void should_find_a_run_id_only_as_a_whole_trailer() throws Exception {
         GitDatasets d = datasets();
         d.ingest(request(output("t.csv", "time,x\n1,10\n"), "run-10", 1));

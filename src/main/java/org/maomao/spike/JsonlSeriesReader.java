@@ -1,0 +1,204 @@
+package org.maomao.spike;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+
+/**
+ * Extracts the numeric series of JSON Lines: each non-blank line is one JSON object, whose scalar
+ * fields are flattened to paths ({@code {"cpu":{"user":3}}} gives {@code cpu.user}). Arrays are
+ * ignored, with everything in them (an index is no stable name for a series). The time field is the
+ * top-level field named {@code timestamp}, else {@code time}, else {@code date} (ignoring case), as
+ * for CSV; with none, points have an empty time and the detector counts points. A field is a series
+ * when its values are JSON numbers in every line that has it ({@code null} counts as missing); a
+ * string, boolean or object there makes it no series.
+ *
+ * <p>Everything a collector controls is bounded: the line (by the caller, 1 Mi characters as for
+ * CSV), the nesting depth ({@link #MAX_DEPTH}), and the number of distinct fields (given by the
+ * caller, {@code max_series_per_file}); parsing stops at the first field past that bound.
+ */
+public final class JsonlSeriesReader {
+    /** The deepest nesting of objects and arrays a line may have. */
+    public static final int MAX_DEPTH = 16;
+
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH)
+                    .maxNumberLength(1000).maxStringLength(CsvSeriesReader.MAX_RECORD_CHARS).build())
+            .build();
+
+    /** A line that is not one JSON object (or is nested too deep). */
+    public static final class MalformedLineException extends IOException {
+        MalformedLineException(int line, String why) {
+            super("line " + line + " is not one JSON object of at most " + MAX_DEPTH + " levels (" + why + ")");
+        }
+    }
+
+    /** More distinct fields than allowed. */
+    public static final class TooManyFieldsException extends IOException {
+        TooManyFieldsException(int max) {
+            super("more than " + max + " distinct fields besides the time field");
+        }
+    }
+
+    /** One line: its time text ("" when none) and its scalar fields by path (Double, or another scalar's marker). */
+    record Row(String time, Map<String, Object> fields) {
+    }
+
+    /** The value of a field that is present but not a number (string, boolean, object, array). */
+    static final Object NOT_A_NUMBER = new Object();
+
+    private JsonlSeriesReader() {
+    }
+
+    /**
+     * Reads lines strictly: a malformed line or more than {@code maxFields} distinct fields (the
+     * time field aside) throws. Blank lines are skipped.
+     */
+    public static SeriesTable parse(List<String> lines, int maxFields) throws IOException {
+        List<Row> rows = new ArrayList<>();
+        Set<String> fields = new LinkedHashSet<>();
+        int n = 0;
+        for (String line : lines) {
+            n++;
+            if (line.isBlank()) {
+                continue;
+            }
+            Row row = row(line, n);
+            for (String f : row.fields().keySet()) {
+                if (fields.add(f) && fields.size() > maxFields) {
+                    throw new TooManyFieldsException(maxFields);
+                }
+            }
+            rows.add(row);
+        }
+        return table(rows, fields);
+    }
+
+    /** Reads lines leniently, for data already in a dataset: malformed lines are left out. */
+    public static SeriesTable parseLenient(List<String> lines) {
+        List<Row> rows = new ArrayList<>();
+        Set<String> fields = new LinkedHashSet<>();
+        int n = 0;
+        for (String line : lines) {
+            n++;
+            if (line.isBlank()) {
+                continue;
+            }
+            try {
+                Row row = row(line, n);
+                fields.addAll(row.fields().keySet());
+                rows.add(row);
+            } catch (MalformedLineException e) {
+                // already committed: there is nothing to refuse any more
+            }
+        }
+        return table(rows, fields);
+    }
+
+    private static SeriesTable table(List<Row> rows, Set<String> fields) {
+        Map<String, List<SeriesPoint>> series = new LinkedHashMap<>();
+        for (String f : fields) {
+            List<SeriesPoint> points = new ArrayList<>();
+            boolean numeric = true;
+            for (Row r : rows) {
+                Object v = r.fields().get(f);
+                if (v == null) {
+                    continue;
+                }
+                if (!(v instanceof Double d)) {
+                    numeric = false;
+                    break;
+                }
+                points.add(new SeriesPoint(r.time(), d));
+            }
+            if (numeric && !points.isEmpty()) {
+                series.put(f, points);
+            }
+        }
+        return new SeriesTable(List.copyOf(fields), null, rows.size(), series);
+    }
+
+    /**
+     * One line as a row: the time field's text and every other scalar field by its dotted path.
+     * A {@code null} value is left out (missing); a number that is not finite cannot occur in JSON.
+     */
+    static Row row(String line, int lineNumber) throws MalformedLineException {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        String time = null;
+        int timeRank = Integer.MAX_VALUE;
+        try (JsonParser p = JSON.createParser(line)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new MalformedLineException(lineNumber, "it does not start with {");
+            }
+            List<String> path = new ArrayList<>();
+            String field = null;
+            JsonToken t;
+            while ((t = p.nextToken()) != null) {
+                switch (t) {
+                    case FIELD_NAME -> field = p.currentName();
+                    case START_OBJECT -> {
+                        path.add(field);
+                        field = null;
+                    }
+                    case END_OBJECT -> {
+                        if (path.isEmpty()) {
+                            if (p.nextToken() != null) {
+                                throw new MalformedLineException(lineNumber, "there is more after the object");
+                            }
+                            return new Row(time == null ? "" : time, fields);
+                        }
+                        path.remove(path.size() - 1);
+                    }
+                    case START_ARRAY -> p.skipChildren(); // arrays are not series; depth still bounded by the parser
+                    default -> {
+                        String key = path.isEmpty() ? field : String.join(".", path) + "." + field;
+                        if (path.isEmpty()) {
+                            int rank = CsvSeriesReader.TIME_COLUMN_NAMES.indexOf(field.toLowerCase(Locale.ROOT));
+                            if (rank >= 0 && t != JsonToken.VALUE_NULL) {
+                                if (rank < timeRank) { // "timestamp" before "time" before "date"; the others are dropped
+                                    time = p.getText();
+                                    timeRank = rank;
+                                }
+                                continue;
+                            }
+                        }
+                        if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
+                            double d = p.getDoubleValue();
+                            fields.put(key, Double.isFinite(d) ? d : NOT_A_NUMBER);
+                        } else if (t != JsonToken.VALUE_NULL) {
+                            fields.put(key, NOT_A_NUMBER);
+                        } else {
+                            fields.remove(key);
+                        }
+                    }
+                }
+            }
+            throw new MalformedLineException(lineNumber, "the object is not closed");
+        } catch (MalformedLineException e) {
+            throw e;
+        } catch (IOException e) {
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+            throw new MalformedLineException(lineNumber, why.length() > 200 ? why.substring(0, 200) + "…" : why);
+        }
+    }
+
+    /** The value of {@code field} on {@code line}: a point, or null when the line is malformed or lacks a number there. */
+    static SeriesPoint point(String line, String field) {
+        try {
+            Row r = row(line, 0);
+            return r.fields().get(field) instanceof Double d ? new SeriesPoint(r.time(), d) : null;
+        } catch (MalformedLineException e) {
+            return null;
+        }
+    }
+}
