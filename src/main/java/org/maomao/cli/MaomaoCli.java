@@ -50,12 +50,8 @@ public final class MaomaoCli implements Runnable {
         String u = url != null ? url : env.get("MAOMAO_URL");
         String t = token != null ? token : env.get("MAOMAO_TOKEN");
         if (u == null || t == null) {
-            Settings s;
-            try {
-                s = Settings.load(null, env);
-            } catch (IllegalArgumentException e) {
-                s = Settings.fromLayers(java.util.List.of(), env);
-            }
+            // the daemon refuses a bad config.ini with the sentence; the client only needs listen and token
+            Settings s = Settings.loadLenient(env);
             if (u == null) {
                 String listen = s.get("daemon", "listen").orElse("127.0.0.1:8080");
                 String host = listen.substring(0, listen.lastIndexOf(':'));
