@@ -94,6 +94,20 @@ final class RunCommands {
         When when;
         @Option(names = "--wait", description = "stream the log with a progress bar; exit 0 if the run succeeds, else 1")
         boolean await;
+        @Option(names = "--timeout", paramLabel = "DURATION",
+                description = "with --wait: give up waiting after this long (e.g. 30s, 10m); exit 1, the run goes on")
+        void timeout(String t) {
+            timeout = t;
+        }
+
+        /** The run being waited for, once started. */
+        volatile String started;
+
+        @Override
+        String waitingFor() {
+            return started == null ? "collector " + name + " to start" : "run " + started
+                    + " (follow it with `maomao log -f " + started + "`)";
+        }
 
         @Override
         ExitCode execute(ApiClient api) throws Exception {
@@ -117,6 +131,7 @@ final class RunCommands {
             }
             JsonNode r = api.post("/run", body);
             String id = r.get("id").asText();
+            started = id;
             if (!await) {
                 if (json()) {
                     printJson(r);
@@ -126,9 +141,9 @@ final class RunCommands {
                 }
                 return ExitCode.OK;
             }
-            Follow.follow(api, id, out(), err());
+            Follow.follow(this, api, id, out(), err());
             JsonNode done = api.get("/runs/" + id + "?wait=60s");
-            while (!isFinal(done.get("state").asText())) {
+            while (!isFinal(done.get("state").asText()) && !abandoned) {
                 done = api.get("/runs/" + id + "?wait=60s");
             }
             if (json()) {
@@ -155,11 +170,21 @@ final class RunCommands {
         String run;
         @Option(names = {"-f", "--follow"}, description = "keep printing until the run ends")
         boolean follow;
+        @Option(names = "--timeout", paramLabel = "DURATION",
+                description = "with -f: stop following after this long (e.g. 30s, 10m); exit 1, the run goes on")
+        void timeout(String t) {
+            timeout = t;
+        }
+
+        @Override
+        String waitingFor() {
+            return "run " + run + " to end";
+        }
 
         @Override
         ExitCode execute(ApiClient api) throws Exception {
             if (follow) {
-                Follow.follow(api, run, out(), null);
+                Follow.follow(this, api, run, out(), null);
             } else {
                 out().print(api.text("/runs/" + enc(run) + "/log"));
                 out().flush();
@@ -187,12 +212,13 @@ final class RunCommands {
         private Follow() {
         }
 
-        static void follow(ApiClient api, String runId, java.io.PrintWriter out, java.io.PrintWriter bar) throws Exception {
-            try (InputStream in = api.stream("/runs/" + ClientCommand.enc(runId) + "/log?follow=true");
+        static void follow(ClientCommand cmd, ApiClient api, String runId, java.io.PrintWriter out, java.io.PrintWriter bar)
+                throws Exception {
+            try (InputStream in = cmd.closeOnTimeout(api.stream("/runs/" + ClientCommand.enc(runId) + "/log?follow=true"));
                  BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                 String line;
                 boolean drawn = false;
-                while ((line = r.readLine()) != null) {
+                while ((line = r.readLine()) != null && !cmd.abandoned) {
                     Integer p = org.maomao.run.RunLog.progress(line);
                     if (p != null && bar != null) {
                         int filled = p / 5;
