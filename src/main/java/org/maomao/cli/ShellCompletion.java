@@ -32,6 +32,12 @@ public final class ShellCompletion {
         return completer(cmd, () -> null);
     }
 
+    /** The shell's completion: {@code root} is a parsed {@code maomao} command line, whose --url and --token name the daemon. */
+    public static Completer forShell(CommandLine root) {
+        MaomaoCli cli = root.getCommand();
+        return completer(new CommandLine(new MaomaoCli()), cli::client);
+    }
+
     /** Completion from the command model and the daemon {@code api} gives (null: none). */
     static Completer completer(CommandLine cmd, Supplier<ApiClient> api) {
         return (LineReader reader, ParsedLine line, List<Candidate> candidates) -> {
