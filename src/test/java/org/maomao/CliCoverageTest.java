@@ -84,6 +84,10 @@ class CliCoverageTest {
         // schedules: pause, resume, rm
         assertThat(cli("run", "csvc", "--weekly")).isZero();
         String schedule = json("schedules").get(0).get("id").asText();
+        assertThat(cli("schedules", "show", schedule)).isZero();
+        assertThat(out).contains("weekly");
+        assertThat(cli("schedules", "pause", "--help")).isZero();
+        assertThat(out).contains("Usage: maomao schedules pause");
         assertThat(cli("schedules", "pause", schedule)).isZero();
         assertThat(out).contains("paused " + schedule);
         assertThat(json("schedules").get(0).get("paused").asBoolean()).isTrue();
@@ -110,6 +114,12 @@ class CliCoverageTest {
         // a run writes a series; series and spikes with filters; commits name the run
         assertThat(cli("run", "csvc", "--dataset", "fresh", "--wait", "--timeout", "2m")).as(err).isZero();
         String run = json("runs").get(0).get("id").asText();
+        assertThat(cli("runs", "show", run)).isZero();
+        assertThat(out).contains("succeeded", "EVENT");
+        assertThat(json("runs", "show", run).get("events").size()).isPositive();
+        assertThat(cli("runs", "show", "no-such-run")).isEqualTo(2);
+        assertThat(cli("metrics")).isZero();
+        assertThat(out).contains("maomao_schedules");
         JsonNode commits = json("datasets", "commits", "fresh");
         assertThat(commits.findValuesAsText("run_id")).contains(run);
         assertThat(cli("datasets", "commits", "fresh")).isZero();
@@ -198,6 +208,7 @@ class CliCoverageTest {
         assertThat(complete("list show b")).contains("beta");
         assertThat(complete("schedules pause ")).contains(schedule).doesNotContain("alpha");
         assertThat(complete("log ")).contains(run);
+        assertThat(complete("runs show ")).contains(run);
         assertThat(complete("cancel ")).contains(run);
         assertThat(complete("runs --collector ")).contains("alpha", "beta");
         assertThat(complete("datasets show ")).contains("delta");

@@ -13,7 +13,7 @@ final class ListingCommands {
     private ListingCommands() {
     }
 
-    @Command(name = "collectors", aliases = "list", description = "List registered collectors; show or rm one.",
+    @Command(name = "collectors", mixinStandardHelpOptions = true, aliases = "list", description = "List registered collectors; show or rm one.",
             subcommands = {ManageCommands.CollectorShow.class, ManageCommands.CollectorRm.class})
     static final class Collectors extends ClientCommand {
         @Override
@@ -23,9 +23,9 @@ final class ListingCommands {
         }
     }
 
-    @Command(name = "schedules", description = "List schedules with their next fire time; pause, resume or rm one.",
+    @Command(name = "schedules", mixinStandardHelpOptions = true, description = "List schedules with their next fire time; pause, resume or rm one.",
             subcommands = {ManageCommands.SchedulePause.class, ManageCommands.ScheduleResume.class,
-                    ManageCommands.ScheduleRm.class})
+                    ManageCommands.ScheduleRm.class, ManageCommands.ScheduleShow.class})
     static final class Schedules extends ClientCommand {
         @Override
         ExitCode execute(ApiClient api) {
@@ -35,7 +35,8 @@ final class ListingCommands {
         }
     }
 
-    @Command(name = "runs", description = "List runs, newest first.")
+    @Command(name = "runs", mixinStandardHelpOptions = true, description = "List runs, newest first; show one with its events.",
+            subcommands = ManageCommands.RunShow.class)
     static final class Runs extends ClientCommand {
         @Option(names = "--collector", description = "only this collector")
         String collector;
@@ -64,7 +65,7 @@ final class ListingCommands {
         }
     }
 
-    @Command(name = "spikes", description = "List spikes, newest first.")
+    @Command(name = "spikes", mixinStandardHelpOptions = true, description = "List spikes, newest first.")
     static final class Spikes extends ClientCommand {
         @Option(names = "--collector", description = "only this collector")
         String collector;
@@ -95,7 +96,7 @@ final class ListingCommands {
         }
     }
 
-    @Command(name = "series", description = "List series with their last value, in id order; with an ID, its latest "
+    @Command(name = "series", mixinStandardHelpOptions = true, description = "List series with their last value, in id order; with an ID, its latest "
             + "points and spikes.")
     static final class Series extends ClientCommand {
         /** Series per request: the daemon's largest page. */
@@ -122,8 +123,8 @@ final class ListingCommands {
             if (id != null) {
                 return detail(api);
             }
-            // series are sorted by dataset, then collector/file#column: a filter starts at its prefix
-            // and stops past it, so it never walks all series
+            // series are sorted by dataset, then collector/file#column: with --dataset the walk starts at
+            // the prefix and stops past it; --collector alone has to look at every page
             String prefix = dataset == null ? null : dataset + "/" + (collector == null ? "" : collector + "/");
             String start = after != null ? after : prefix;
             ArrayNode all = JsonNodeFactory.instance.arrayNode();
@@ -180,7 +181,7 @@ final class ListingCommands {
         }
     }
 
-    @Command(name = "datasets", description = "List datasets with remote and push state; add, show or list commits of one.",
+    @Command(name = "datasets", mixinStandardHelpOptions = true, description = "List datasets with remote and push state; add, show or list commits of one.",
             subcommands = {ManageCommands.DatasetAdd.class, ManageCommands.DatasetShow.class,
                     ManageCommands.DatasetCommits.class})
     static final class Datasets extends ClientCommand {

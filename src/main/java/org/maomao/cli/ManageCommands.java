@@ -28,7 +28,7 @@ final class ManageCommands {
         return ExitCode.OK;
     }
 
-    @Command(name = "show", description = "Show one collector: image, dataset, policy.")
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one collector: image, dataset, policy.")
     static final class CollectorShow extends ClientCommand {
         @Parameters(paramLabel = "NAME")
         String name;
@@ -39,7 +39,7 @@ final class ManageCommands {
         }
     }
 
-    @Command(name = "rm", description = "Remove a collector and its schedules (its datasets stay).")
+    @Command(name = "rm", mixinStandardHelpOptions = true, description = "Remove a collector and its schedules (its datasets stay).")
     static final class CollectorRm extends ClientCommand {
         @Parameters(paramLabel = "NAME")
         String name;
@@ -51,7 +51,7 @@ final class ManageCommands {
         }
     }
 
-    @Command(name = "pause", description = "Pause a schedule: it stops firing until resumed.")
+    @Command(name = "pause", mixinStandardHelpOptions = true, description = "Pause a schedule: it stops firing until resumed.")
     static final class SchedulePause extends ClientCommand {
         @Parameters(paramLabel = "ID")
         String id;
@@ -63,7 +63,7 @@ final class ManageCommands {
         }
     }
 
-    @Command(name = "resume", description = "Resume a paused schedule.")
+    @Command(name = "resume", mixinStandardHelpOptions = true, description = "Resume a paused schedule.")
     static final class ScheduleResume extends ClientCommand {
         @Parameters(paramLabel = "ID")
         String id;
@@ -75,7 +75,7 @@ final class ManageCommands {
         }
     }
 
-    @Command(name = "rm", description = "Delete a schedule (the collector stays).")
+    @Command(name = "rm", mixinStandardHelpOptions = true, description = "Delete a schedule (the collector stays).")
     static final class ScheduleRm extends ClientCommand {
         @Parameters(paramLabel = "ID")
         String id;
@@ -87,7 +87,7 @@ final class ManageCommands {
         }
     }
 
-    @Command(name = "add", description = "Create an empty dataset, or clone one from URL (a git remote the daemon allows).")
+    @Command(name = "add", mixinStandardHelpOptions = true, description = "Create an empty dataset, or clone one from URL (a git remote the daemon allows).")
     static final class DatasetAdd extends ClientCommand {
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
@@ -118,7 +118,7 @@ final class ManageCommands {
         }
     }
 
-    @Command(name = "show", description = "Show one dataset: branch, head, remote, commits not pushed yet.")
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one dataset: branch, head, remote, commits not pushed yet.")
     static final class DatasetShow extends ClientCommand {
         @Parameters(paramLabel = "NAME")
         String name;
@@ -129,7 +129,7 @@ final class ManageCommands {
         }
     }
 
-    @Command(name = "commits", description = "List a dataset's commits, newest first, with the run that made each.")
+    @Command(name = "commits", mixinStandardHelpOptions = true, description = "List a dataset's commits, newest first, with the run that made each.")
     static final class DatasetCommits extends ClientCommand {
         @Parameters(paramLabel = "NAME")
         String name;
@@ -145,7 +145,7 @@ final class ManageCommands {
         }
     }
 
-    @Command(name = "reload", description = "Read config.ini and the collector files again (as SIGHUP does).")
+    @Command(name = "reload", mixinStandardHelpOptions = true, description = "Read config.ini and the collector files again (as SIGHUP does).")
     static final class Reload extends ClientCommand {
         @Option(names = "--timeout", paramLabel = "DURATION", description = "give up waiting after this long (e.g. 2m); exit 1")
         void timeout(String t) {
@@ -164,11 +164,58 @@ final class ManageCommands {
         }
     }
 
-    @Command(name = "keys", description = "Print the daemon's public ssh key, to allow it to push to dataset remotes.")
+    @Command(name = "keys", mixinStandardHelpOptions = true, description = "Print the daemon's public ssh key, to allow it to push to dataset remotes.")
     static final class Keys extends ClientCommand {
         @Override
         ExitCode execute(ApiClient api) {
             out().print(api.text("/keys/ssh"));
+            out().flush();
+            return ExitCode.OK;
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one schedule: frequency, next fire, paused.")
+    static final class ScheduleShow extends ClientCommand {
+        @Parameters(paramLabel = "ID")
+        String id;
+
+        @Override
+        ExitCode execute(ApiClient api) {
+            return show(api.get("/schedules/" + enc(id)));
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one run and its events.")
+    static final class RunShow extends ClientCommand {
+        @Parameters(paramLabel = "RUN")
+        String run;
+
+        @Override
+        ExitCode execute(ApiClient api) {
+            JsonNode r = api.get("/runs/" + enc(run));
+            JsonNode events = api.get("/runs/" + enc(run) + "/events");
+            if (json()) {
+                var node = ApiClient.JSON.createObjectNode();
+                node.set("run", r);
+                node.set("events", events);
+                printJson(node);
+                return ExitCode.OK;
+            }
+            show(r);
+            out().println();
+            Table t = new Table("SEQ", "AT", "EVENT", "PAYLOAD");
+            events.forEach(e -> t.row(text(e, "seq"), text(e, "at"), text(e, "type"), text(e, "payload")));
+            t.print(out());
+            out().flush();
+            return ExitCode.OK;
+        }
+    }
+
+    @Command(name = "metrics", mixinStandardHelpOptions = true, description = "Print the daemon's Prometheus metrics.")
+    static final class Metrics extends ClientCommand {
+        @Override
+        ExitCode execute(ApiClient api) {
+            out().print(api.text("/metrics"));
             out().flush();
             return ExitCode.OK;
         }

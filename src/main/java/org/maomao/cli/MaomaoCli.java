@@ -20,7 +20,7 @@ import picocli.CommandLine.ScopeType;
                 ListingCommands.Collectors.class, ListingCommands.Schedules.class, ListingCommands.Runs.class,
                 RunCommands.Log.class, RunCommands.Cancel.class, ListingCommands.Spikes.class, ListingCommands.Series.class,
                 ListingCommands.Datasets.class, StatusCommands.Status.class, StatusCommands.Doctor.class,
-                ManageCommands.Reload.class, ManageCommands.Keys.class, ShellCommand.class})
+                ManageCommands.Reload.class, ManageCommands.Keys.class, ManageCommands.Metrics.class, ShellCommand.class})
 public final class MaomaoCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

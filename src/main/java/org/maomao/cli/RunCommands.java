@@ -24,7 +24,7 @@ final class RunCommands {
     private RunCommands() {
     }
 
-    @Command(name = "register", description = "Register (or update) a collector.")
+    @Command(name = "register", mixinStandardHelpOptions = true, description = "Register (or update) a collector.")
     static final class Register extends ClientCommand {
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
@@ -84,7 +84,7 @@ final class RunCommands {
         }
     }
 
-    @Command(name = "run", description = "Run a collector now, or schedule it with --daily, --weekly, --hourly or --cron.")
+    @Command(name = "run", mixinStandardHelpOptions = true, description = "Run a collector now, or schedule it with --daily, --weekly, --hourly or --cron.")
     static final class Run extends ClientCommand {
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
@@ -164,7 +164,7 @@ final class RunCommands {
         };
     }
 
-    @Command(name = "log", description = "Print a run's log; -f follows it while the run goes on.")
+    @Command(name = "log", mixinStandardHelpOptions = true, description = "Print a run's log; -f follows it while the run goes on.")
     static final class Log extends ClientCommand {
         @Parameters(paramLabel = "RUN")
         String run;
@@ -193,7 +193,7 @@ final class RunCommands {
         }
     }
 
-    @Command(name = "cancel", description = "Cancel a queued or running run.")
+    @Command(name = "cancel", mixinStandardHelpOptions = true, description = "Cancel a queued or running run.")
     static final class Cancel extends ClientCommand {
         @Parameters(paramLabel = "RUN")
         String run;

@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
  * completion of commands, options and the daemon's names. With input piped in it reads
  * the lines plainly and writes to standard output, without prompts, so it can be scripted.
  */
-@Command(name = "shell", description = "Interactive maomao> prompt with completion; `exit` or Ctrl-D leaves. "
+@Command(name = "shell", mixinStandardHelpOptions = true, description = "Interactive maomao> prompt with completion; `exit` or Ctrl-D leaves. "
         + "Reads commands from standard input when it is not a terminal.")
 final class ShellCommand implements Callable<Integer> {
     @ParentCommand

@@ -121,8 +121,8 @@ public final class ShellCompletion {
         command = space < 0 ? "" : command.substring(space + 1);
         return switch (command) {
             case "run", "collectors show", "collectors rm" -> "collector";
-            case "schedules pause", "schedules resume", "schedules rm" -> "schedule";
-            case "log", "cancel" -> "run";
+            case "schedules pause", "schedules resume", "schedules rm", "schedules show" -> "schedule";
+            case "log", "cancel", "runs show" -> "run";
             case "datasets show", "datasets commits" -> "dataset";
             default -> null;
         };
