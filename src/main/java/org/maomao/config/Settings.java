@@ -167,9 +167,11 @@ public final class Settings {
                 String key = keys.next();
                 String sec = section == null ? "" : section.toLowerCase(Locale.ROOT);
                 // keys are case-insensitive, except environment variable names in [env]
-                String k = sec.equals("env") ? key : key.toLowerCase(Locale.ROOT);
+                // the parser escapes a dot in a key as "..": the key as written, for messages
+                String written = key.replace("..", ".");
+                String k = sec.equals("env") ? written : written.toLowerCase(Locale.ROOT);
                 put(sec, k, new Value(sub.getString(key), base, file.toString()));
-                Integer line = lines.get(sec + "\n" + key.toLowerCase(Locale.ROOT));
+                Integer line = lines.get(sec + "\n" + written.toLowerCase(Locale.ROOT));
                 where.put(sec + "\n" + k, "of " + file + (line == null ? "" : " line " + line));
             }
         }

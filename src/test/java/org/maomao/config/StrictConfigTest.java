@@ -76,6 +76,13 @@ class StrictConfigTest {
     }
 
     @Test
+    void keys_are_named_as_written_with_their_line_whatever_their_case_or_dots() throws Exception {
+        Path c = file("odd.ini", "[Daemon]\nData_Dir = /tmp/x\ndata.dir = 1\n");
+        assertThatThrownBy(() -> Settings.fromLayers(List.of(c), Map.of()))
+                .hasMessage("unknown key `data.dir` in [daemon] of " + c + " line 3; did you mean `data_dir`?");
+    }
+
+    @Test
     void a_key_in_the_wrong_section_says_where_it_belongs() throws Exception {
         Path c = file("config.ini", "[daemon]\ntimeout = 5m\n");
         assertThatThrownBy(() -> Settings.fromLayers(List.of(c), Map.of()))
