@@ -164,6 +164,11 @@ class CliCoverageTest {
         assertThat(err).contains("gave up after --timeout 1s waiting for run " + id + " to end");
         assertThat(cli("log", id, "-f", "--timeout", "soon")).isEqualTo(2);
         assertThat(cli("cancel", id)).isZero();
+        // a command that ends in time returns its own result through --timeout
+        assertThat(cli("register", "quick", TestImages.collector("maomao-test/cli-csv:1", CSV_COLLECTOR), "--timeout", "1m"))
+                .isZero();
+        assertThat(out).contains("registered quick");
+        assertThat(cli("register", "bad name", "x", "--timeout", "1m")).isEqualTo(2);
     }
 
     @Test

@@ -34,6 +34,16 @@ final class RunCommands {
         Path build;
         @Option(names = "--dataset", paramLabel = "D", description = "default dataset of its runs")
         String dataset;
+        @Option(names = "--timeout", paramLabel = "DURATION", description = "give up waiting for the build and the "
+                + "registration after this long (e.g. 10m); exit 1")
+        void timeout(String t) {
+            timeout = t;
+        }
+
+        @Override
+        String waitingFor() {
+            return build == null ? "collector " + name + " to be registered" : "image " + image + " to be built from " + build;
+        }
 
         @Override
         ExitCode execute(ApiClient api) throws Exception {
