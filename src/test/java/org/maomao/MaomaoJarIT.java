@@ -32,9 +32,17 @@ class MaomaoJarIT {
     Path dir;
 
     Process start(Map<String, String> env, String... args) throws IOException {
+        return start(null, env, args);
+    }
+
+    /** The jar with {@code input} (if not null) piped to its standard input. */
+    Process start(Path input, Map<String, String> env, String... args) throws IOException {
         List<String> cmd = new java.util.ArrayList<>(List.of("java", "-jar", JAR.toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("out.log").toFile());
+        if (input != null) {
+            pb.redirectInput(input.toFile());
+        }
         pb.environment().putAll(env);
         return pb.start();
     }
@@ -171,5 +179,37 @@ class MaomaoJarIT {
         assertThat(lines).hasSize(51);
         assertThat(lines.get(41)).startsWith("t40,").endsWith(",1");
         assertThat(lines.stream().filter(l -> l.endsWith(",1") || l.endsWith(",-1"))).hasSize(1);
+    }
+
+    @Test
+    void should_run_commands_piped_into_the_shell_and_print_their_output() throws Exception {
+        try (org.maomao.testing.TestDaemon daemon = new org.maomao.testing.TestDaemon(dir.resolve("data"), Map.of())) {
+            daemon.register("piped", TestImages.collector("maomao-test/jar-piped:1", "echo hi\n"), "");
+            Path input = Files.writeString(dir.resolve("in.txt"), "list\ncollectors show piped\nschedules\n");
+            Process p = start(input, Map.of(), "--url", daemon.url(""), "shell");
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            String out = Files.readString(dir.resolve("out.log"));
+            assertThat(out).contains("NAME", "piped", "maomao-test/jar-piped:1", "FREQUENCY")
+                    .doesNotContain("Exception", "Stream Closed", "maomao>");
+            assertThat(p.exitValue()).isZero();
+        }
+    }
+
+    @Test
+    void should_refuse_to_start_with_an_unknown_key_in_the_file_or_the_environment() throws Exception {
+        Path config = Files.writeString(dir.resolve("old.ini"), "[daemon]\nlisten = 127.0.0.1:0\nimportdir = "
+                + dir.resolve("imports") + "\n");
+        Process p = start(Map.of(), "daemon", "--config", config.toString());
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(2);
+        assertThat(Files.readString(dir.resolve("out.log")))
+                .contains("unknown key `importdir` in [daemon] of " + config + " line 3; did you mean `data_dir`?");
+        Process e = start(Map.of("MAOMAO_DAEMON_LISTEN", "127.0.0.1:0", "MAOMAO_DAEMON_DATA_DIRR", dir.toString()), "daemon");
+        assertThat(e.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(e.exitValue()).isEqualTo(2);
+        assertThat(Files.readString(dir.resolve("out.log")))
+                .contains("unknown key `data_dirr` in [daemon] from the environment variable MAOMAO_DAEMON_DATA_DIRR; "
+                        + "did you mean `data_dir`?");
+        assertThat(dir.resolve("imports")).doesNotExist();
     }
 }

@@ -51,6 +51,11 @@ final class ApiClient {
                 .POST(HttpRequest.BodyPublishers.ofString(text)), HttpResponse.BodyHandlers.ofString()));
     }
 
+    /** DELETE; the daemon answers 204 with no body. */
+    void delete(String path) {
+        check(send(request(path).DELETE(), HttpResponse.BodyHandlers.ofString()));
+    }
+
     String text(String path) {
         return check(send(request(path).GET(), HttpResponse.BodyHandlers.ofString())).body();
     }

@@ -20,7 +20,7 @@ import picocli.CommandLine.ScopeType;
                 ListingCommands.Collectors.class, ListingCommands.Schedules.class, ListingCommands.Runs.class,
                 RunCommands.Log.class, RunCommands.Cancel.class, ListingCommands.Spikes.class, ListingCommands.Series.class,
                 ListingCommands.Datasets.class, StatusCommands.Status.class, StatusCommands.Doctor.class,
-                ShellCommand.class,
+                ManageCommands.Reload.class, ManageCommands.Keys.class, ManageCommands.Metrics.class, ShellCommand.class,
                 RescanCommand.class})
 public final class MaomaoCli implements Runnable {
     @CommandLine.Spec
@@ -51,12 +51,8 @@ public final class MaomaoCli implements Runnable {
         String u = url != null ? url : env.get("MAOMAO_URL");
         String t = token != null ? token : env.get("MAOMAO_TOKEN");
         if (u == null || t == null) {
-            Settings s;
-            try {
-                s = Settings.load(null, env);
-            } catch (IllegalArgumentException e) {
-                s = Settings.fromLayers(java.util.List.of(), env);
-            }
+            // the daemon refuses a bad config.ini with the sentence; the client only needs listen and token
+            Settings s = Settings.loadLenient(env);
             if (u == null) {
                 String listen = s.get("daemon", "listen").orElse("127.0.0.1:8080");
                 String host = listen.substring(0, listen.lastIndexOf(':'));

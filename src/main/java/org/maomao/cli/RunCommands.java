@@ -24,7 +24,7 @@ final class RunCommands {
     private RunCommands() {
     }
 
-    @Command(name = "register", description = "Register (or update) a collector.")
+    @Command(name = "register", mixinStandardHelpOptions = true, description = "Register (or update) a collector.")
     static final class Register extends ClientCommand {
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
@@ -34,6 +34,16 @@ final class RunCommands {
         Path build;
         @Option(names = "--dataset", paramLabel = "D", description = "default dataset of its runs")
         String dataset;
+        @Option(names = "--timeout", paramLabel = "DURATION", description = "give up waiting for the build and the "
+                + "registration after this long (e.g. 10m); exit 1")
+        void timeout(String t) {
+            timeout = t;
+        }
+
+        @Override
+        String waitingFor() {
+            return build == null ? "collector " + name + " to be registered" : "image " + image + " to be built from " + build;
+        }
 
         @Override
         ExitCode execute(ApiClient api) throws Exception {
@@ -84,7 +94,7 @@ final class RunCommands {
         }
     }
 
-    @Command(name = "run", description = "Run a collector now, or schedule it with --daily, --weekly, --hourly or --cron.")
+    @Command(name = "run", mixinStandardHelpOptions = true, description = "Run a collector now, or schedule it with --daily, --weekly, --hourly or --cron.")
     static final class Run extends ClientCommand {
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
@@ -94,6 +104,20 @@ final class RunCommands {
         When when;
         @Option(names = "--wait", description = "stream the log with a progress bar; exit 0 if the run succeeds, else 1")
         boolean await;
+        @Option(names = "--timeout", paramLabel = "DURATION",
+                description = "with --wait: give up waiting after this long (e.g. 30s, 10m); exit 1, the run goes on")
+        void timeout(String t) {
+            timeout = t;
+        }
+
+        /** The run being waited for, once started. */
+        volatile String started;
+
+        @Override
+        String waitingFor() {
+            return started == null ? "collector " + name + " to start" : "run " + started
+                    + " (follow it with `maomao log -f " + started + "`)";
+        }
 
         @Override
         ExitCode execute(ApiClient api) throws Exception {
@@ -117,6 +141,7 @@ final class RunCommands {
             }
             JsonNode r = api.post("/run", body);
             String id = r.get("id").asText();
+            started = id;
             if (!await) {
                 if (json()) {
                     printJson(r);
@@ -126,9 +151,9 @@ final class RunCommands {
                 }
                 return ExitCode.OK;
             }
-            Follow.follow(api, id, out(), err());
+            Follow.follow(this, api, id, out(), err());
             JsonNode done = api.get("/runs/" + id + "?wait=60s");
-            while (!isFinal(done.get("state").asText())) {
+            while (!isFinal(done.get("state").asText()) && !abandoned) {
                 done = api.get("/runs/" + id + "?wait=60s");
             }
             if (json()) {
@@ -149,17 +174,27 @@ final class RunCommands {
         };
     }
 
-    @Command(name = "log", description = "Print a run's log; -f follows it while the run goes on.")
+    @Command(name = "log", mixinStandardHelpOptions = true, description = "Print a run's log; -f follows it while the run goes on.")
     static final class Log extends ClientCommand {
         @Parameters(paramLabel = "RUN")
         String run;
         @Option(names = {"-f", "--follow"}, description = "keep printing until the run ends")
         boolean follow;
+        @Option(names = "--timeout", paramLabel = "DURATION",
+                description = "with -f: stop following after this long (e.g. 30s, 10m); exit 1, the run goes on")
+        void timeout(String t) {
+            timeout = t;
+        }
+
+        @Override
+        String waitingFor() {
+            return "run " + run + " to end";
+        }
 
         @Override
         ExitCode execute(ApiClient api) throws Exception {
             if (follow) {
-                Follow.follow(api, run, out(), null);
+                Follow.follow(this, api, run, out(), null);
             } else {
                 out().print(api.text("/runs/" + enc(run) + "/log"));
                 out().flush();
@@ -168,7 +203,7 @@ final class RunCommands {
         }
     }
 
-    @Command(name = "cancel", description = "Cancel a queued or running run.")
+    @Command(name = "cancel", mixinStandardHelpOptions = true, description = "Cancel a queued or running run.")
     static final class Cancel extends ClientCommand {
         @Parameters(paramLabel = "RUN")
         String run;
@@ -187,12 +222,13 @@ final class RunCommands {
         private Follow() {
         }
 
-        static void follow(ApiClient api, String runId, java.io.PrintWriter out, java.io.PrintWriter bar) throws Exception {
-            try (InputStream in = api.stream("/runs/" + ClientCommand.enc(runId) + "/log?follow=true");
+        static void follow(ClientCommand cmd, ApiClient api, String runId, java.io.PrintWriter out, java.io.PrintWriter bar)
+                throws Exception {
+            try (InputStream in = cmd.closeOnTimeout(api.stream("/runs/" + ClientCommand.enc(runId) + "/log?follow=true"));
                  BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                 String line;
                 boolean drawn = false;
-                while ((line = r.readLine()) != null) {
+                while ((line = r.readLine()) != null && !cmd.abandoned) {
                     Integer p = org.maomao.run.RunLog.progress(line);
                     if (p != null && bar != null) {
                         int filled = p / 5;

@@ -30,7 +30,7 @@ final class StatusCommands {
         }
     }
 
-    @Command(name = "status", description = "Components up or down, and each collector's last run and next fire.")
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "Components up or down, and each collector's last run and next fire.")
     static final class Status extends ClientCommand {
         @Override
         ExitCode execute(ApiClient api) {
@@ -65,7 +65,7 @@ final class StatusCommands {
         }
     }
 
-    @Command(name = "doctor", description = "Check the daemon and each component; say how to fix what is wrong.")
+    @Command(name = "doctor", mixinStandardHelpOptions = true, description = "Check the daemon and each component; say how to fix what is wrong.")
     static final class Doctor extends ClientCommand {
         @Override
         ExitCode execute(ApiClient api) {

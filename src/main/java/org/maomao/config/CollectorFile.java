@@ -53,7 +53,7 @@ public record CollectorFile(String name, Path file, String image, Path buildDir,
         String name = file.toAbsolutePath().getParent().getFileName().toString();
         try {
             Names.require("collector", name);
-            Settings s = Settings.fromFile(file);
+            Settings s = Settings.fromCollectorFile(file);
             Map<String, String> all = new LinkedHashMap<>(s.section(""));
             all.putAll(s.section("collector"));
             Map<String, String> settings = new LinkedHashMap<>();

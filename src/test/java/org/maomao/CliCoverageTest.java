@@ -1,0 +1,238 @@
+package org.maomao;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.jline.reader.Candidate;
+import org.jline.reader.impl.DefaultParser;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.maomao.cli.MaomaoCli;
+import org.maomao.cli.ShellCompletion;
+import org.maomao.testing.TestDaemon;
+import org.maomao.testing.TestImages;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import picocli.CommandLine;
+
+/** The CLI's twins of every API route, --timeout, the piped shell and its completion, against a real daemon. */
+class CliCoverageTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String CSV_COLLECTOR = "printf 'timestamp,value\\n2026-01-01T00:00:00Z,5\\n' > /output/m.csv\n"
+            + "echo wrote\n";
+
+    @TempDir
+    Path dir;
+    TestDaemon daemon;
+    String out;
+    String err;
+
+    @AfterEach
+    void stop() {
+        if (daemon != null) {
+            daemon.close();
+        }
+    }
+
+    int cli(String... args) {
+        StringWriter o = new StringWriter();
+        StringWriter e = new StringWriter();
+        CommandLine cmd = new CommandLine(new MaomaoCli());
+        cmd.setOut(new PrintWriter(o));
+        cmd.setErr(new PrintWriter(e));
+        List<String> all = new ArrayList<>(List.of("--url", daemon.url("")));
+        all.addAll(List.of(args));
+        int code = cmd.execute(all.toArray(String[]::new));
+        out = o.toString();
+        err = e.toString();
+        return code;
+    }
+
+    JsonNode json(String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.add("--json");
+        assertThat(cli(all.toArray(String[]::new))).as(String.join(" ", args) + ": " + err).isZero();
+        return JSON.readTree(out);
+    }
+
+    @Test
+    void should_cover_collectors_schedules_datasets_reload_keys_series_and_spikes_with_the_same_exit_codes() throws Exception {
+        daemon = new TestDaemon(dir.resolve("data"), Map.of("defaults.retries", "0"));
+        daemon.register("csvc", TestImages.collector("maomao-test/cli-csv:1", CSV_COLLECTOR), "");
+
+        // collectors: list is an alias, show one, a missing one is exit 2 with the daemon's sentence
+        assertThat(cli("list")).isZero();
+        assertThat(out).contains("csvc");
+        assertThat(cli("collectors", "show", "csvc")).isZero();
+        assertThat(out).contains("image", "maomao-test/cli-csv:1");
+        assertThat(cli("collectors", "show", "nobody")).isEqualTo(2);
+        assertThat(err).contains("collector \"nobody\" is not registered.");
+
+        // schedules: pause, resume, rm
+        assertThat(cli("run", "csvc", "--weekly")).isZero();
+        String schedule = json("schedules").get(0).get("id").asText();
+        assertThat(cli("schedules", "show", schedule)).isZero();
+        assertThat(out).contains("weekly");
+        assertThat(cli("schedules", "pause", "--help")).isZero();
+        assertThat(out).contains("Usage: maomao schedules pause");
+        assertThat(cli("schedules", "pause", schedule)).isZero();
+        assertThat(out).contains("paused " + schedule);
+        assertThat(json("schedules").get(0).get("paused").asBoolean()).isTrue();
+        assertThat(cli("schedules", "resume", schedule)).isZero();
+        assertThat(json("schedules").get(0).get("paused").asBoolean()).isFalse();
+        assertThat(cli("schedules", "rm", schedule)).isZero();
+        assertThat(json("schedules")).isEmpty();
+        assertThat(cli("schedules", "rm", schedule)).isEqualTo(2);
+        assertThat(err).contains("does not exist");
+        assertThat(cli("schedules", "pause")).isEqualTo(2); // ID missing: usage
+
+        // datasets: add, refused names and remotes, show, commits
+        assertThat(cli("datasets", "add", "fresh")).isZero();
+        assertThat(out).contains("created dataset fresh");
+        assertThat(cli("datasets", "add", "fresh")).isEqualTo(2);
+        assertThat(cli("datasets", "add", "../evil")).isEqualTo(2);
+        assertThat(cli("datasets", "add", "stolen", "file:///etc")).isEqualTo(2);
+        assertThat(err).isNotBlank();
+        assertThat(daemon.dataDir().resolve("datasets").resolve("stolen")).doesNotExist();
+        assertThat(cli("datasets", "show", "fresh")).isZero();
+        assertThat(out).contains("branch", "fresh");
+        assertThat(cli("datasets", "show", "ghost")).isEqualTo(2);
+
+        // a run writes a series; series and spikes with filters; commits name the run
+        assertThat(cli("run", "csvc", "--dataset", "fresh", "--wait", "--timeout", "2m")).as(err).isZero();
+        String run = json("runs").get(0).get("id").asText();
+        assertThat(cli("runs", "show", run)).isZero();
+        assertThat(out).contains("succeeded", "EVENT");
+        assertThat(json("runs", "show", run).get("events").size()).isPositive();
+        assertThat(cli("runs", "show", "no-such-run")).isEqualTo(2);
+        assertThat(cli("metrics")).isZero();
+        assertThat(out).contains("maomao_schedules");
+        JsonNode commits = json("datasets", "commits", "fresh");
+        assertThat(commits.findValuesAsText("run_id")).contains(run);
+        assertThat(cli("datasets", "commits", "fresh")).isZero();
+        assertThat(out).startsWith("COMMIT").contains(run);
+        assertThat(json("series", "--dataset", "fresh")).extracting(s -> s.get("id").asText())
+                .containsExactly("fresh/csvc/m.csv#value");
+        assertThat(json("series", "--dataset", "fresh", "--collector", "other")).isEmpty();
+        assertThat(json("series", "--dataset", "nosuch")).isEmpty();
+        assertThat(cli("series", "fresh/csvc/m.csv#value")).isZero();
+        assertThat(out).contains("2026-01-01T00:00:00Z", "5");
+        assertThat(cli("series", "fresh/csvc/nope.csv#value")).isEqualTo(2);
+        assertThat(json("spikes", "--collector", "csvc", "--series", "csvc/m.csv#value", "--since", "2026-01-01T00:00:00Z"))
+                .isEmpty();
+        assertThat(cli("spikes", "--since", "yesterday")).isEqualTo(2);
+
+        // reload and keys
+        assertThat(cli("reload", "--timeout", "1m")).isZero();
+        assertThat(out).startsWith("reloaded");
+        assertThat(cli("keys")).isZero();
+        assertThat(out).startsWith("ssh-");
+
+        // collectors rm: the collector and its schedules go
+        assertThat(cli("run", "csvc", "--daily")).isZero();
+        assertThat(cli("collectors", "rm", "csvc")).isZero();
+        assertThat(json("collectors")).isEmpty();
+        assertThat(json("schedules")).isEmpty();
+        assertThat(cli("collectors", "rm", "csvc")).isEqualTo(2);
+    }
+
+    @Test
+    void should_give_up_with_exit_1_and_a_sentence_when_timeout_expires_while_the_run_goes_on() throws Exception {
+        daemon = new TestDaemon(dir.resolve("data"), Map.of("defaults.retries", "0"));
+        daemon.register("slow", TestImages.collector("maomao-test/cli-slow:1", "echo started\nsleep 60\n"), "");
+        long t0 = System.nanoTime();
+        assertThat(cli("run", "slow", "--wait", "--timeout", "3s")).isEqualTo(1);
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(30));
+        assertThat(err).contains("gave up after --timeout 3s waiting for run ", "maomao log -f");
+        JsonNode run = json("runs").get(0);
+        String id = run.get("id").asText();
+        assertThat(run.get("state").asText()).isIn("queued", "running"); // the daemon goes on with it
+        assertThat(cli("log", id, "-f", "--timeout", "1s")).isEqualTo(1);
+        assertThat(err).contains("gave up after --timeout 1s waiting for run " + id + " to end");
+        assertThat(cli("log", id, "-f", "--timeout", "soon")).isEqualTo(2);
+        assertThat(cli("cancel", id)).isZero();
+        // a command that ends in time returns its own result through --timeout
+        assertThat(cli("register", "quick", TestImages.collector("maomao-test/cli-csv:1", CSV_COLLECTOR), "--timeout", "1m"))
+                .isZero();
+        assertThat(out).contains("registered quick");
+        assertThat(cli("register", "bad name", "x", "--timeout", "1m")).isEqualTo(2);
+    }
+
+    @Test
+    void should_run_piped_lines_in_the_shell_and_print_their_output() throws Exception {
+        daemon = new TestDaemon(dir.resolve("data"), Map.of());
+        daemon.register("piped", TestImages.collector("maomao-test/cli-csv:1", CSV_COLLECTOR), "");
+        InputStream old = System.in;
+        System.setIn(new ByteArrayInputStream("list\n\ncollectors show piped --json\nschedules rm nope\nexit\nkeys\n"
+                .getBytes(StandardCharsets.UTF_8)));
+        int code;
+        try {
+            code = cli("shell");
+        } finally {
+            System.setIn(old);
+        }
+        assertThat(out).contains("NAME", "piped", "\"name\" : \"piped\"").doesNotContain("ssh-"); // stopped at exit
+        assertThat(err).contains("does not exist").doesNotContain("Exception");
+        assertThat(code).isEqualTo(2); // like sh: the last command's code, for scripts
+        System.setIn(new ByteArrayInputStream("schedules rm nope\ncollectors\n".getBytes(StandardCharsets.UTF_8)));
+        try {
+            assertThat(cli("shell")).isZero();
+            assertThat(out).contains("piped");
+        } finally {
+            System.setIn(old);
+        }
+    }
+
+    @Test
+    void should_complete_collector_names_schedule_ids_run_ids_and_datasets_from_the_daemon() throws Exception {
+        daemon = new TestDaemon(dir.resolve("data"), Map.of());
+        daemon.register("alpha", TestImages.collector("maomao-test/cli-csv:1", CSV_COLLECTOR), "");
+        daemon.register("beta", TestImages.collector("maomao-test/cli-csv:1", CSV_COLLECTOR), "");
+        assertThat(cli("run", "alpha", "--hourly")).isZero();
+        String schedule = json("schedules").get(0).get("id").asText();
+        assertThat(cli("run", "beta", "--dataset", "gamma")).isZero();
+        String run = out.trim();
+        assertThat(cli("datasets", "add", "delta")).isZero();
+
+        assertThat(complete("run ")).contains("alpha", "beta");
+        assertThat(complete("run al")).contains("alpha").doesNotContain("beta");
+        assertThat(complete("collectors rm ")).contains("alpha", "beta");
+        assertThat(complete("list show b")).contains("beta");
+        assertThat(complete("schedules pause ")).contains(schedule).doesNotContain("alpha");
+        assertThat(complete("log ")).contains(run);
+        assertThat(complete("runs show ")).contains(run);
+        assertThat(complete("cancel ")).contains(run);
+        assertThat(complete("runs --collector ")).contains("alpha", "beta");
+        assertThat(complete("datasets show ")).contains("delta");
+        assertThat(complete("run alpha --dataset ")).contains("delta");
+        assertThat(complete("run alpha ")).doesNotContain("alpha", "beta"); // one collector per run
+        assertThat(complete("ru")).contains("run", "runs"); // commands still complete
+        daemon.close();
+        daemon = null;
+        assertThat(complete("run ")).doesNotContain("alpha"); // no daemon: no names, no error
+    }
+
+    String url;
+
+    private List<String> complete(String line) {
+        url = daemon == null ? url : daemon.url("");
+        CommandLine cmd = new CommandLine(new MaomaoCli());
+        cmd.parseArgs("--url", url);
+        List<Candidate> found = new ArrayList<>();
+        ShellCompletion.forShell(cmd).complete(null, new DefaultParser().parse(line, line.length()), found);
+        return found.stream().map(Candidate::value).toList();
+    }
+}
