@@ -139,6 +139,19 @@ class ApiLimitsTest {
     }
 
     @Test
+    void should_refuse_a_field_given_twice() {
+        // a proxy may read the first value and maomao the last: a body meaning two things is refused
+        for (String body : List.of("{\"name\":\"x\",\"url\":\"maomao/x:1\",\"url\":\"evil/x:1\"}",
+                "{\"name\":\"x\",\"url\":\"maomao/x:1\",\"env\":{\"A\":\"1\",\"A\":\"2\"}}")) {
+            TestDaemon.Response r = daemon.post("/register", body);
+            assertThat(r.status()).as(body).isEqualTo(400);
+            assertThat(r.json().get("error").asText()).isEqualTo("bad_json");
+            assertThat(r.json().get("message").asText()).as(body).containsIgnoringCase("duplicate");
+        }
+        assertThat(daemon.get("/collectors").json()).isEmpty();
+    }
+
+    @Test
     void should_refuse_overlong_numbers_and_strings() {
         TestDaemon.Response num = daemon.post("/register", "{\"name\":\"x\",\"url\":\"maomao/x:1\",\"retries\":"
                 + "9".repeat(5000) + "}");

@@ -69,6 +69,11 @@ public final class MaomaoCli implements Runnable {
     }
 
     public static void main(String[] args) {
+        // the daemon closes connections idle for its read_timeout (20 s by default): the shell's
+        // client drops idle ones sooner, so no request goes out on a connection being closed
+        if (System.getProperty("jdk.httpclient.keepalive.timeout") == null) {
+            System.setProperty("jdk.httpclient.keepalive.timeout", "10");
+        }
         System.exit(new CommandLine(new MaomaoCli()).execute(args));
     }
 }

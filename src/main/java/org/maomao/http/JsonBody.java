@@ -46,6 +46,8 @@ final class JsonBody {
                     .maxStringLength(MAX_STRING_LENGTH)
                     .maxNameLength(MAX_NAME_LENGTH)
                     .build())
+            // {"name":"a","name":"b"} means two things at once: refused, not read as its last value
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build())
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
