@@ -40,41 +40,11 @@ final class BoundedLines {
 
     private static List<String> read(Path file, int maxLines) throws IOException {
         List<String> lines = new ArrayList<>();
-        StringBuilder line = new StringBuilder();
-        boolean afterCr = false;
-        boolean open = false; // a line has started that has not ended yet
-        char[] buf = new char[8192];
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            int n;
-            while ((n = r.read(buf)) != -1) {
-                for (int i = 0; i < n; i++) {
-                    char c = buf[i];
-                    if (afterCr) {
-                        afterCr = false;
-                        if (c == '\n') {
-                            continue;
-                        }
-                    }
-                    if (c == '\n' || c == '\r') {
-                        afterCr = c == '\r';
-                        lines.add(line.toString());
-                        line.setLength(0);
-                        open = false;
-                        if (lines.size() >= maxLines) {
-                            return lines;
-                        }
-                    } else {
-                        if (line.length() >= MAX_LINE_CHARS) {
-                            throw new LineTooLongException(lines.size() + 1L);
-                        }
-                        line.append(c);
-                        open = true;
-                    }
-                }
+        try (Reader r = reader(file)) {
+            String l;
+            while (lines.size() < maxLines && (l = r.readLine()) != null) {
+                lines.add(l); // stops at maxLines: a long line after them is never read
             }
-        }
-        if (open) {
-            lines.add(line.toString());
         }
         return lines;
     }
