@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.maomao.cli.MaomaoCli;
 import org.maomao.cli.ShellCompletion;
+import org.maomao.testing.CliRun;
 import org.maomao.testing.TestDaemon;
 import org.maomao.testing.TestImages;
 
@@ -48,17 +47,10 @@ class CliCoverageTest {
     }
 
     int cli(String... args) {
-        StringWriter o = new StringWriter();
-        StringWriter e = new StringWriter();
-        CommandLine cmd = new CommandLine(new MaomaoCli());
-        cmd.setOut(new PrintWriter(o));
-        cmd.setErr(new PrintWriter(e));
-        List<String> all = new ArrayList<>(List.of("--url", daemon.url("")));
-        all.addAll(List.of(args));
-        int code = cmd.execute(all.toArray(String[]::new));
-        out = o.toString();
-        err = e.toString();
-        return code;
+        CliRun r = CliRun.of(daemon.url(""), args);
+        out = r.out();
+        err = r.err();
+        return r.code();
     }
 
     JsonNode json(String... args) throws Exception {

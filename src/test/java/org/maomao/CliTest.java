@@ -2,8 +2,6 @@ package org.maomao;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.maomao.cli.MaomaoCli;
+import org.maomao.testing.CliRun;
 import org.maomao.testing.TestDaemon;
 import org.maomao.testing.TestImages;
 
@@ -39,17 +38,10 @@ class CliTest {
     }
 
     int cli(String... args) {
-        StringWriter o = new StringWriter();
-        StringWriter e = new StringWriter();
-        CommandLine cmd = new CommandLine(new MaomaoCli());
-        cmd.setOut(new PrintWriter(o));
-        cmd.setErr(new PrintWriter(e));
-        List<String> all = new ArrayList<>(List.of("--url", daemon == null ? "http://127.0.0.1:1" : daemon.url("")));
-        all.addAll(List.of(args));
-        int code = cmd.execute(all.toArray(String[]::new));
-        out = o.toString();
-        err = e.toString();
-        return code;
+        CliRun r = CliRun.of(daemon == null ? "http://127.0.0.1:1" : daemon.url(""), args);
+        out = r.out();
+        err = r.err();
+        return r.code();
     }
 
     @Test

@@ -2,8 +2,6 @@ package org.maomao;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,7 +16,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.maomao.cli.MaomaoCli;
 import org.maomao.testing.Poll;
 import org.maomao.testing.TestDaemon;
 import org.maomao.testing.TestImages;
@@ -26,7 +23,6 @@ import org.maomao.testing.TestImages;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 
-import picocli.CommandLine;
 
 /**
  * {@code POST /series/{id}/rescan} and {@code maomao rescan}: a series' spikes recomputed over its
@@ -99,12 +95,9 @@ class SeriesRescanEndToEndTest {
         assertThat(series.get("points").asLong()).as(series.toString()).isEqualTo(240);
 
         // a second re-scan, through the CLI, gives the same spikes: replaced, not added
-        StringWriter out = new StringWriter();
-        CommandLine cli = new CommandLine(new MaomaoCli());
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(new StringWriter()));
-        assertThat(cli.execute("--url", daemon.url(""), "rescan", "rs/hourly/hourly.csv#value")).isZero();
-        assertThat(out.toString()).contains("1 spikes in 240 points");
+        org.maomao.testing.CliRun rescan = org.maomao.testing.CliRun.of(daemon.url(""), "rescan", "rs/hourly/hourly.csv#value");
+        assertThat(rescan.code()).isZero();
+        assertThat(rescan.out()).contains("1 spikes in 240 points");
         List<JsonNode> again = spikes();
         assertThat(again).hasSize(1);
         assertThat(again.get(0).get("timestamp").asText()).isEqualTo("2026-01-07T06:00:00");
@@ -137,12 +130,9 @@ class SeriesRescanEndToEndTest {
             assertThat(r.status()).as(unknown + " " + r).isEqualTo(404);
             assertThat(r.json().get("message").asText()).endsWith(".");
         }
-        StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new MaomaoCli());
-        cli.setOut(new PrintWriter(new StringWriter()));
-        cli.setErr(new PrintWriter(err));
-        assertThat(cli.execute("--url", daemon.url(""), "rescan", "rs/hourly/hourly.csv#nope")).isEqualTo(2);
-        assertThat(err.toString()).contains("does not exist");
+        org.maomao.testing.CliRun refused = org.maomao.testing.CliRun.of(daemon.url(""), "rescan", "rs/hourly/hourly.csv#nope");
+        assertThat(refused.code()).isEqualTo(2);
+        assertThat(refused.err()).contains("does not exist");
 
         // a file past the bound is refused before it is read (sparse: no 256 MiB written)
         Path file = daemon.dataDir().resolve("datasets/rs/hourly/hourly.csv");

@@ -13,7 +13,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -56,21 +58,7 @@ class SlowClientsTest {
                     : "GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: ";
             slow.add(new Slow(port, start));
         }
-        AtomicBoolean trickling = new AtomicBoolean(true);
-        Thread trickle = new Thread(() -> {
-            // one byte per connection every 200 ms: never idle long enough for an idle timeout
-            while (trickling.get()) {
-                slow.forEach(Slow::oneByte);
-                try {
-                    Thread.sleep(200); // pacing the attack, not synchronisation
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "trickle");
-        trickle.setDaemon(true);
-        trickle.start();
-        try {
+        try (Trickle ignored = new Trickle(slow)) {
             long t0 = System.nanoTime();
             RawHttp.Response health = RawHttp.exchange(port, "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
             assertThat(health.status()).isEqualTo(200);
@@ -81,9 +69,6 @@ class SlowClientsTest {
             Poll.until(Duration.ofSeconds(30), "the server to close every slow connection",
                     () -> slow.stream().noneMatch(Slow::isOpen));
             assertThat(Duration.ofNanos(System.nanoTime() - opened)).isLessThan(Duration.ofSeconds(8 + 6));
-        } finally {
-            trickling.set(false);
-            trickle.join(5_000);
         }
     }
 
@@ -96,28 +81,12 @@ class SlowClientsTest {
             slow.add(new Slow(port, "POST /register HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                     + "Content-Length: 100000\r\n\r\n{\"name\":\""));
         }
-        AtomicBoolean trickling = new AtomicBoolean(true);
-        Thread trickle = new Thread(() -> {
-            while (trickling.get()) {
-                slow.forEach(Slow::oneByte);
-                try {
-                    Thread.sleep(200); // pacing the attack, not synchronisation
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "trickle");
-        trickle.setDaemon(true);
-        trickle.start();
-        try {
+        try (Trickle ignored = new Trickle(slow)) {
             long t0 = System.nanoTime();
             RawHttp.Response health = RawHttp.exchange(port, "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
             assertThat(health.status()).isEqualTo(200);
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
             assertThat(health.body()).contains("\"status\"");
-        } finally {
-            trickling.set(false);
-            trickle.join(5_000);
         }
     }
 
@@ -144,6 +113,28 @@ class SlowClientsTest {
     }
 
     /** One slow client: a socket that has sent the start of a request. */
+    /**
+     * The attack's pace: one byte on every slow connection each 200 ms, never idle long
+     * enough for an idle timeout, until closed.
+     */
+    static final class Trickle implements AutoCloseable {
+        private final ScheduledExecutorService pace = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "trickle");
+            t.setDaemon(true);
+            return t;
+        });
+
+        Trickle(List<Slow> slow) {
+            pace.scheduleAtFixedRate(() -> slow.forEach(Slow::oneByte), 0, 200, TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            pace.shutdownNow();
+            pace.awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
     static final class Slow {
         final Socket socket;
 
