@@ -508,16 +508,27 @@ public final class GitDatasets implements DatasetWriter {
         }
         for (String name : list()) {
             Path git = datasetDir(name).resolve(".git");
-            try (Stream<Path> walk = Files.walk(git)) { // walk does not follow links
-                for (Path p : (Iterable<Path>) walk::iterator) {
+            // git's locks sit beside what they lock: index, HEAD, config, packed-refs at the top, refs and
+            // their logs below; objects (possibly many thousands of files) are never locked, so not walked
+            List<Stream<Path>> places = new java.util.ArrayList<>();
+            try {
+                places.add(Files.list(git));
+                for (String sub : new String[] {"refs", "logs"}) {
+                    if (Files.isDirectory(git.resolve(sub), LinkOption.NOFOLLOW_LINKS)) {
+                        places.add(Files.walk(git.resolve(sub))); // walk does not follow links
+                    }
+                }
+                for (Path p : (Iterable<Path>) places.stream().flatMap(x -> x)::iterator) {
                     if (p.getFileName().toString().endsWith(".lock") && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
                         Files.delete(p);
                         log.warn("dataset {}: removed {} left by an interrupted git operation", name, git.relativize(p));
                         removed++;
                     }
                 }
-            } catch (IOException e) {
+            } catch (IOException | UncheckedIOException e) {
                 log.warn("dataset {}: cannot clear stale git locks: {}", name, e.getMessage());
+            } finally {
+                places.forEach(Stream::close);
             }
         }
         return removed;
