@@ -96,7 +96,7 @@ class NotificationsTest {
         assertThat(read(watched)).contains("\"value\":900.0", "\"direction\":\"up\"");
         Poll.until(WAIT, "the retried webhook delivery", () -> !bodies.isEmpty());
         assertThat(calls.get()).isEqualTo(2);
-        assertThat(bodies.get(0)).contains("\"series\":\"levels/spiky/level.csv#value\"", "\"timestamp\":\"2026-02-01T00:00:50\"");
+        assertThat(bodies.get(0)).contains("\"series\":\"spiky/level.csv#value\"", "\"series_id\":\"levels/spiky/level.csv#value\"", "\"dataset\":\"levels\"", "\"timestamp\":\"2026-02-01T00:00:50\"");
     }
 
     @Test

@@ -1,11 +1,13 @@
 package org.maomao.cluster;
 
+import org.maomao.spike.SpikeJson;
+
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.maomao.run.SpikeNotifier;
-import org.maomao.run.SpikeRecord;
+import org.maomao.spike.SpikeNotifier;
+import org.maomao.spike.SpikeRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,13 +35,13 @@ public final class EtcdSpikePublisher implements SpikeNotifier, AutoCloseable {
 
     /** The key of a spike. */
     public String key(SpikeRecord s) {
-        return prefix + "/spikes/" + SpikeMessages.seriesId(s) + "/" + s.timestamp();
+        return prefix + "/spikes/" + SpikeJson.seriesId(s) + "/" + s.timestamp();
     }
 
     @Override
     public void notify(SpikeRecord spike) {
         String key = key(spike);
-        client.getKVClient().put(bytes(key), bytes(SpikeMessages.json(spike))).whenComplete((r, e) -> {
+        client.getKVClient().put(bytes(key), bytes(SpikeJson.text(spike))).whenComplete((r, e) -> {
             if (e != null) {
                 log.warn("cannot publish spike {} to etcd: {}", key, e.getMessage());
                 onError.run();

@@ -1,5 +1,7 @@
 package org.maomao.cluster;
 
+import org.maomao.spike.SpikeJson;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -9,8 +11,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import org.maomao.run.SpikeNotifier;
-import org.maomao.run.SpikeRecord;
+import org.maomao.spike.SpikeNotifier;
+import org.maomao.spike.SpikeRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +43,7 @@ public final class WebhookSpikeNotifier implements SpikeNotifier, AutoCloseable 
 
     @Override
     public void notify(SpikeRecord spike) {
-        String body = SpikeMessages.json(spike);
+        String body = SpikeJson.text(spike);
         retries.execute(() -> send(body, 1));
     }
 

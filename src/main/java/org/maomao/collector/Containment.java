@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import org.maomao.config.Sizes;
+import org.maomao.units.Sizes;
 
 /**
  * What the operator lets a collector ask for ({@code [docker]} of config.ini): the

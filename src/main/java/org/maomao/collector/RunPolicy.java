@@ -10,8 +10,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
-import org.maomao.config.Durations;
-import org.maomao.config.Sizes;
+import org.maomao.units.Durations;
+import org.maomao.units.Sizes;
 
 /**
  * How one collector's runs are executed: limits, retries, schedule behaviour and

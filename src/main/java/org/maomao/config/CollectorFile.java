@@ -1,5 +1,7 @@
 package org.maomao.config;
 
+import org.maomao.schedule.Frequency;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

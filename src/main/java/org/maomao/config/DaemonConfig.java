@@ -14,6 +14,7 @@ import java.util.Optional;
 import org.maomao.collector.Containment;
 import org.maomao.collector.RunPolicy;
 import org.maomao.docker.ContainerUser;
+import org.maomao.units.Durations;
 
 /**
  * The daemon's settings, typed and validated at load time: every problem is reported

@@ -1,5 +1,7 @@
 package org.maomao.config;
 
+import org.maomao.units.Durations;
+
 import java.time.Duration;
 
 /**

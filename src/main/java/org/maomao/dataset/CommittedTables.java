@@ -20,7 +20,7 @@ import org.eclipse.jgit.treewalk.filter.OrTreeFilter;
 import org.eclipse.jgit.treewalk.filter.PathFilter;
 import org.eclipse.jgit.treewalk.filter.PathSuffixFilter;
 import org.eclipse.jgit.treewalk.filter.TreeFilter;
-import org.maomao.run.DatasetWriter.TableRows;
+import org.maomao.spike.TableRows;
 
 /**
  * The CSV rows and JSONL lines a commit added under a collector's folder, read back from git: what the

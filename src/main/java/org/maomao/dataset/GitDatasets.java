@@ -28,7 +28,7 @@ import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.maomao.collector.Names;
 import org.maomao.run.DatasetWriter;
-import org.maomao.run.DatasetWriter.TableRows;
+import org.maomao.spike.TableRows;
 import org.maomao.run.FileTrees;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

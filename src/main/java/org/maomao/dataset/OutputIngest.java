@@ -24,7 +24,7 @@ import java.util.stream.Stream;
 
 import org.maomao.collector.RunPolicy.OutputMode;
 import org.maomao.run.DatasetWriter.IngestException;
-import org.maomao.run.DatasetWriter.TableRows;
+import org.maomao.spike.TableRows;
 
 /**
  * Plans how a run's /output folder lands in the collector's dataset folder, checking

@@ -22,7 +22,7 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.maomao.config.Frequency;
+import org.maomao.schedule.Frequency;
 import org.maomao.config.HttpLimits;
 import org.maomao.dataset.GitDatasets;
 import org.maomao.run.Run;
@@ -30,7 +30,7 @@ import org.maomao.run.RunExecutor;
 import org.maomao.run.RunQuery;
 import org.maomao.run.RunState;
 import org.maomao.run.RunStore;
-import org.maomao.run.SeriesStore;
+import org.maomao.spike.SeriesStore;
 import org.maomao.run.UnknownCollectorException;
 import org.maomao.schedule.QuartzRunScheduler;
 import org.maomao.schedule.Schedule;
@@ -405,7 +405,7 @@ public final class ApiServer implements AutoCloseable {
         Run r = run(ctx.pathParam("id"));
         String wait = ctx.queryParam("wait");
         if (wait != null && !r.state().isFinal()) {
-            java.time.Duration d = invalidAs400(() -> org.maomao.config.Durations.parse("query parameter wait", wait));
+            java.time.Duration d = invalidAs400(() -> org.maomao.units.Durations.parse("query parameter wait", wait));
             if (d.compareTo(MAX_WAIT) > 0) {
                 throw ApiException.badRequest("query parameter wait=" + wait + " is longer than " + MAX_WAIT.toSeconds() + "s.");
             }

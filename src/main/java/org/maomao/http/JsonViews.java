@@ -1,13 +1,15 @@
 package org.maomao.http;
 
+import org.maomao.spike.SpikeJson;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.maomao.collector.Collector;
 import org.maomao.run.Run;
 import org.maomao.run.RunEvent;
-import org.maomao.run.SeriesStore;
-import org.maomao.run.SpikeRecord;
+import org.maomao.spike.SeriesStore;
+import org.maomao.spike.SpikeRecord;
 import org.maomao.schedule.Schedule;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -83,20 +85,7 @@ final class JsonViews {
     }
 
     Map<String, Object> spike(SpikeRecord k) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", k.id());
-        m.put("dataset", k.dataset());
-        m.put("series", k.series());
-        m.put("timestamp", k.timestamp());
-        m.put("value", k.value());
-        m.put("mean", k.mean());
-        m.put("deviation", k.deviation());
-        m.put("z", k.z());
-        m.put("direction", k.direction() > 0 ? "up" : "down");
-        m.put("run_id", k.runId());
-        m.put("commit", k.commit());
-        m.put("detected_at", k.detectedAt());
-        return m;
+        return SpikeJson.view(k);
     }
 
     Map<String, Object> series(SeriesStore.SeriesRecord s) {

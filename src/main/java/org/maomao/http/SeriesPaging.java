@@ -3,7 +3,7 @@ package org.maomao.http;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
-import org.maomao.run.SeriesStore;
+import org.maomao.spike.SeriesStore;
 
 /** The pages of {@code GET /series}: their size and the link to the next one. */
 final class SeriesPaging {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 
 import org.maomao.collector.RunPolicy;
+import org.maomao.spike.TableRows;
 
 /** Puts a successful run's output into its dataset and commits it. */
 public interface DatasetWriter {
@@ -31,10 +32,6 @@ public interface DatasetWriter {
 
         /** Throws with a sentence to refuse the output; nothing is then written or committed. */
         void check(List<TableRows> tables) throws IngestException;
-    }
-
-    /** The rows a run added to one CSV file: its header line and the new lines. */
-    record TableRows(String file, String header, List<String> rows) {
     }
 
     /**

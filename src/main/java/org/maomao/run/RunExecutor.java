@@ -30,6 +30,12 @@ import org.maomao.collector.Collector;
 import org.maomao.collector.CollectorRegistry;
 import org.maomao.collector.Names;
 import org.maomao.collector.RunPolicy;
+import org.maomao.spike.SeriesAnalyzer;
+import org.maomao.spike.SeriesLimitException;
+import org.maomao.spike.SpikeJson;
+import org.maomao.spike.SpikeNotifier;
+import org.maomao.spike.SpikeRecord;
+import org.maomao.spike.TableRows;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -430,8 +436,14 @@ public final class RunExecutor implements AutoCloseable {
         if (!Names.NO_DATASET.equals(r.dataset())) {
             DatasetWriter.IngestResult ingest = datasets.ingest(new DatasetWriter.IngestRequest(r.dataset(),
                     r.collector(), output, policy.output(), r.id(), r.attempt(), r.image(), imageId, r.createdAt(),
-                    tables -> analyzer.checkLimits(r.dataset(), r.collector(), tables, policy.maxSeriesPerFile(),
-                            policy.maxSeries())));
+                    tables -> {
+                        try {
+                            analyzer.checkLimits(r.dataset(), r.collector(), tables, policy.maxSeriesPerFile(),
+                                    policy.maxSeries());
+                        } catch (SeriesLimitException e) {
+                            throw new DatasetWriter.IngestException(e.getMessage(), e);
+                        }
+                    }));
             if (ingest.commit() != null) {
                 store.addEvent(r.id(), "committed", json(ingest.earlier()
                         ? Map.of("dataset", r.dataset(), "commit", ingest.commit(), "earlier", true)
@@ -449,7 +461,7 @@ public final class RunExecutor implements AutoCloseable {
      * an {@code analysed} event. For a commit made before a crash ({@code earlier}), a
      * recorded {@code analysed} event means it was done then, and is not done twice.
      */
-    private void analyse(Run r, String commit, List<DatasetWriter.TableRows> tables, boolean earlier) {
+    private void analyse(Run r, String commit, List<TableRows> tables, boolean earlier) {
         if (earlier && store.events(r.id()).stream().anyMatch(e -> "analysed".equals(e.type()))) {
             return;
         }
@@ -463,13 +475,7 @@ public final class RunExecutor implements AutoCloseable {
                     log.warn("spike notifier {} failed: {}", n.getClass().getSimpleName(), e.getMessage());
                 }
             }
-            Map<String, Object> p = new LinkedHashMap<>();
-            p.put("series", s.series());
-            p.put("timestamp", s.timestamp());
-            p.put("value", s.value());
-            p.put("z", s.z());
-            p.put("direction", s.direction());
-            store.addEvent(r.id(), "spike", json(p));
+            store.addEvent(r.id(), "spike", SpikeJson.text(s));
         }
         int rows = tables.stream().mapToInt(t -> t.rows().size()).sum();
         store.addEvent(r.id(), "analysed", json(Map.of("tables", tables.size(), "rows", rows, "spikes", spikes.size())));

@@ -1,5 +1,7 @@
 package org.maomao.run;
 
+import org.maomao.spike.SpikeRecord;
+
 import java.time.Duration;
 
 /** What the run pipeline reports for monitoring. */

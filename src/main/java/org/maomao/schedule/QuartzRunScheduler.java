@@ -20,7 +20,7 @@ import javax.sql.DataSource;
 import org.maomao.collector.Collector;
 import org.maomao.collector.CollectorRegistry;
 import org.maomao.collector.RunPolicy;
-import org.maomao.config.Frequency;
+import org.maomao.schedule.Frequency;
 import org.maomao.run.RetryScheduler;
 import org.maomao.run.RunExecutor;
 import org.quartz.JobBuilder;

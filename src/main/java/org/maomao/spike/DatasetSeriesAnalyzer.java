@@ -5,11 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.maomao.run.DatasetWriter.IngestException;
-import org.maomao.run.DatasetWriter.TableRows;
-import org.maomao.run.SeriesAnalyzer;
-import org.maomao.run.SeriesStore;
-import org.maomao.run.SpikeRecord;
+
+import org.maomao.spike.TableRows;
+import org.maomao.spike.SeriesAnalyzer;
+import org.maomao.spike.SeriesStore;
+import org.maomao.spike.SpikeRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,7 +72,7 @@ public final class DatasetSeriesAnalyzer implements SeriesAnalyzer {
 
     @Override
     public void checkLimits(String dataset, String collector, List<TableRows> tables, int maxSeriesPerFile, int maxSeries)
-            throws IngestException {
+            throws SeriesLimitException {
         limits.check(dataset, collector, tables, maxSeriesPerFile, maxSeries);
     }
 

@@ -2,7 +2,7 @@ package org.maomao.spike;
 
 import java.util.Locale;
 
-import org.maomao.run.DatasetWriter.TableRows;
+import org.maomao.spike.TableRows;
 
 /** Which reader a dataset file's rows need: JSON Lines for {@code .jsonl}, else CSV. */
 final class SeriesFormat {

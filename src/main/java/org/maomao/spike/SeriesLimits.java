@@ -5,9 +5,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-import org.maomao.run.DatasetWriter.IngestException;
-import org.maomao.run.DatasetWriter.TableRows;
-import org.maomao.run.SeriesStore;
+
+import org.maomao.spike.TableRows;
+import org.maomao.spike.SeriesStore;
 
 /**
  * Bounds the series a run's output may create, before the output is committed: every column
@@ -26,7 +26,7 @@ final class SeriesLimits {
      * time column, or when the series the tables would add to {@code collector} in
      * {@code dataset} would bring it past {@code max}.
      */
-    void check(String dataset, String collector, List<TableRows> tables, int maxPerFile, int max) throws IngestException {
+    void check(String dataset, String collector, List<TableRows> tables, int maxPerFile, int max) throws SeriesLimitException {
         long columns = 0;
         for (TableRows t : tables) {
             if (SeriesFormat.isJsonl(t.file())) {
@@ -37,12 +37,12 @@ final class SeriesLimits {
             try {
                 header = CsvSeriesReader.header(t.header(), t.rows());
             } catch (IOException e) {
-                throw new IngestException("output " + t.file() + " cannot be read as CSV: " + e.getMessage()
+                throw new SeriesLimitException("output " + t.file() + " cannot be read as CSV: " + e.getMessage()
                         + "; write shorter records. Nothing was committed.", e);
             }
             int valueColumns = Math.max(0, header.size() - 1);
             if (valueColumns > maxPerFile) {
-                throw new IngestException("output " + t.file() + " has " + valueColumns + " columns besides its time column, "
+                throw new SeriesLimitException("output " + t.file() + " has " + valueColumns + " columns besides its time column, "
                         + "more than max_series_per_file (" + maxPerFile + "), and each column is a series; write fewer "
                         + "columns per file, or raise max_series_per_file for this collector. Nothing was committed.", null);
             }
@@ -64,7 +64,7 @@ final class SeriesLimits {
         }
         long added = candidates.size() - store.countExisting(dataset, candidates);
         if (added > 0 && existing + added > max) {
-            throw new IngestException("the output would add " + added + " series to the " + existing + " that " + collector
+            throw new SeriesLimitException("the output would add " + added + " series to the " + existing + " that " + collector
                     + " has in dataset " + dataset + ", more than max_series (" + max + "); write fewer numeric columns "
                     + "or files, or raise max_series for this collector. Nothing was committed.", null);
         }
@@ -75,15 +75,15 @@ final class SeriesLimits {
      * line is not one JSON object (the run fails: nothing of it is committed) or when there are more
      * than {@code maxPerFile} fields.
      */
-    private static int jsonlFields(TableRows t, int maxPerFile) throws IngestException {
+    private static int jsonlFields(TableRows t, int maxPerFile) throws SeriesLimitException {
         try {
             return JsonlSeriesReader.parse(t.rows(), maxPerFile).header().size();
         } catch (JsonlSeriesReader.TooManyFieldsException e) {
-            throw new IngestException("output " + t.file() + " has " + e.getMessage() + ", more than max_series_per_file ("
+            throw new SeriesLimitException("output " + t.file() + " has " + e.getMessage() + ", more than max_series_per_file ("
                     + maxPerFile + "), and each numeric field is a series; write fewer fields per file, or raise "
                     + "max_series_per_file for this collector. Nothing was committed.", e);
         } catch (java.io.IOException e) {
-            throw new IngestException("output " + t.file() + ": new " + e.getMessage() + "; write one JSON object per "
+            throw new SeriesLimitException("output " + t.file() + ": new " + e.getMessage() + "; write one JSON object per "
                     + "line. Nothing was committed.", e);
         }
     }

@@ -12,8 +12,8 @@ import java.util.Optional;
 
 import javax.sql.DataSource;
 
-import org.maomao.run.SeriesStore;
-import org.maomao.run.SpikeRecord;
+import org.maomao.spike.SeriesStore;
+import org.maomao.spike.SpikeRecord;
 
 /** Series state and spikes in {@code mm_series} and {@code mm_spikes}. */
 public final class JdbcSeriesStore implements SeriesStore {

@@ -1,5 +1,8 @@
 package org.maomao.config;
 
+import org.maomao.schedule.Frequency;
+import org.maomao.units.Durations;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

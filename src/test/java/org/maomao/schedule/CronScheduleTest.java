@@ -10,7 +10,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
-import org.maomao.config.Frequency;
+import org.maomao.schedule.Frequency;
 
 class CronScheduleTest {
     static final ZoneId BERLIN = ZoneId.of("Europe/Berlin");

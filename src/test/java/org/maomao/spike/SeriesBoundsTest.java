@@ -16,9 +16,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.maomao.run.DatasetWriter.IngestException;
-import org.maomao.run.DatasetWriter.TableRows;
-import org.maomao.run.SeriesStore;
+import org.maomao.spike.SeriesLimitException;
+import org.maomao.spike.TableRows;
+import org.maomao.spike.SeriesStore;
 import org.maomao.store.Database;
 import org.maomao.store.JdbcSeriesStore;
 
@@ -56,12 +56,12 @@ class SeriesBoundsTest {
         TableRows sneaky = new TableRows("x.csv", "t,\"x", List.of("\"" + columns(300), "1" + ",5".repeat(301)));
         assertThat(CsvSeriesReader.parse(sneaky.header(), sneaky.rows()).header()).hasSize(302);
         assertThatThrownBy(() -> limits.check("ds", "col", List.of(sneaky), 256, 10_000))
-                .isInstanceOf(IngestException.class).hasMessageContaining("x.csv has 301 columns besides its time column");
+                .isInstanceOf(SeriesLimitException.class).hasMessageContaining("x.csv has 301 columns besides its time column");
 
         // a header of empty fields makes the first row the header
         TableRows blank = new TableRows("y.csv", ",,,", List.of("t" + columns(300), "1" + ",5".repeat(300)));
         assertThatThrownBy(() -> limits.check("ds", "col", List.of(blank), 256, 10_000))
-                .isInstanceOf(IngestException.class).hasMessageContaining("y.csv has 300 columns");
+                .isInstanceOf(SeriesLimitException.class).hasMessageContaining("y.csv has 300 columns");
     }
 
     @Test
@@ -78,7 +78,7 @@ class SeriesBoundsTest {
         TableRows rows = new TableRows("a.csv", "t" + columns(7) + ",label", List.of("1" + ",5".repeat(7) + ",red"));
         limits.check("ds", "col", List.of(rows), 256, 7);
         assertThatThrownBy(() -> limits.check("ds", "col", List.of(rows), 256, 6))
-                .isInstanceOf(IngestException.class)
+                .isInstanceOf(SeriesLimitException.class)
                 .hasMessageContaining("would add 2 series to the 5 that col has in dataset ds, more than max_series (6)");
         // known series alone never fail, even past a lowered bound
         TableRows known = new TableRows("a.csv", "t" + columns(5), List.of("1" + ",5".repeat(5)));

@@ -10,7 +10,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.maomao.run.SeriesStore;
+import org.maomao.spike.SeriesStore;
 import org.maomao.spike.DetectorState;
 import org.maomao.spike.SpikeDetector;
 import org.maomao.spike.SpikeParameters;

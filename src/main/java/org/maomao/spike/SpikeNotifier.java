@@ -1,4 +1,4 @@
-package org.maomao.run;
+package org.maomao.spike;
 
 /** Tells the world about a spike (a webhook, etcd); must not block or fail the run. */
 public interface SpikeNotifier {

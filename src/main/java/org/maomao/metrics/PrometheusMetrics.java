@@ -1,11 +1,11 @@
-package org.maomao.http;
+package org.maomao.metrics;
 
 import java.time.Duration;
 import java.util.function.Supplier;
 
 import org.maomao.run.Run;
 import org.maomao.run.RunMetrics;
-import org.maomao.run.SpikeRecord;
+import org.maomao.spike.SpikeRecord;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;

@@ -1,4 +1,4 @@
-package org.maomao.config;
+package org.maomao.units;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;

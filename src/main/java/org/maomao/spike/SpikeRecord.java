@@ -1,4 +1,4 @@
-package org.maomao.run;
+package org.maomao.spike;
 
 import java.time.Instant;
 

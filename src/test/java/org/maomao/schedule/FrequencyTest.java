@@ -1,4 +1,4 @@
-package org.maomao.config;
+package org.maomao.schedule;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

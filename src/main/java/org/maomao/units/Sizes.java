@@ -1,4 +1,4 @@
-package org.maomao.config;
+package org.maomao.units;
 
 import java.util.Locale;
 import java.util.regex.Matcher;

@@ -1,4 +1,4 @@
-package org.maomao.config;
+package org.maomao.schedule;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;

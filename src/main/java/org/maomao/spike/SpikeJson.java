@@ -1,0 +1,56 @@
+package org.maomao.spike;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * The one JSON shape of a spike, for {@code GET /spikes}, the run's {@code spike} event, the
+ * webhook and etcd. {@code series} is the series' name inside its dataset
+ * ({@code <collector>/<file>#<column>}, what {@code /spikes?series=} filters on);
+ * {@code series_id} adds the dataset in front, as in {@code /series/{id}} URLs and etcd keys.
+ * {@code detected_at} is an ISO-8601 instant.
+ */
+public final class SpikeJson {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private SpikeJson() {
+    }
+
+    /** The series id of URLs and etcd keys: {@code <dataset>/<collector>/<file>#<column>}. */
+    public static String seriesId(SpikeRecord s) {
+        return s.dataset() + "/" + s.series();
+    }
+
+    /** The spike as an ordered map; {@code id} only once it is stored (a positive id). */
+    public static Map<String, Object> view(SpikeRecord s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (s.id() > 0) {
+            m.put("id", s.id());
+        }
+        m.put("dataset", s.dataset());
+        m.put("series", s.series());
+        m.put("series_id", seriesId(s));
+        m.put("timestamp", s.timestamp());
+        m.put("value", s.value());
+        m.put("mean", s.mean());
+        m.put("deviation", s.deviation());
+        m.put("z", s.z());
+        m.put("direction", s.direction() > 0 ? "up" : "down");
+        m.put("run_id", s.runId());
+        m.put("commit", s.commit());
+        m.put("detected_at", s.detectedAt() == null ? null : s.detectedAt().toString());
+        return m;
+    }
+
+    /** {@link #view} as JSON text. */
+    public static String text(SpikeRecord s) {
+        try {
+            return JSON.writeValueAsString(view(s));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
