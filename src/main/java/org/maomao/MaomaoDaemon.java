@@ -40,7 +40,6 @@ import org.maomao.store.JdbcCollectorStore;
 import org.maomao.store.JdbcRunStore;
 import org.maomao.store.JdbcScheduleStore;
 import org.maomao.store.JdbcSeriesStore;
-import org.quartz.SchedulerException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,7 +69,7 @@ public final class MaomaoDaemon implements AutoCloseable {
     private final ApiServer api;
     private final int port;
 
-    private MaomaoDaemon(Supplier<DaemonConfig> configSource, Clock clock) throws SchedulerException {
+    private MaomaoDaemon(Supplier<DaemonConfig> configSource, Clock clock) {
         this.configSource = configSource;
         this.config = configSource.get();
         Path dataDir = config.dataDir();
@@ -158,7 +157,7 @@ public final class MaomaoDaemon implements AutoCloseable {
      * Starts a daemon. {@code configSource} is read now and again on each reload;
      * throws with a sentence when a part cannot start.
      */
-    public static MaomaoDaemon start(Supplier<DaemonConfig> configSource, Clock clock) throws SchedulerException {
+    public static MaomaoDaemon start(Supplier<DaemonConfig> configSource, Clock clock) {
         return new MaomaoDaemon(configSource, clock);
     }
 
@@ -189,7 +188,7 @@ public final class MaomaoDaemon implements AutoCloseable {
                     removed.add(c.name());
                 }
             }
-        } catch (SchedulerException e) {
+        } catch (org.maomao.schedule.ScheduleException e) {
             throw new IllegalStateException("reload failed in the scheduler: " + e.getMessage(), e);
         }
         log.info("reloaded: {} declared collector(s), removed {}", declared.size(), removed);
@@ -204,7 +203,7 @@ public final class MaomaoDaemon implements AutoCloseable {
      * returns the names applied. A file that does not load is logged and skipped, so one
      * bad file does not keep the others out.
      */
-    private List<String> declareCollectors(Path dir) throws SchedulerException {
+    private List<String> declareCollectors(Path dir) {
         List<String> applied = new ArrayList<>();
         for (CollectorFile f : CollectorFile.scan(dir, e -> log.error("collector file not applied: {}", e.getMessage()))) {
             try {

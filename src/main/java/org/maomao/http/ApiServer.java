@@ -34,7 +34,6 @@ import org.maomao.spike.SeriesStore;
 import org.maomao.run.UnknownCollectorException;
 import org.maomao.schedule.QuartzRunScheduler;
 import org.maomao.schedule.Schedule;
-import org.quartz.SchedulerException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -295,7 +294,7 @@ public final class ApiServer implements AutoCloseable {
         ctx.status(reg.created() ? 201 : 200).json(views.collector(reg.collector()));
     }
 
-    private void run(Context ctx) throws SchedulerException {
+    private void run(Context ctx) {
         JsonBody body = JsonBody.read(ctx, RUN_FIELDS);
         String name = body.requiredString("name");
         String dataset = body.string("dataset");
@@ -374,7 +373,7 @@ public final class ApiServer implements AutoCloseable {
                 + "\" does not exist; POST /datasets creates one."));
     }
 
-    private void deleteCollector(Context ctx) throws SchedulerException {
+    private void deleteCollector(Context ctx) {
         String name = ctx.pathParam("name");
         if (parts.registry().find(name).isEmpty()) {
             throw ApiException.notFound("collector \"" + name + "\" is not registered.");
@@ -384,12 +383,12 @@ public final class ApiServer implements AutoCloseable {
         ctx.status(204);
     }
 
-    private Schedule schedule(String id) throws SchedulerException {
+    private Schedule schedule(String id) {
         return parts.scheduler().find(id).orElseThrow(() -> ApiException.notFound("schedule \"" + id
                 + "\" does not exist; GET /schedules lists them."));
     }
 
-    private void pause(Context ctx, boolean pause) throws SchedulerException {
+    private void pause(Context ctx, boolean pause) {
         String id = ctx.pathParam("id");
         schedule(id);
         parts.scheduler().pause(id, pause);

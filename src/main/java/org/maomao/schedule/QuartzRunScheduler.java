@@ -80,8 +80,7 @@ public final class QuartzRunScheduler implements RetryScheduler, AutoCloseable {
      * @param clustered true on a shared PostgreSQL store, where several daemons share the triggers
      */
     public QuartzRunScheduler(DataSource dataSource, boolean postgres, boolean clustered, RunExecutor executor,
-                              CollectorRegistry registry, ScheduleStore rows, ZoneId zone, Clock clock, int threads)
-            throws SchedulerException {
+                              CollectorRegistry registry, ScheduleStore rows, ZoneId zone, Clock clock, int threads) {
         this.rows = rows;
         this.zone = zone;
         this.executor = executor;
@@ -117,14 +116,25 @@ public final class QuartzRunScheduler implements RetryScheduler, AutoCloseable {
         p.setProperty("org.quartz.jobStore.tablePrefix", "QRTZ_");
         p.setProperty("org.quartz.jobStore.isClustered", Boolean.toString(clustered));
         p.setProperty("org.quartz.jobStore.misfireThreshold", "60000");
-        StdSchedulerFactory factory = new StdSchedulerFactory(p);
-        quartz = factory.getScheduler();
-        // Jobs get the executor through this factory; Quartz would otherwise need no-arg classes.
-        quartz.setJobFactory((bundle, scheduler) -> bundle.getJobDetail().getJobClass() == RetryRunJob.class
-                ? new RetryRunJob(executor) : new ScheduledRunJob(this));
+        try {
+            quartz = new StdSchedulerFactory(p).getScheduler();
+            // Jobs get the executor through this factory; Quartz would otherwise need no-arg classes.
+            quartz.setJobFactory((bundle, scheduler) -> bundle.getJobDetail().getJobClass() == RetryRunJob.class
+                    ? new RetryRunJob(executor) : new ScheduledRunJob(this));
+        } catch (SchedulerException e) {
+            throw new ScheduleException("cannot start Quartz on the store: " + e.getMessage(), e);
+        }
     }
 
-    public void start() throws SchedulerException {
+    public void start() {
+        try {
+            startQuartz();
+        } catch (SchedulerException e) {
+            throw new ScheduleException("the schedule store failed (start): " + e.getMessage(), e);
+        }
+    }
+
+    private void startQuartz() throws SchedulerException {
         reconcile();
         quartz.start();
     }
@@ -134,7 +144,15 @@ public final class QuartzRunScheduler implements RetryScheduler, AutoCloseable {
      * frequency must already be parsed (that is where bad input is refused). Its times
      * are in the collector's {@code timezone}, else the daemon's.
      */
-    public Schedule schedule(String collector, String dataset, Frequency frequency, String source) throws SchedulerException {
+    public Schedule schedule(String collector, String dataset, Frequency frequency, String source) {
+        try {
+            return scheduleQuartz(collector, dataset, frequency, source);
+        } catch (SchedulerException e) {
+            throw new ScheduleException("the schedule store failed (schedule): " + e.getMessage(), e);
+        }
+    }
+
+    private Schedule scheduleQuartz(String collector, String dataset, Frequency frequency, String source) throws SchedulerException {
         String id = Schedule.idOf(collector, dataset);
         ZoneId tz = registry.find(collector).map(c -> c.policy(registry.defaults()).timezone()).orElse(null);
         CronSchedule cron = new CronSchedule(frequency.quartzCron(), tz == null ? zone : tz);
@@ -250,7 +268,15 @@ public final class QuartzRunScheduler implements RetryScheduler, AutoCloseable {
         return crons.computeIfAbsent(expression + " " + timezone, k -> new CronSchedule(expression, ZoneId.of(timezone)));
     }
 
-    public boolean delete(String id) throws SchedulerException {
+    public boolean delete(String id) {
+        try {
+            return deleteQuartz(id);
+        } catch (SchedulerException e) {
+            throw new ScheduleException("the schedule store failed (delete): " + e.getMessage(), e);
+        }
+    }
+
+    private boolean deleteQuartz(String id) throws SchedulerException {
         boolean removed = quartz.deleteJob(JobKey.jobKey(id, SCHEDULES));
         removed |= rows.delete(id);
         if (removed) {
@@ -260,7 +286,15 @@ public final class QuartzRunScheduler implements RetryScheduler, AutoCloseable {
     }
 
     /** Removes every schedule of a collector (when it is unregistered). */
-    public int deleteForCollector(String collector) throws SchedulerException {
+    public int deleteForCollector(String collector) {
+        try {
+            return deleteForCollectorQuartz(collector);
+        } catch (SchedulerException e) {
+            throw new ScheduleException("the schedule store failed (deleteForCollector): " + e.getMessage(), e);
+        }
+    }
+
+    private int deleteForCollectorQuartz(String collector) throws SchedulerException {
         int n = 0;
         for (Schedule s : listFor(collector)) {
             if (delete(s.id())) {
@@ -293,7 +327,15 @@ public final class QuartzRunScheduler implements RetryScheduler, AutoCloseable {
         }
     }
 
-    public boolean pause(String id, boolean pause) throws SchedulerException {
+    public boolean pause(String id, boolean pause) {
+        try {
+            return pauseQuartz(id, pause);
+        } catch (SchedulerException e) {
+            throw new ScheduleException("the schedule store failed (pause): " + e.getMessage(), e);
+        }
+    }
+
+    private boolean pauseQuartz(String id, boolean pause) throws SchedulerException {
         TriggerKey key = TriggerKey.triggerKey(id, SCHEDULES);
         if (quartz.getTrigger(key) == null) {
             return false;
