@@ -10,7 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.maomao.docker.DockerClients;
-import org.maomao.docker.DockerImageBuilder;
+import org.maomao.docker.DockerEngine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -52,10 +52,11 @@ final class RunCommands {
                     err().println("maomao: no Dockerfile in " + build);
                     return ExitCode.USAGE;
                 }
-                try (var docker = DockerClients.connect(System.getenv().getOrDefault("DOCKER_HOST", DockerClients.DEFAULT_HOST))) {
+                try (DockerEngine docker = DockerEngine.connect(
+                        System.getenv().getOrDefault("DOCKER_HOST", DockerClients.DEFAULT_HOST))) {
                     err().println("building " + image + " from " + build + " ...");
                     err().flush();
-                    new DockerImageBuilder(docker).build(build, image);
+                    docker.images().build(build, image);
                 } catch (RuntimeException e) {
                     err().println("maomao: cannot build " + image + ": " + e.getMessage());
                     return ExitCode.FAILED;
