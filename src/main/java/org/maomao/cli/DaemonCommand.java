@@ -6,8 +6,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
 
+import org.maomao.DaemonLog;
 import org.maomao.MaomaoDaemon;
 import org.maomao.config.DaemonConfig;
+import org.maomao.config.LogFile;
 import org.maomao.config.Settings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +36,8 @@ public final class DaemonCommand implements Callable<Integer> {
         Supplier<DaemonConfig> source = () -> DaemonConfig.from(Settings.load(config, System.getenv()));
         try {
             source.get();
+            // a process setting, read once: a changed log_file takes effect at the next start
+            LogFile.from(Settings.load(config, System.getenv())).ifPresent(DaemonLog::addFile);
         } catch (IllegalArgumentException e) {
             System.err.println("maomao: " + e.getMessage());
             return ExitCode.USAGE.code();
