@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,7 +17,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.maomao.testing.GitCli;
-import org.maomao.testing.Poll;
 import org.maomao.testing.TestDaemon;
 import org.maomao.testing.TestImages;
 
@@ -147,36 +143,6 @@ class DaemonEndToEndTest {
         assertThat(schedules.findValuesAsText("frequency")).containsExactlyInAnyOrder("daily", "weekly");
         assertThat(daemon.get("/runs/" + run).json().get("state").asText()).isEqualTo("succeeded");
         assertThat(daemon.get("/collectors/dummy").status()).isEqualTo(200);
-    }
-
-    @Test
-    void should_fire_a_daily_schedule_missed_while_down_once_on_restart() throws Exception {
-        daemon(Map.of());
-        daemon.register("dummy", dummy, "");
-        TestDaemon.Response daily = daemon.post("/run",
-                "{\"name\":\"dummy\", \"dataset\":\"none\", \"cron\":true, \"frequency\":\"daily\"}");
-        String scheduleId = daily.json().get("id").asText();
-        daemon.stop();
-        // the daemon was down for three days: its trigger's next fire time lies three days back
-        long threeDaysAgo = Instant.now().minus(Duration.ofDays(3)).toEpochMilli();
-        try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("data/db/maomao"));
-             PreparedStatement ps = c.prepareStatement("UPDATE QRTZ_TRIGGERS SET NEXT_FIRE_TIME=? WHERE TRIGGER_NAME=?")) {
-            ps.setLong(1, threeDaysAgo);
-            ps.setString(2, scheduleId);
-            assertThat(ps.executeUpdate()).isEqualTo(1);
-        }
-        daemon.start();
-
-        JsonNode fired = Poll.until(RUN_TIMEOUT, "the missed firing", () -> {
-            JsonNode runs = daemon.get("/runs?collector=dummy").json();
-            return runs.size() > 0 ? runs : null;
-        });
-        // once fired, the next fire time is back in the future: no further catch-up firings are pending
-        Poll.until(RUN_TIMEOUT, "next fire time in the future", () -> Instant.parse(
-                daemon.get("/schedules/" + scheduleId).json().get("next_fire_time").asText()).isAfter(Instant.now()));
-        assertThat(daemon.get("/runs?collector=dummy").json()).hasSize(1);
-        assertThat(fired.get(0).get("trigger").asText()).isEqualTo("schedule");
-        assertThat(daemon.awaitEnd(fired.get(0).get("id").asText(), RUN_TIMEOUT).get("state").asText()).isEqualTo("succeeded");
     }
 
     @Test

@@ -3,7 +3,6 @@ package org.maomao.schedule;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -17,9 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
 
-import org.maomao.collector.Collector;
 import org.maomao.collector.CollectorRegistry;
-import org.maomao.collector.RunPolicy;
 import org.maomao.schedule.Frequency;
 import org.maomao.run.RetryScheduler;
 import org.maomao.run.RunExecutor;
@@ -43,9 +40,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Schedules and retries in Quartz's JDBC job store, so both survive a restart. A
- * schedule is a durable job with one cron trigger; a missed firing (the daemon was
- * down) fires once on start and then follows the schedule, not once per missed
- * period. A pending retry is a one-shot trigger. Jobs only hand work to the
+ * schedule is a durable job with a one-shot trigger that each firing moves to the next
+ * time; what a firing runs, on time or missed while the daemon was down, and when it
+ * fires next is decided outside Quartz ({@link ScheduleFiring}, {@link MissedFirings}).
+ * A pending retry is a one-shot trigger. Jobs only hand work to the
  * {@link RunExecutor}; containers never run on Quartz's threads.
  */
 public final class QuartzRunScheduler implements RetryScheduler, AutoCloseable {
@@ -63,8 +61,6 @@ public final class QuartzRunScheduler implements RetryScheduler, AutoCloseable {
     public static final int NEXT_FIRE_TIMES = 3;
     private static final AtomicInteger DATA_SOURCES = new AtomicInteger();
 
-    /** A firing later than this after its time counts as missed (the daemon was down or paused). */
-    static final Duration MISSED_AFTER = Duration.ofMinutes(1);
     private static final String K_CRON = "cron";
     private static final String K_TIMEZONE = "timezone";
 
@@ -74,6 +70,7 @@ public final class QuartzRunScheduler implements RetryScheduler, AutoCloseable {
     private final CollectorRegistry registry;
     private final Clock clock;
     private final ScheduleStore rows;
+    private final ScheduleFiring firing;
     private final Map<String, CronSchedule> crons = new ConcurrentHashMap<>();
 
     /**
@@ -81,6 +78,16 @@ public final class QuartzRunScheduler implements RetryScheduler, AutoCloseable {
      */
     public QuartzRunScheduler(DataSource dataSource, boolean postgres, boolean clustered, RunExecutor executor,
                               CollectorRegistry registry, ScheduleStore rows, ZoneId zone, Clock clock, int threads) {
+        this(dataSource, postgres, clustered, executor, ScheduledRuns.of(executor), registry, rows, zone, clock, threads);
+    }
+
+    /**
+     * @param executor where retries go (null in a test that stores no retries)
+     * @param runs     where the schedules' firings put their runs
+     */
+    QuartzRunScheduler(DataSource dataSource, boolean postgres, boolean clustered, RunExecutor executor, ScheduledRuns runs,
+                       CollectorRegistry registry, ScheduleStore rows, ZoneId zone, Clock clock, int threads) {
+        this.firing = new ScheduleFiring(registry, runs, new MissedFirings(clock));
         this.rows = rows;
         this.zone = zone;
         this.executor = executor;
@@ -171,60 +178,22 @@ public final class QuartzRunScheduler implements RetryScheduler, AutoCloseable {
 
     /**
      * One firing of a schedule. Quartz keeps only the next time (a one-shot trigger that
-     * never applies its own misfire rule), so this decides, by the collector's
-     * {@code on_missed}, what a late firing means, and then sets the next time from the
-     * DST-safe {@link CronSchedule}.
+     * never applies its own misfire rule): {@link ScheduleFiring} decides what the firing
+     * runs and when the schedule fires next, and this stores that time in the trigger.
      */
     void fire(JobExecutionContext ctx) {
         JobDataMap d = ctx.getJobDetail().getJobDataMap();
         String id = ctx.getJobDetail().getKey().getName();
-        String collector = d.getString(K_COLLECTOR);
-        String dataset = d.getString(K_DATASET);
         CronSchedule cron = cronOf(d.getString(K_CRON), d.getString(K_TIMEZONE));
         Instant scheduled = ctx.getScheduledFireTime().toInstant();
-        Instant now = clock.instant();
-        try {
-            Collector c = registry.find(collector).orElse(null);
-            if (c == null) {
-                log.warn("schedule {}: collector {} is not registered; no run", id, collector);
-            } else if (Duration.between(scheduled, now).compareTo(MISSED_AFTER) <= 0) {
-                executor.submitScheduled(collector, dataset, id);
-            } else {
-                RunPolicy policy = c.policy(registry.defaults());
-                switch (policy.onMissed()) {
-                    case RUN_ONCE -> {
-                        log.info("schedule {}: missed since {}; running once (on_missed = run_once)", id, scheduled);
-                        executor.submitScheduled(collector, dataset, id);
-                    }
-                    case SKIP -> executor.skip(c, dataset, id, "missed the firing at " + scheduled
-                            + " while no daemon ran (on_missed = skip)");
-                    case ALL -> {
-                        List<Instant> missed = new ArrayList<>(List.of(scheduled));
-                        missed.addAll(cron.between(scheduled, now, policy.catchUpMax()));
-                        List<Instant> run = missed.subList(Math.max(0, missed.size() - policy.catchUpMax()), missed.size());
-                        log.info("schedule {}: missed {} firing(s) since {}; catching up {} (on_missed = all, catch_up_max = {})",
-                                id, missed.size(), scheduled, run.size(), policy.catchUpMax());
-                        for (int i = 0; i < run.size(); i++) {
-                            executor.submit(collector, dataset, "schedule", id);
-                        }
-                    }
-                    default -> throw new IllegalStateException();
-                }
+        firing.fire(id, d.getString(K_COLLECTOR), d.getString(K_DATASET), cron, scheduled).ifPresent(next -> {
+            try {
+                // Quartz keeps a trigger rescheduled during its own job (it re-checks before deleting)
+                ctx.getScheduler().rescheduleJob(ctx.getTrigger().getKey(), trigger(id, ctx.getJobDetail().getKey(), next));
+            } catch (SchedulerException e) {
+                log.error("schedule {}: cannot set its next time {}: {}", id, next, e.getMessage());
             }
-        } catch (RuntimeException e) {
-            // a bad firing must not stop the schedule: log it and go on to the next time
-            log.warn("schedule {} could not start a run: {}", id, e.getMessage());
-        } finally {
-            Instant after = now.isAfter(scheduled) ? now : scheduled;
-            cron.next(after).ifPresent(next -> {
-                try {
-                    // Quartz keeps a trigger rescheduled during its own job (it re-checks before deleting)
-                    ctx.getScheduler().rescheduleJob(ctx.getTrigger().getKey(), trigger(id, ctx.getJobDetail().getKey(), next));
-                } catch (SchedulerException e) {
-                    log.error("schedule {}: cannot set its next time {}: {}", id, next, e.getMessage());
-                }
-            });
-        }
+        });
     }
 
     private static Trigger trigger(String id, JobKey job, Instant at) {
