@@ -12,6 +12,11 @@ import java.util.Arrays;
  * with bit-identical results to a state that was never encoded.
  *
  * <p>Mutable and not thread-safe; one state belongs to one series and is updated by one thread.
+ *
+ * <p>Kept as one class (about 340 lines; its text form is {@link DetectorStateCodec}): the ring buffer,
+ * running mean and M2 and the sorted copy are updated together on every {@link #push} of the hot
+ * loop, and every field beside them is one the codec stores, so what a series carries between runs
+ * is listed in one place.
  */
 public final class DetectorState {
 
