@@ -1,22 +1,17 @@
 package org.maomao.collector;
 
-import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.regex.Pattern;
-
-import org.maomao.units.Durations;
-import org.maomao.units.Sizes;
 
 /**
  * How one collector's runs are executed: limits, retries, schedule behaviour and
  * output handling. Built from the named defaults below, then {@code [defaults]} of
- * config.ini, then the collector's own settings; each layer is validated when read.
+ * config.ini, then the collector's own settings; each layer is validated when read
+ * (the record checks ranges, {@link RunPolicySettings} reads and writes the settings).
  *
  * @param timezone the zone of the collector's schedules; null means the daemon's
  * @param env      extra environment for the container (names cannot start with MAOMAO_)
@@ -187,71 +182,7 @@ public record RunPolicy(Duration timeout, int retries, Duration retryBackoff, Du
      * {@code strict} (a config section may hold other keys).
      */
     public RunPolicy with(Map<String, String> settings, boolean strict) {
-        Duration t = timeout;
-        int r = retries;
-        Duration b = retryBackoff;
-        Duration bmax = retryBackoffMax;
-        long mem = memoryBytes;
-        double c = cpus;
-        long p = pids;
-        String net = network;
-        OutputMode out = output;
-        Overlap ov = overlap;
-        OnMissed om = onMissed;
-        int cu = catchUpMax;
-        ZoneId tz = timezone;
-        int keep = keepRuns;
-        long maxLog = maxLogBytes;
-        long maxOut = maxOutputBytes;
-        int maxFiles = maxOutputFiles;
-        int seriesPerFile = maxSeriesPerFile;
-        int seriesMax = maxSeries;
-        Map<String, String> e = new TreeMap<>(env);
-        for (Map.Entry<String, String> s : settings.entrySet()) {
-            String key = s.getKey().toLowerCase(Locale.ROOT);
-            String v = s.getValue() == null ? "" : s.getValue().trim();
-            if (s.getKey().startsWith(ENV_PREFIX)) {
-                e.put(s.getKey().substring(ENV_PREFIX.length()), s.getValue() == null ? "" : s.getValue());
-                continue;
-            }
-            if (key.startsWith(SPIKE_PREFIX)) {
-                // the detector reads these itself (CollectorRegistry checks their values)
-                if (strict && !SPIKE_KEYS.contains(key.substring(SPIKE_PREFIX.length()))) {
-                    throw new IllegalArgumentException("unknown spike setting \"" + s.getKey() + "\": known are spike."
-                            + String.join(", spike.", SPIKE_KEYS.stream().sorted().toList()) + ".");
-                }
-                continue;
-            }
-            switch (key) {
-                case "timeout" -> t = Durations.parse("timeout", v);
-                case "retries" -> r = parseInt("retries", v);
-                case "retry_backoff" -> b = Durations.parse("retry_backoff", v);
-                case "retry_backoff_max" -> bmax = Durations.parse("retry_backoff_max", v);
-                case "memory" -> mem = Sizes.parse("memory", v);
-                case "cpus" -> c = parseDouble("cpus", v);
-                case "pids" -> p = parseInt("pids", v);
-                case "network" -> net = v;
-                case "output" -> out = parseEnum(OutputMode.class, "output", v);
-                case "overlap" -> ov = parseEnum(Overlap.class, "overlap", v);
-                case "on_missed" -> om = parseEnum(OnMissed.class, "on_missed", v);
-                case "catch_up_max" -> cu = parseInt("catch_up_max", v);
-                case "timezone" -> tz = parseZone(v);
-                case "keep_runs" -> keep = parseInt("keep_runs", v);
-                case "max_log" -> maxLog = Sizes.parse("max_log", v);
-                case "max_output" -> maxOut = Sizes.parse("max_output", v);
-                case "max_output_files" -> maxFiles = parseInt("max_output_files", v);
-                case "max_series_per_file" -> seriesPerFile = parseInt("max_series_per_file", v);
-                case "max_series" -> seriesMax = parseInt("max_series", v);
-                default -> {
-                    if (strict) {
-                        throw new IllegalArgumentException("unknown policy setting \"" + s.getKey() + "\": known are "
-                                + String.join(", ", KEYS.stream().sorted().toList()) + ", env.NAME and spike.KEY.");
-                    }
-                }
-            }
-        }
-        return new RunPolicy(t, r, b, bmax, mem, c, p, net, out, ov, om, cu, tz, keep, maxLog, maxOut, maxFiles, e,
-                seriesPerFile, seriesMax);
+        return RunPolicySettings.apply(this, settings, strict);
     }
 
     /** The wait before the attempt after {@code attempt}: {@code retry_backoff} doubling per attempt, capped. */
@@ -265,41 +196,12 @@ public record RunPolicy(Duration timeout, int retries, Duration retryBackoff, Du
 
     /** The {@code spike.*} settings among {@code settings}, without the prefix. */
     public static Map<String, String> spikeSettings(Map<String, String> settings) {
-        Map<String, String> out = new TreeMap<>();
-        settings.forEach((k, v) -> {
-            if (k.toLowerCase(Locale.ROOT).startsWith(SPIKE_PREFIX)) {
-                out.put(k.substring(SPIKE_PREFIX.length()).toLowerCase(Locale.ROOT), v);
-            }
-        });
-        return out;
+        return RunPolicySettings.spikeSettings(settings);
     }
 
     /** The policy as the settings map that {@link #with} reads back. */
     public Map<String, String> toMap() {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("timeout", Durations.format(timeout));
-        m.put("retries", Integer.toString(retries));
-        m.put("retry_backoff", Durations.format(retryBackoff));
-        m.put("retry_backoff_max", Durations.format(retryBackoffMax));
-        m.put("memory", Long.toString(memoryBytes));
-        m.put("cpus", Double.toString(cpus));
-        m.put("pids", Long.toString(pids));
-        m.put("network", network);
-        m.put("output", output.name().toLowerCase(Locale.ROOT));
-        m.put("overlap", overlap.name().toLowerCase(Locale.ROOT));
-        m.put("on_missed", onMissed.name().toLowerCase(Locale.ROOT));
-        m.put("catch_up_max", Integer.toString(catchUpMax));
-        if (timezone != null) {
-            m.put("timezone", timezone.getId());
-        }
-        m.put("keep_runs", Integer.toString(keepRuns));
-        m.put("max_log", Long.toString(maxLogBytes));
-        m.put("max_output", Long.toString(maxOutputBytes));
-        m.put("max_output_files", Integer.toString(maxOutputFiles));
-        m.put("max_series_per_file", Integer.toString(maxSeriesPerFile));
-        m.put("max_series", Integer.toString(maxSeries));
-        env.forEach((k, v) -> m.put(ENV_PREFIX + k, v));
-        return m;
+        return RunPolicySettings.toMap(this);
     }
 
     /**
@@ -331,42 +233,5 @@ public record RunPolicy(Duration timeout, int retries, Duration retryBackoff, Du
             b.append(ch < 0x20 || ch == 0x7f ? '?' : ch);
         }
         return b.toString();
-    }
-
-    private static <E extends Enum<E>> E parseEnum(Class<E> type, String key, String v) {
-        for (E c : type.getEnumConstants()) {
-            if (c.name().equalsIgnoreCase(v)) {
-                return c;
-            }
-        }
-        StringBuilder names = new StringBuilder();
-        for (E c : type.getEnumConstants()) {
-            names.append(names.length() == 0 ? "" : ", ").append(c.name().toLowerCase(Locale.ROOT));
-        }
-        throw new IllegalArgumentException(key + " \"" + v + "\" is unknown: use " + names + ".");
-    }
-
-    private static ZoneId parseZone(String v) {
-        try {
-            return ZoneId.of(v);
-        } catch (DateTimeException e) {
-            throw new IllegalArgumentException("timezone \"" + v + "\" is unknown: use a name such as Europe/Berlin or UTC.");
-        }
-    }
-
-    private static int parseInt(String key, String v) {
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " \"" + v + "\" is not a whole number.");
-        }
-    }
-
-    private static double parseDouble(String key, String v) {
-        try {
-            return Double.parseDouble(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " \"" + v + "\" is not a number.");
-        }
     }
 }

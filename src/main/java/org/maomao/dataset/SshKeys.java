@@ -106,7 +106,11 @@ public final class SshKeys {
         }
     }
 
-    /** Makes ssh transports use this key. */
+    /**
+     * Makes ssh transports use this key. JGit's type, so meant for this package only
+     * ({@link GitDatasets#setTransport(SshKeys)}); public only until MaomaoDaemon calls that.
+     */
+    @Deprecated(forRemoval = true) // make package-private once MaomaoDaemon calls datasets.setTransport(keys)
     public TransportConfigCallback transport() {
         return t -> {
             if (t instanceof SshTransport ssh) {

@@ -1,6 +1,5 @@
 package org.maomao.docker;
 
-import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -22,29 +21,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.CreateContainerResponse;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
-import com.github.dockerjava.api.exception.NotModifiedException;
-import com.github.dockerjava.api.model.Container;
-import com.github.dockerjava.api.model.Frame;
-import com.github.dockerjava.api.model.StreamType;
 import com.github.dockerjava.api.model.WaitContainerCondition;
-import com.github.dockerjava.api.model.WaitResponse;
 
 /**
  * Runs collectors through the Docker Engine API: create (labelled, hardened, with the
  * contract's mounts and env), start, follow the log, wait with the policy's timeout,
  * stop on timeout or cancel, and always remove the container. Images are never pulled:
- * they must be built or loaded into the engine beforehand.
+ * they must be built or loaded into the engine beforehand. Stopping and removing
+ * containers, and the leftovers of a stopped daemon, are {@link ContainerCleanup}'s.
  */
 public final class DockerContainerRunner implements ContainerRunner {
     private static final Logger log = LoggerFactory.getLogger(DockerContainerRunner.class);
     /** Time between SIGTERM and SIGKILL when a container is stopped. */
     public static final Duration STOP_GRACE = Duration.ofSeconds(10);
-    /** How long to wait for the tail of the log after the container exited. */
-    private static final Duration LOG_DRAIN = Duration.ofSeconds(10);
 
     /** How often a running container's /output is measured against max_output and max_output_files. */
     public static final Duration OUTPUT_CHECK_EVERY = Duration.ofMillis(200);
@@ -54,6 +46,7 @@ public final class DockerContainerRunner implements ContainerRunner {
     private final String instance;
     private final boolean chownOutput;
     private final OutputWatcher watcher;
+    private final ContainerCleanup cleanup;
 
     /**
      * @param user     the unprivileged {@code uid:gid} the container runs as (never root)
@@ -70,6 +63,7 @@ public final class DockerContainerRunner implements ContainerRunner {
         this.watcher = new OutputWatcher(outputCheckEvery);
         this.user = user;
         this.instance = instance;
+        this.cleanup = new ContainerCleanup(docker, instance);
         // a root daemon gives /output to the container's user; otherwise that user is the daemon itself
         this.chownOutput = ContainerUser.processIsRoot();
     }
@@ -115,13 +109,13 @@ public final class DockerContainerRunner implements ContainerRunner {
                     .exec(follower).awaitStarted(10, TimeUnit.SECONDS);
             // like `docker run`, wait for the next exit before starting: the engine registers the
             // wait before it answers, so even an instant exit is seen, without a round trip after start
-            try (WaitCallback wait = docker.waitContainerCmd(id).withCondition(WaitContainerCondition.NEXT_EXIT)
-                    .exec(new WaitCallback())) {
+            try (ExitWait wait = docker.waitContainerCmd(id).withCondition(WaitContainerCondition.NEXT_EXIT)
+                    .exec(new ExitWait())) {
                 wait.awaitStarted(10, TimeUnit.SECONDS);
                 String container = id;
-                try (OutputWatcher.Watch overflow = watcher.watch(spec.outputDir(), spec.policy(), () -> kill(container))) {
+                try (OutputWatcher.Watch overflow = watcher.watch(spec.outputDir(), spec.policy(), () -> cleanup.kill(container))) {
                     docker.startContainerCmd(id).exec();
-                    cancellation.onCancel(() -> stopQuietly(container));
+                    cancellation.onCancel(() -> cleanup.stopQuietly(container));
                     ContainerResult r = awaitExit(spec, id, wait, follower, cancellation);
                     // the last measure: a collector may exit between two checks with too much output
                     String over = overflow.finalCheck();
@@ -141,7 +135,7 @@ public final class DockerContainerRunner implements ContainerRunner {
             throw unreachable(e);
         } finally {
             follower.closeQuietly();
-            remove(id);
+            cleanup.remove(id);
             if (interrupted) {
                 // passed on only now: with the flag set, the Docker calls above would fail
                 Thread.currentThread().interrupt();
@@ -150,7 +144,7 @@ public final class DockerContainerRunner implements ContainerRunner {
     }
 
     /** Waits for the exit, stopping the container at its timeout; then drains the log. */
-    private ContainerResult awaitExit(ContainerSpec spec, String id, WaitCallback wait, LogFollower follower,
+    private ContainerResult awaitExit(ContainerSpec spec, String id, ExitWait wait, LogFollower follower,
                                       Cancellation cancellation) throws InterruptedException {
         boolean timedOut = false;
         Integer exit = wait.await(spec.policy().timeout());
@@ -158,7 +152,7 @@ public final class DockerContainerRunner implements ContainerRunner {
             timedOut = true;
             log.info("run {} of {} timed out after {}; stopping its container", spec.runId(), spec.collector(),
                     spec.policy().timeout());
-            stopQuietly(id);
+            cleanup.stopQuietly(id);
         }
         if (exit == null) {
             exit = wait.await(STOP_GRACE.plusSeconds(30));
@@ -172,21 +166,7 @@ public final class DockerContainerRunner implements ContainerRunner {
 
     @Override
     public int removeLeftovers(Set<String> activeRunIds) {
-        int n = 0;
-        try {
-            List<Container> list = docker.listContainersCmd().withShowAll(true)
-                    .withLabelFilter(Map.of(ContainerLabels.INSTANCE, instance)).exec();
-            for (Container c : list) {
-                String runId = c.getLabels() == null ? null : c.getLabels().get(ContainerLabels.RUN_ID);
-                if (runId != null && !activeRunIds.contains(runId)) {
-                    remove(c.getId());
-                    n++;
-                }
-            }
-        } catch (RuntimeException e) {
-            log.warn("cannot list leftover containers: {}", e.getMessage());
-        }
-        return n;
+        return cleanup.removeLeftovers(activeRunIds);
     }
 
     @Override
@@ -196,29 +176,6 @@ public final class DockerContainerRunner implements ContainerRunner {
             return true;
         } catch (RuntimeException e) {
             return false;
-        }
-    }
-
-    private void stopQuietly(String id) {
-        try {
-            docker.stopContainerCmd(id).withTimeout((int) STOP_GRACE.getSeconds()).exec();
-        } catch (NotModifiedException | NotFoundException e) {
-            // already stopped or gone: nothing to do
-        } catch (RuntimeException e) {
-            log.warn("cannot stop container {}: {}", id, e.getMessage());
-        }
-    }
-
-    /** Stops a container at once (SIGKILL): a collector over its output bounds gets no grace to write more. */
-    private void kill(String id) {
-        try {
-            docker.killContainerCmd(id).exec();
-        } catch (NotModifiedException | NotFoundException e) {
-            // already stopped or gone
-        } catch (RuntimeException e) {
-            if (!String.valueOf(e.getMessage()).contains("is not running")) {
-                log.warn("cannot kill container {}: {}", id, e.getMessage());
-            }
         }
     }
 
@@ -245,16 +202,6 @@ public final class DockerContainerRunner implements ContainerRunner {
         }
     }
 
-    private void remove(String id) {
-        try {
-            docker.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
-        } catch (NotFoundException e) {
-            // already removed
-        } catch (RuntimeException e) {
-            log.warn("cannot remove container {}: {}", id, e.getMessage());
-        }
-    }
-
     private static ContainerException missingImage(String image, Exception e) {
         return new ContainerException("image " + image + " is not in the Docker engine: build or load it first "
                 + "(maomao never pulls images)", false, e);
@@ -263,50 +210,5 @@ public final class DockerContainerRunner implements ContainerRunner {
     private static ContainerException unreachable(RuntimeException e) {
         String kind = e instanceof DockerException ? "Docker refused: " : "Docker engine not reachable: ";
         return new ContainerException(kind + e.getMessage(), true, e);
-    }
-
-    /** Collects the container's exit code. */
-    private static final class WaitCallback extends ResultCallback.Adapter<WaitResponse> {
-        private volatile Integer status;
-
-        @Override
-        public void onNext(WaitResponse r) {
-            status = r.getStatusCode();
-        }
-
-        Integer await(Duration d) throws InterruptedException {
-            awaitCompletion(d.toMillis(), TimeUnit.MILLISECONDS);
-            return status;
-        }
-    }
-
-    /** Follows stdout and stderr as separate line streams. */
-    private static final class LogFollower extends ResultCallback.Adapter<Frame> {
-        private final LineAssembler out;
-        private final LineAssembler err;
-
-        LogFollower(LineSink sink) {
-            out = new LineAssembler(line -> sink.line("stdout", line));
-            err = new LineAssembler(line -> sink.line("stderr", line));
-        }
-
-        @Override
-        public void onNext(Frame frame) {
-            (frame.getStreamType() == StreamType.STDERR ? err : out).accept(frame.getPayload());
-        }
-
-        void drain() throws InterruptedException {
-            awaitCompletion(LOG_DRAIN.toMillis(), TimeUnit.MILLISECONDS);
-            out.finish();
-            err.finish();
-        }
-
-        void closeQuietly() {
-            try {
-                ((Closeable) this).close();
-            } catch (IOException e) {
-                // closing a finished stream cannot lose anything
-            }
-        }
     }
 }

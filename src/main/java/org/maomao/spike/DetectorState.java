@@ -12,36 +12,37 @@ import java.util.Arrays;
  * with bit-identical results to a state that was never encoded.
  *
  * <p>Mutable and not thread-safe; one state belongs to one series and is updated by one thread.
+ *
+ * <p>Kept as one class (about 340 lines; its text form is {@link DetectorStateCodec}): the ring buffer,
+ * running mean and M2 and the sorted copy are updated together on every {@link #push} of the hot
+ * loop, and every field beside them is one the codec stores, so what a series carries between runs
+ * is listed in one place.
  */
 public final class DetectorState {
 
-    /** Version tag of the encoded form, so a future layout can still read (or reject) this one. */
-    private static final String FORMAT = "s1";
-    private static final char FIELD = ';';
-    private static final char VALUE = ',';
-
     /** Steps between timestamps kept to find the series' cadence before the windows are resolved. */
     static final int STEP_SAMPLES = 31;
-    private static final String FORMAT_2 = "s2";
 
-    private int lag;
+    int lag;
     /** Ring buffer of filtered values; the oldest is at {@code start}. */
-    private double[] window;
-    private int start;
-    private int size;
-    private long count;
-    private double mean;
+    double[] window;
+    int start;
+    int size;
+    long count;
+    double mean;
     /** Sum of squared deviations from {@link #mean} over the window (Welford's M2). */
-    private double m2;
+    double m2;
     /** Sliding updates since mean and M2 were last recomputed from the window. */
-    private int sinceRecompute;
-    private int cooldownUp;
-    private int cooldownDown;
+    int sinceRecompute;
+    int cooldownUp;
+    int cooldownDown;
     /**
      * The window in ascending order, kept only once a robust detector has asked for it; derived
      * from {@link #window}, so it is never encoded.
      */
     private double[] sorted;
+
+    // (the fields are package-private for DetectorStateCodec, which writes and reads them all)
 
     // --- cadence (windows given as spans of time are resolved once it is known) ---------------
     /** Whether lag, cool-down and season have been turned into points for this series. */
@@ -322,52 +323,11 @@ public final class DetectorState {
     }
 
     /**
-     * A compact text form, e.g. {@code s1;60;1234;0;5;20.5;3.25;7;20,21,19.5,...}: format, lag,
-     * count, cool-down up, cool-down down, mean, M2, updates since the last recompute, then the
-     * window oldest first. Doubles are written in their shortest exact form so that
-     * {@link #decode(String)} restores them bit for bit.
+     * A compact text form, e.g. {@code s1;60;1234;0;5;20.5;3.25;7;20,21,19.5,...}; see
+     * {@link DetectorStateCodec#encode}. {@link #decode(String)} restores it bit for bit.
      */
     public String encode() {
-        boolean plain = !resolved && steps.length == 0 && Double.isNaN(lastTime) && seasonMode == SEASON_NONE;
-        StringBuilder out = new StringBuilder(64 + (size + (profile == null ? 0 : profile.length)) * 12);
-        out.append(plain ? FORMAT : FORMAT_2).append(FIELD).append(lag).append(FIELD).append(count)
-                .append(FIELD).append(cooldownUp).append(FIELD).append(cooldownDown)
-                .append(FIELD).append(number(mean)).append(FIELD).append(number(m2))
-                .append(FIELD).append(sinceRecompute).append(FIELD);
-        for (int i = 0; i < size; i++) {
-            if (i > 0) {
-                out.append(VALUE);
-            }
-            out.append(number(window[(start + i) % lag]));
-        }
-        if (plain) {
-            return out.toString();
-        }
-        // s2 adds: resolved, step, cool-down points, last time, steps, season mode, phase seconds,
-        // points seen in the season, the values kept for auto, and the profile (empty cells for unseen phases).
-        out.append(FIELD).append(resolved ? 1 : 0).append(FIELD).append(number(step))
-                .append(FIELD).append(cooldownPoints).append(FIELD).append(number(lastTime)).append(FIELD);
-        for (int i = 0; i < steps.length; i++) {
-            out.append(i > 0 ? "," : "").append(number(steps[i]));
-        }
-        out.append(FIELD).append(seasonMode).append(FIELD).append(number(phaseSeconds))
-                .append(FIELD).append(seasonSeen).append(FIELD);
-        for (int i = 0; i < autoSize; i++) {
-            out.append(i > 0 ? "," : "").append(number(autoValues[i]));
-        }
-        out.append(FIELD);
-        if (profile != null) {
-            out.append(profile.length).append(':');
-            for (int i = 0; i < profile.length; i++) {
-                if (i > 0) {
-                    out.append(VALUE);
-                }
-                if (!Double.isNaN(profile[i])) {
-                    out.append(number(profile[i]));
-                }
-            }
-        }
-        return out.toString();
+        return DetectorStateCodec.encode(this);
     }
 
     /**
@@ -378,109 +338,7 @@ public final class DetectorState {
      *                                  start the series over with a new state
      */
     public static DetectorState decode(String text) {
-        if (text == null) {
-            throw new IllegalArgumentException("cannot read spike detector state: it is missing (null)");
-        }
-        String[] fields = text.split(String.valueOf(FIELD), -1);
-        boolean v2 = fields.length == 19 && FORMAT_2.equals(fields[0]);
-        if (!v2 && (fields.length != 9 || !FORMAT.equals(fields[0]))) {
-            throw new IllegalArgumentException("cannot read spike detector state: expected 9 fields starting with '"
-                    + FORMAT + "' or 19 starting with '" + FORMAT_2 + "', got '" + abbreviate(text)
-                    + "'; start the series over with a new state");
-        }
-        try {
-            DetectorState state = new DetectorState(Integer.parseInt(fields[1]));
-            String[] values = fields[8].isEmpty() ? new String[0] : fields[8].split(String.valueOf(VALUE), -1);
-            if (values.length > state.lag) {
-                throw new IllegalArgumentException("the window holds " + values.length
-                        + " values, more than the lag of " + state.lag);
-            }
-            for (String value : values) {
-                double v = Double.parseDouble(value);
-                if (!Double.isFinite(v)) {
-                    throw new IllegalArgumentException("the window holds a non-finite value " + value);
-                }
-                state.window[state.size++] = v;
-            }
-            state.count = Long.parseLong(fields[2]);
-            state.cooldownUp = nonNegative(Integer.parseInt(fields[3]), "cool-down up");
-            state.cooldownDown = nonNegative(Integer.parseInt(fields[4]), "cool-down down");
-            state.mean = Double.parseDouble(fields[5]);
-            state.m2 = Double.parseDouble(fields[6]);
-            state.sinceRecompute = nonNegative(Integer.parseInt(fields[7]), "updates since recompute");
-            if (state.count < state.size) {
-                throw new IllegalArgumentException("count " + state.count + " is below the window size " + state.size);
-            }
-            if (v2) {
-                state.resolved = "1".equals(fields[9]);
-                state.step = Double.parseDouble(fields[10]);
-                state.cooldownPoints = nonNegative(Integer.parseInt(fields[11]), "cool-down points");
-                state.lastTime = Double.parseDouble(fields[12]);
-                String[] steps = fields[13].isEmpty() ? new String[0] : fields[13].split(",", -1);
-                if (steps.length > STEP_SAMPLES) {
-                    throw new IllegalArgumentException("more than " + STEP_SAMPLES + " cadence samples");
-                }
-                state.steps = new double[steps.length];
-                for (int i = 0; i < steps.length; i++) {
-                    state.steps[i] = Double.parseDouble(steps[i]);
-                }
-                state.seasonMode = Integer.parseInt(fields[14]);
-                if (state.seasonMode < SEASON_NONE || state.seasonMode > SEASON_ACTIVE) {
-                    throw new IllegalArgumentException("unknown season mode " + fields[14]);
-                }
-                state.phaseSeconds = Double.parseDouble(fields[15]);
-                state.seasonSeen = Long.parseLong(fields[16]);
-                String[] auto = fields[17].isEmpty() ? new String[0] : fields[17].split(",", -1);
-                if (auto.length > SpikeSeason.AUTO_CYCLES * SpikeDetector.MAX_AUTO_PHASES) {
-                    throw new IllegalArgumentException("too many values kept for the season test");
-                }
-                state.autoValues = new double[auto.length];
-                for (int i = 0; i < auto.length; i++) {
-                    state.autoValues[i] = Double.parseDouble(auto[i]);
-                }
-                state.autoSize = auto.length;
-                state.profile = fields[18].isEmpty() ? null : profile(fields[18]);
-            }
-            return state;
-        } catch (IllegalArgumentException e) { // includes NumberFormatException
-            throw new IllegalArgumentException("cannot read spike detector state '" + abbreviate(text) + "': "
-                    + e.getMessage() + "; start the series over with a new state", e);
-        }
-    }
-
-    private static double[] profile(String text) {
-        int colon = text.indexOf(':');
-        int n = Integer.parseInt(text.substring(0, colon));
-        if (n < 1 || n > SpikeParameters.MAX_SEASON_POINTS) {
-            throw new IllegalArgumentException("a season of " + n + " phases is outside 1.."
-                    + SpikeParameters.MAX_SEASON_POINTS);
-        }
-        String[] cells = text.substring(colon + 1).split(",", -1);
-        if (cells.length != n) {
-            throw new IllegalArgumentException("the season holds " + cells.length + " phases, not " + n);
-        }
-        double[] profile = new double[n];
-        for (int i = 0; i < n; i++) {
-            profile[i] = cells[i].isEmpty() ? Double.NaN : Double.parseDouble(cells[i]);
-        }
-        return profile;
-    }
-
-    private static int nonNegative(int value, String what) {
-        if (value < 0) {
-            throw new IllegalArgumentException(what + " is negative (" + value + ")");
-        }
-        return value;
-    }
-
-    /** Shortest text that parses back to the same double; drops a trailing ".0" to save space. */
-    private static String number(double value) {
-        String text = Double.toString(value);
-        return text.endsWith(".0") ? text.substring(0, text.length() - 2) : text;
-    }
-
-    private static String abbreviate(String text) {
-        return text.length() <= 60 ? text : text.substring(0, 57) + "...";
+        return DetectorStateCodec.decode(text);
     }
 
     @Override

@@ -48,7 +48,7 @@ public final class SeriesFiles {
             if (header == null) {
                 return List.of();
             }
-            List<String> fields = CsvSeriesReader.records(new StringReader(header.toString(StandardCharsets.UTF_8)))
+            List<String> fields = CsvRecords.records(new StringReader(header.toString(StandardCharsets.UTF_8)))
                     .stream().findFirst().orElse(List.of());
             int col = fields.indexOf(column);
             int time = CsvSeriesReader.timeColumnIndex(fields);
@@ -56,7 +56,7 @@ public final class SeriesFiles {
                 return List.of();
             }
             long dataStart = header.size() + 1L; // after the header's \n
-            List<List<String>> rows = CsvSeriesReader.records(new StringReader(tailText(file, dataStart, limit)),
+            List<List<String>> rows = CsvRecords.records(new StringReader(tailText(file, dataStart, limit)),
                     c -> c == col || c == time);
             List<SeriesPoint> points = new ArrayList<>();
             for (List<String> row : rows) {

@@ -47,7 +47,7 @@ final class SeriesHistory {
         int[] col = {-1};
         int[] time = {-1};
         try {
-            CsvSeriesReader.forEachRecord(r, c -> col[0] < 0 || c == col[0] || c == time[0], record -> {
+            CsvRecords.forEachRecord(r, c -> col[0] < 0 || c == col[0] || c == time[0], record -> {
                 if (col[0] < 0) {
                     col[0] = record.indexOf(column);
                     time[0] = CsvSeriesReader.timeColumnIndex(record);

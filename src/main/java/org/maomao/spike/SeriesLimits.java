@@ -35,7 +35,7 @@ final class SeriesLimits {
             }
             List<String> header;
             try {
-                header = CsvSeriesReader.header(t.header(), t.rows());
+                header = CsvRecords.header(t.header(), t.rows());
             } catch (IOException e) {
                 throw new SeriesLimitException("output " + t.file() + " cannot be read as CSV: " + e.getMessage()
                         + "; write shorter records. Nothing was committed.", e);

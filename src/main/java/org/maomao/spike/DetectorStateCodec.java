@@ -1,0 +1,180 @@
+package org.maomao.spike;
+
+/**
+ * The exact text form of a {@link DetectorState}, the one the daemon stores per series between
+ * runs: {@code s1} (window, running mean and M2, cool-downs) or {@code s2} (also cadence and
+ * season). Doubles are written in their shortest exact form, so a decoded state continues with
+ * bit-identical results; a change of layout is a new format tag here, and decode still reads the old ones.
+ */
+final class DetectorStateCodec {
+    /** Version tag of the encoded form, so a future layout can still read (or reject) this one. */
+    private static final String FORMAT = "s1";
+    private static final char FIELD = ';';
+    private static final char VALUE = ',';
+    private static final String FORMAT_2 = "s2";
+
+    private DetectorStateCodec() {
+    }
+
+    /**
+     * A compact text form, e.g. {@code s1;60;1234;0;5;20.5;3.25;7;20,21,19.5,...}: format, lag,
+     * count, cool-down up, cool-down down, mean, M2, updates since the last recompute, then the
+     * window oldest first. Doubles are written in their shortest exact form so that
+     * {@link #decode(String)} restores them bit for bit.
+     */
+    static String encode(DetectorState s) {
+        boolean plain = !s.resolved && s.steps.length == 0 && Double.isNaN(s.lastTime) && s.seasonMode == DetectorState.SEASON_NONE;
+        StringBuilder out = new StringBuilder(64 + (s.size + (s.profile == null ? 0 : s.profile.length)) * 12);
+        out.append(plain ? FORMAT : FORMAT_2).append(FIELD).append(s.lag).append(FIELD).append(s.count)
+                .append(FIELD).append(s.cooldownUp).append(FIELD).append(s.cooldownDown)
+                .append(FIELD).append(number(s.mean)).append(FIELD).append(number(s.m2))
+                .append(FIELD).append(s.sinceRecompute).append(FIELD);
+        for (int i = 0; i < s.size; i++) {
+            if (i > 0) {
+                out.append(VALUE);
+            }
+            out.append(number(s.window[(s.start + i) % s.lag]));
+        }
+        if (plain) {
+            return out.toString();
+        }
+        // s2 adds: resolved, step, cool-down points, last time, steps, season mode, phase seconds,
+        // points seen in the season, the values kept for auto, and the profile (empty cells for unseen phases).
+        out.append(FIELD).append(s.resolved ? 1 : 0).append(FIELD).append(number(s.step))
+                .append(FIELD).append(s.cooldownPoints).append(FIELD).append(number(s.lastTime)).append(FIELD);
+        for (int i = 0; i < s.steps.length; i++) {
+            out.append(i > 0 ? "," : "").append(number(s.steps[i]));
+        }
+        out.append(FIELD).append(s.seasonMode).append(FIELD).append(number(s.phaseSeconds))
+                .append(FIELD).append(s.seasonSeen).append(FIELD);
+        for (int i = 0; i < s.autoSize; i++) {
+            out.append(i > 0 ? "," : "").append(number(s.autoValues[i]));
+        }
+        out.append(FIELD);
+        if (s.profile != null) {
+            out.append(s.profile.length).append(':');
+            for (int i = 0; i < s.profile.length; i++) {
+                if (i > 0) {
+                    out.append(VALUE);
+                }
+                if (!Double.isNaN(s.profile[i])) {
+                    out.append(number(s.profile[i]));
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    /**
+     * Reads a state written by {@link #encode}, in the current form ({@code s2}) or the one
+     * before seasons and spans of time ({@code s1}), which continues as a series of unknown cadence.
+     *
+     * @throws IllegalArgumentException when the text is not an encoded state; the caller can then
+     *                                  start the series over with a new state
+     */
+    static DetectorState decode(String text) {
+        if (text == null) {
+            throw new IllegalArgumentException("cannot read spike detector state: it is missing (null)");
+        }
+        String[] fields = text.split(String.valueOf(FIELD), -1);
+        boolean v2 = fields.length == 19 && FORMAT_2.equals(fields[0]);
+        if (!v2 && (fields.length != 9 || !FORMAT.equals(fields[0]))) {
+            throw new IllegalArgumentException("cannot read spike detector state: expected 9 fields starting with '"
+                    + FORMAT + "' or 19 starting with '" + FORMAT_2 + "', got '" + abbreviate(text)
+                    + "'; start the series over with a new state");
+        }
+        try {
+            DetectorState state = new DetectorState(Integer.parseInt(fields[1]));
+            String[] values = fields[8].isEmpty() ? new String[0] : fields[8].split(String.valueOf(VALUE), -1);
+            if (values.length > state.lag) {
+                throw new IllegalArgumentException("the window holds " + values.length
+                        + " values, more than the lag of " + state.lag);
+            }
+            for (String value : values) {
+                double v = Double.parseDouble(value);
+                if (!Double.isFinite(v)) {
+                    throw new IllegalArgumentException("the window holds a non-finite value " + value);
+                }
+                state.window[state.size++] = v;
+            }
+            state.count = Long.parseLong(fields[2]);
+            state.cooldownUp = nonNegative(Integer.parseInt(fields[3]), "cool-down up");
+            state.cooldownDown = nonNegative(Integer.parseInt(fields[4]), "cool-down down");
+            state.mean = Double.parseDouble(fields[5]);
+            state.m2 = Double.parseDouble(fields[6]);
+            state.sinceRecompute = nonNegative(Integer.parseInt(fields[7]), "updates since recompute");
+            if (state.count < state.size) {
+                throw new IllegalArgumentException("count " + state.count + " is below the window size " + state.size);
+            }
+            if (v2) {
+                state.resolved = "1".equals(fields[9]);
+                state.step = Double.parseDouble(fields[10]);
+                state.cooldownPoints = nonNegative(Integer.parseInt(fields[11]), "cool-down points");
+                state.lastTime = Double.parseDouble(fields[12]);
+                String[] steps = fields[13].isEmpty() ? new String[0] : fields[13].split(",", -1);
+                if (steps.length > DetectorState.STEP_SAMPLES) {
+                    throw new IllegalArgumentException("more than " + DetectorState.STEP_SAMPLES + " cadence samples");
+                }
+                state.steps = new double[steps.length];
+                for (int i = 0; i < steps.length; i++) {
+                    state.steps[i] = Double.parseDouble(steps[i]);
+                }
+                state.seasonMode = Integer.parseInt(fields[14]);
+                if (state.seasonMode < DetectorState.SEASON_NONE || state.seasonMode > DetectorState.SEASON_ACTIVE) {
+                    throw new IllegalArgumentException("unknown season mode " + fields[14]);
+                }
+                state.phaseSeconds = Double.parseDouble(fields[15]);
+                state.seasonSeen = Long.parseLong(fields[16]);
+                String[] auto = fields[17].isEmpty() ? new String[0] : fields[17].split(",", -1);
+                if (auto.length > SpikeSeason.AUTO_CYCLES * SpikeDetector.MAX_AUTO_PHASES) {
+                    throw new IllegalArgumentException("too many values kept for the season test");
+                }
+                state.autoValues = new double[auto.length];
+                for (int i = 0; i < auto.length; i++) {
+                    state.autoValues[i] = Double.parseDouble(auto[i]);
+                }
+                state.autoSize = auto.length;
+                state.profile = fields[18].isEmpty() ? null : profile(fields[18]);
+            }
+            return state;
+        } catch (IllegalArgumentException e) { // includes NumberFormatException
+            throw new IllegalArgumentException("cannot read spike detector state '" + abbreviate(text) + "': "
+                    + e.getMessage() + "; start the series over with a new state", e);
+        }
+    }
+
+    private static double[] profile(String text) {
+        int colon = text.indexOf(':');
+        int n = Integer.parseInt(text.substring(0, colon));
+        if (n < 1 || n > SpikeParameters.MAX_SEASON_POINTS) {
+            throw new IllegalArgumentException("a season of " + n + " phases is outside 1.."
+                    + SpikeParameters.MAX_SEASON_POINTS);
+        }
+        String[] cells = text.substring(colon + 1).split(",", -1);
+        if (cells.length != n) {
+            throw new IllegalArgumentException("the season holds " + cells.length + " phases, not " + n);
+        }
+        double[] profile = new double[n];
+        for (int i = 0; i < n; i++) {
+            profile[i] = cells[i].isEmpty() ? Double.NaN : Double.parseDouble(cells[i]);
+        }
+        return profile;
+    }
+
+    private static int nonNegative(int value, String what) {
+        if (value < 0) {
+            throw new IllegalArgumentException(what + " is negative (" + value + ")");
+        }
+        return value;
+    }
+
+    /** Shortest text that parses back to the same double; drops a trailing ".0" to save space. */
+    private static String number(double value) {
+        String text = Double.toString(value);
+        return text.endsWith(".0") ? text.substring(0, text.length() - 2) : text;
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 60 ? text : text.substring(0, 57) + "...";
+    }
+}
