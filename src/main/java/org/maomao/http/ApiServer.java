@@ -123,6 +123,9 @@ public final class ApiServer implements AutoCloseable {
      */
     private ServerConnector connector(Server server, HttpConfiguration http, String host, int port) {
         http.setSendServerVersion(false);
+        // Jetty reuses header lines seen before on a connection, by default ignoring case: after
+        // "Bearer s3cret", "Bearer S3CRET" would be read as the right token
+        http.setHeaderCacheCaseSensitive(true);
         http.setIdleTimeout(limits.readTimeout().toMillis());
         ServerConnector c = new ServerConnector(server, new HttpConnectionFactory(http));
         c.setHost(host);

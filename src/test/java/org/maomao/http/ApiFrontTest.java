@@ -3,10 +3,12 @@ package org.maomao.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.maomao.config.HttpLimits;
 import org.maomao.run.RunQuery;
+import org.maomao.testing.RawHttp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -64,7 +67,7 @@ class ApiFrontTest {
         start(null, Map.of(), Map::of);
         JsonNode doc = JSON.readTree(SystemApi.openApi());
         List<String> documented = new ArrayList<>();
-        doc.get("paths").fields().forEachRemaining(p -> p.getValue().fieldNames()
+        doc.get("paths").properties().forEach(p -> p.getValue().fieldNames()
                 .forEachRemaining(m -> documented.add(m.toUpperCase() + " " + p.getKey())));
         assertThat(api.routeList()).hasSizeGreaterThan(25).containsExactlyInAnyOrderElementsOf(documented);
     }
@@ -82,6 +85,30 @@ class ApiFrontTest {
         assertThat(send("GET", "/nope", null).statusCode()).isEqualTo(401);
         assertThat(send("GET", "/metrics", "Bearer s3cret").body()).isEqualTo("# metrics\n");
         assertThat(send("GET", "/health", null).statusCode()).isEqualTo(200);
+    }
+
+    /**
+     * Jetty caches header lines per connection and, by default, matches the cache without regard
+     * to case: on a kept-alive connection "Bearer S3CRET" was read as the "Bearer s3cret" sent
+     * before it (and let in), and the right token after a wrong-cased one was refused.
+     */
+    @Test
+    void should_compare_the_token_exactly_on_a_kept_alive_connection() throws Exception {
+        start("s3cret", Map.of(), Map::of);
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(15_000);
+            assertThat(exchange(s, "Bearer s3cret").status()).isEqualTo(200);
+            assertThat(exchange(s, "Bearer S3CRET").status()).isEqualTo(401);
+            assertThat(exchange(s, "bearer s3cret").status()).isEqualTo(401);
+            assertThat(exchange(s, "Bearer s3cret").status()).isEqualTo(200);
+        }
+    }
+
+    static RawHttp.Response exchange(Socket s, String auth) throws IOException {
+        s.getOutputStream().write(("GET /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: " + auth + "\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
+        s.getOutputStream().flush();
+        return RawHttp.read(s.getInputStream());
     }
 
     @Test
