@@ -145,10 +145,9 @@ public final class MaomaoDaemon implements AutoCloseable {
         if (etcd != null) {
             health.put("etcd", etcd::isAvailable);
         }
-        api = new ApiServer(new ApiServer.Parts(registry, executor, scheduler, runs, series, datasets, health, this::reload,
-                keys::publicKey, metrics::scrape),
+        api = new ApiServer(new ApiServer.Parts(registry, executor, scheduler, runs, series, datasets, analyzer, health,
+                this::reload, keys::publicKey, metrics::scrape),
                 config.token(), config.http());
-        api.setSeriesRescan(analyzer);
         port = api.start(config.listenHost(), config.listenPort());
         log.info("maomao listening on http://{}:{} (data in {}, instance {})", config.listenHost(), port, dataDir, instance);
     }

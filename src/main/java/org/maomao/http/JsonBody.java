@@ -8,11 +8,14 @@ import java.util.Set;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+
+import io.javalin.http.Context;
 
 /**
  * A request's JSON object, read strictly: a field of the wrong type or an unknown
@@ -47,12 +50,12 @@ final class JsonBody {
                     .maxNameLength(MAX_NAME_LENGTH)
                     .build())
             // {"name":"a","name":"b"} means two things at once: refused, not read as its last value
-            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build())
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     /** Reads the request's body (at most {@link RequestBody#MAX_BYTES}) as a JSON object with only {@code allowed} fields. */
-    static JsonBody read(io.javalin.http.Context ctx, Set<String> allowed) {
+    static JsonBody read(Context ctx, Set<String> allowed) {
         return parse(RequestBody.read(ctx), allowed);
     }
 

@@ -1,16 +1,18 @@
 package org.maomao.http;
 
-import org.maomao.spike.SpikeJson;
-
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.maomao.collector.Collector;
+import org.maomao.dataset.DatasetCommit;
+import org.maomao.dataset.DatasetInfo;
 import org.maomao.run.Run;
 import org.maomao.run.RunEvent;
-import org.maomao.spike.SeriesStore;
-import org.maomao.spike.SpikeRecord;
 import org.maomao.schedule.Schedule;
+import org.maomao.spike.SeriesStore;
+import org.maomao.spike.SpikeJson;
+import org.maomao.spike.SpikeRecord;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -101,7 +103,7 @@ final class JsonViews {
         return m;
     }
 
-    Map<String, Object> dataset(org.maomao.dataset.DatasetInfo d) {
+    Map<String, Object> dataset(DatasetInfo d) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", d.name());
         m.put("remote", d.remote());
@@ -111,7 +113,7 @@ final class JsonViews {
         return m;
     }
 
-    Map<String, Object> commit(org.maomao.dataset.DatasetCommit c) {
+    Map<String, Object> commit(DatasetCommit c) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", c.id());
         m.put("subject", c.subject());
@@ -128,7 +130,7 @@ final class JsonViews {
         }
         try {
             return mapper.readTree(json);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return mapper.getNodeFactory().textNode(json);
         }
     }

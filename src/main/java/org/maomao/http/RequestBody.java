@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Semaphore;
 
 import io.javalin.http.Context;
 
@@ -20,7 +21,7 @@ final class RequestBody {
      * arrives in one packet, so a permit is held for microseconds.
      */
     static final int MAX_CONCURRENT_READS = 32;
-    private static final java.util.concurrent.Semaphore READERS = new java.util.concurrent.Semaphore(MAX_CONCURRENT_READS);
+    private static final Semaphore READERS = new Semaphore(MAX_CONCURRENT_READS);
     /** Largest request body accepted. */
     static final int MAX_BYTES = 1 << 20;
 

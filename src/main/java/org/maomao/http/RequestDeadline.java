@@ -1,5 +1,6 @@
 package org.maomao.http;
 
+import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -11,6 +12,11 @@ import org.eclipse.jetty.server.HttpChannel;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.thread.Scheduler;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
 /**
  * A deadline for reading each request whole: from the moment a connection opens (or
  * its previous response ends) the client has {@code timeout} to send the request line,
@@ -20,7 +26,7 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * refused upload is not drained to its end.
  */
 final class RequestDeadline implements Connection.Listener, HttpChannel.Listener {
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CLOSE = RequestDeadline.class.getName() + ".close";
     private final AbstractConnector connector;
     private final long timeoutMs;
@@ -32,11 +38,11 @@ final class RequestDeadline implements Connection.Listener, HttpChannel.Listener
     }
 
     /** Marks the request so that its connection is closed once the response is sent. */
-    static void closeAfterResponse(jakarta.servlet.http.HttpServletRequest req) {
+    static void closeAfterResponse(HttpServletRequest req) {
         req.setAttribute(CLOSE, Boolean.TRUE);
     }
 
-    static boolean mustClose(jakarta.servlet.http.HttpServletRequest req) {
+    static boolean mustClose(HttpServletRequest req) {
         return Boolean.TRUE.equals(req.getAttribute(CLOSE));
     }
 
@@ -44,7 +50,7 @@ final class RequestDeadline implements Connection.Listener, HttpChannel.Listener
      * Sends a small JSON answer now and closes the connection at once. Left to Jetty, the
      * rest of a refused body would be read and thrown away to its end, however long.
      */
-    static void answerAndClose(jakarta.servlet.http.HttpServletRequest req, jakarta.servlet.http.HttpServletResponse res,
+    static void answerAndClose(HttpServletRequest req, HttpServletResponse res,
                                int status, Object body) {
         closeAfterResponse(req);
         EndPoint ep = Request.getBaseRequest(req).getHttpChannel().getEndPoint();
@@ -56,7 +62,7 @@ final class RequestDeadline implements Connection.Listener, HttpChannel.Listener
             res.setContentLength(bytes.length);
             res.getOutputStream().write(bytes);
             res.flushBuffer();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             // the client is gone: nothing to answer
         } finally {
             ep.close();

@@ -8,10 +8,14 @@ import java.util.Map;
 import java.util.Set;
 
 import org.maomao.collector.Collector;
+import org.maomao.collector.CollectorRegistry;
+import org.maomao.dataset.GitDatasets;
 import org.maomao.run.Run;
 import org.maomao.run.RunQuery;
+import org.maomao.run.RunStore;
 import org.maomao.spike.SeriesStore;
 import org.maomao.spike.SpikeRecord;
+import org.maomao.schedule.QuartzRunScheduler;
 import org.maomao.schedule.Schedule;
 import org.maomao.spike.SeriesFiles;
 import org.maomao.spike.SeriesPoint;
@@ -30,10 +34,22 @@ final class StatusPage {
     private static final int W = 360;
     private static final int H = 90;
 
-    private StatusPage() {
+    private final CollectorRegistry registry;
+    private final QuartzRunScheduler scheduler;
+    private final RunStore runs;
+    private final SeriesStore series;
+    private final GitDatasets datasets;
+
+    StatusPage(CollectorRegistry registry, QuartzRunScheduler scheduler, RunStore runs, SeriesStore series,
+               GitDatasets datasets) {
+        this.registry = registry;
+        this.scheduler = scheduler;
+        this.runs = runs;
+        this.series = series;
+        this.datasets = datasets;
     }
 
-    static String render(ApiServer.Parts parts, Map<String, String> health) throws IOException {
+    String render(Map<String, String> health) throws IOException {
         StringBuilder h = new StringBuilder(16_384);
         h.append("""
                 <!doctype html><html lang="en"><head><meta charset="utf-8"><title>maomao</title>
@@ -59,7 +75,7 @@ final class StatusPage {
         h.append("</tr></table>");
 
         h.append("<h2>Collectors</h2><table id=\"collectors\"><tr><th>name</th><th>image</th><th>dataset</th><th>source</th></tr>");
-        for (Collector c : parts.registry().list()) {
+        for (Collector c : registry.list()) {
             h.append("<tr><td>").append(esc(c.name())).append("</td><td>").append(esc(c.image())).append("</td><td>")
                     .append(esc(c.dataset())).append("</td><td>").append(esc(c.source())).append("</td></tr>");
         }
@@ -67,7 +83,7 @@ final class StatusPage {
 
         h.append("<h2>Schedules</h2><table id=\"schedules\"><tr><th>id</th><th>frequency</th><th>next fire</th>"
                 + "<th>time zone</th><th></th></tr>");
-        for (Schedule s : parts.scheduler().list()) {
+        for (Schedule s : scheduler.list()) {
             h.append("<tr><td>").append(esc(s.id())).append("</td><td>").append(esc(s.frequency())).append("</td><td>")
                     .append(s.nextFireTimes().isEmpty() ? "-" : s.nextFireTimes().get(0)).append("</td><td>")
                     .append(esc(s.timezone())).append("</td><td>").append(s.paused() ? "paused" : "").append("</td></tr>");
@@ -76,7 +92,7 @@ final class StatusPage {
 
         h.append("<h2>Recent runs</h2><table id=\"runs\"><tr><th>run</th><th>collector</th><th>dataset</th><th>state</th>"
                 + "<th>attempt</th><th>created</th><th>message</th></tr>");
-        for (Run r : parts.runs().list(new RunQuery(null, null, null, 20))) {
+        for (Run r : runs.list(new RunQuery(null, null, null, 20))) {
             h.append("<tr><td><a href=\"/runs/").append(esc(r.id())).append("/log\">").append(esc(r.id().substring(0, 8)))
                     .append("</a></td><td>").append(esc(r.collector())).append("</td><td>").append(esc(r.dataset()))
                     .append("</td><td class=\"").append(r.state().id()).append("\">").append(r.state().id())
@@ -88,15 +104,15 @@ final class StatusPage {
 
         // only a few series are drawn, chosen by the store without reading them all: the page
         // must stay fast with any number of series (GET /series lists them page by page)
-        long total = parts.series().count();
-        List<SeriesStore.SeriesRecord> shown = total == 0 ? List.of() : parts.series().recent(MAX_PLOTS);
+        long total = series.count();
+        List<SeriesStore.SeriesRecord> shown = total == 0 ? List.of() : series.recent(MAX_PLOTS);
         h.append("<h2>Series</h2><p id=\"series-count\">").append(total).append(" series");
         if (total > shown.size()) {
             h.append("; the ").append(shown.size()).append(" with the latest spikes or data are plotted");
         }
         h.append(". <a href=\"/series\">All series</a> (JSON, paged).</p><div class=\"plots\" id=\"series\">");
         for (SeriesStore.SeriesRecord s : shown) {
-            plot(h, parts, s);
+            plot(h, s);
         }
         if (total == 0) {
             h.append("<p>No numeric series yet: they appear after a run writes CSV rows into a dataset.</p>");
@@ -105,14 +121,14 @@ final class StatusPage {
         return h.toString();
     }
 
-    private static void plot(StringBuilder h, ApiServer.Parts parts, SeriesStore.SeriesRecord s) throws IOException {
+    private void plot(StringBuilder h, SeriesStore.SeriesRecord s) throws IOException {
         String name = s.name();
         int hash = name.lastIndexOf('#');
-        Path file = parts.datasets().datasetDir(s.dataset()).resolve(name.substring(0, hash)).normalize();
-        List<SeriesPoint> pts = parts.datasets().isDataFile(s.dataset(), file)
+        Path file = datasets.datasetDir(s.dataset()).resolve(name.substring(0, hash)).normalize();
+        List<SeriesPoint> pts = datasets.isDataFile(s.dataset(), file)
                 ? SeriesFiles.tail(file, name.substring(hash + 1), POINTS) : List.of();
         Set<String> spikeTimes = new HashSet<>();
-        List<SpikeRecord> spikes = parts.series().spikes(new SeriesStore.SpikeQuery(null, name, null, 1000));
+        List<SpikeRecord> spikes = series.spikes(new SeriesStore.SpikeQuery(null, name, null, 1000));
         for (SpikeRecord k : spikes) {
             if (k.dataset().equals(s.dataset())) {
                 spikeTimes.add(k.timestamp());

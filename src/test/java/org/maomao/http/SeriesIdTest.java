@@ -1,0 +1,48 @@
+package org.maomao.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** A series id is {@code <dataset>/<collector>/<file>#<column>}; anything else names no series (404, no store read). */
+class SeriesIdTest {
+
+    @Test
+    void should_split_an_id_into_dataset_name_file_and_column() {
+        assertThat(SeriesId.parse("rs/hourly/data/hourly.csv#value")).contains(
+                new SeriesId("rs", "hourly/data/hourly.csv#value", "hourly/data/hourly.csv", "value"));
+    }
+
+    @Test
+    void should_take_the_column_after_the_last_hash() {
+        SeriesId id = SeriesId.parse("rs/c/a#b.csv#v").orElseThrow();
+        assertThat(id.file()).isEqualTo("c/a#b.csv");
+        assertThat(id.column()).isEqualTo("v");
+    }
+
+    @Test
+    void should_name_no_series_without_dataset_collector_or_column() {
+        assertThat(SeriesId.parse("")).isEmpty();
+        assertThat(SeriesId.parse("rs")).isEmpty();
+        assertThat(SeriesId.parse("/c/f.csv#v")).isEmpty();        // no dataset
+        assertThat(SeriesId.parse("rs/nothing")).isEmpty();         // no column
+        assertThat(SeriesId.parse("rs/f.csv#v")).isEmpty();         // no collector
+        assertThat(SeriesId.parse("r#s/c/f.csv")).isEmpty();        // the '#' is before the first '/'
+        assertThat(SeriesId.parse("rs//f.csv#v")).isEmpty();        // empty collector
+    }
+
+    @Test
+    void should_refuse_a_dataset_that_is_not_a_name() {
+        assertThat(SeriesId.parse("../c/f.csv#v")).isEmpty();
+        assertThat(SeriesId.parse("..%2F../c/f.csv#v")).isEmpty();
+        assertThat(SeriesId.parse(".hidden/c/f.csv#v")).isEmpty();
+    }
+
+    @Test
+    void should_say_how_to_find_series_when_one_is_unknown() {
+        ApiException e = SeriesId.unknown("rs/x");
+        assertThat(e.status()).isEqualTo(404);
+        assertThat(e.code()).isEqualTo("not_found");
+        assertThat(e.getMessage()).isEqualTo("series \"rs/x\" does not exist; GET /series lists them (write # as %23).");
+    }
+}
