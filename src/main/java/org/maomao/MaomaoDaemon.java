@@ -65,12 +65,13 @@ public final class MaomaoDaemon implements AutoCloseable {
         this.started = up;
         Path dataDir = config.dataDir();
         for (String sub : new String[] {"db", "datasets", "runs", "keys"}) {
-            try {
-                Files.createDirectories(dataDir.resolve(sub));
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot create " + dataDir.resolve(sub)
-                        + ": check [daemon] data_dir and its permissions", e);
-            }
+            up.run("create " + dataDir.resolve(sub), "check [daemon] data_dir and its permissions", () -> {
+                try {
+                    Files.createDirectories(dataDir.resolve(sub));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e.toString(), e);
+                }
+            });
         }
         Database db = up.open("open the store at " + Database.redacted(config.jdbcUrl()),
                 "check [store] url, user and password, and that the database is up",
@@ -153,7 +154,9 @@ public final class MaomaoDaemon implements AutoCloseable {
                 config.token(), config.http());
         api.setSeriesRescan(analyzer);
         up.onClose("the HTTP API", api::close); // before start: a listen that fails half-way is undone too
-        port = api.start(config.listenHost(), config.listenPort());
+        port = up.call("listen on " + config.listenHost() + ":" + config.listenPort(),
+                "check [daemon] listen, or stop what uses that address",
+                () -> api.start(config.listenHost(), config.listenPort()));
         log.info("maomao listening on http://{}:{} (data in {}, instance {})", config.listenHost(), port, dataDir, instance);
     }
 

@@ -56,8 +56,16 @@ final class Startup implements AutoCloseable {
 
     /** Runs a start-up step that leaves nothing to stop, with the same error as {@link #open}. */
     void run(String action, String hint, Runnable step) {
-        try {
+        call(action, hint, () -> {
             step.run();
+            return null;
+        });
+    }
+
+    /** Runs a start-up step that leaves nothing to stop and returns its result, with the same error as {@link #open}. */
+    <T> T call(String action, String hint, Supplier<T> step) {
+        try {
+            return step.get();
         } catch (RuntimeException e) {
             throw failed(action, hint, e);
         }

@@ -7,6 +7,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
 
 import org.maomao.MaomaoDaemon;
+import org.maomao.StartupException;
 import org.maomao.config.DaemonConfig;
 import org.maomao.config.Settings;
 import org.slf4j.Logger;
@@ -38,7 +39,13 @@ public final class DaemonCommand implements Callable<Integer> {
             System.err.println("maomao: " + e.getMessage());
             return ExitCode.USAGE.code();
         }
-        MaomaoDaemon daemon = MaomaoDaemon.start(source, Clock.systemUTC());
+        MaomaoDaemon daemon;
+        try {
+            daemon = MaomaoDaemon.start(source, Clock.systemUTC());
+        } catch (StartupException e) {
+            System.err.println("maomao: " + e.getMessage()); // the parts already started are stopped
+            return ExitCode.FAILED.code();
+        }
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         Signal.handle(new Signal("HUP"), sig -> {
             // the JVM's signal thread has no context class loader, which Quartz's JDBC proxies need
