@@ -104,12 +104,9 @@ final class Startup implements AutoCloseable {
                     : e.getClass().getSimpleName();
         }
         m = m.replaceAll("\\s+", " ").trim();
-        if (m.length() > MAX_REASON) {
-            m = m.substring(0, MAX_REASON - 3) + "...";
-        }
         while (m.endsWith(".")) {
             m = m.substring(0, m.length() - 1);
         }
-        return m;
+        return m.length() > MAX_REASON ? m.substring(0, MAX_REASON - 3) + "..." : m;
     }
 }
