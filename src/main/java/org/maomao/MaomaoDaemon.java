@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,23 +16,18 @@ import java.util.function.Supplier;
 
 import org.maomao.cluster.EtcdSpikePublisher;
 import org.maomao.cluster.WebhookSpikeNotifier;
-import org.maomao.collector.Collector;
 import org.maomao.collector.CollectorRegistry;
 import org.maomao.collector.RunPolicy;
-import org.maomao.config.CollectorFile;
 import org.maomao.config.DaemonConfig;
-import org.maomao.schedule.Frequency;
 import org.maomao.dataset.GitDatasets;
 import org.maomao.dataset.RemoteUrls;
 import org.maomao.dataset.SshKeys;
-import org.maomao.docker.DockerClients;
 import org.maomao.docker.DockerContainerRunner;
-import org.maomao.docker.DockerImageBuilder;
+import org.maomao.docker.DockerEngine;
 import org.maomao.http.ApiServer;
 import org.maomao.metrics.PrometheusMetrics;
 import org.maomao.run.RunExecutor;
 import org.maomao.schedule.QuartzRunScheduler;
-import org.maomao.schedule.Schedule;
 import org.maomao.spike.DatasetSeriesAnalyzer;
 import org.maomao.store.Database;
 import org.maomao.store.JdbcCollectorStore;
@@ -43,12 +37,12 @@ import org.maomao.store.JdbcSeriesStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import com.github.dockerjava.api.DockerClient;
 
 /**
  * The daemon: wires the store, Docker, datasets, the run executor, Quartz and the
  * HTTP API together, declares the collectors of {@code collectors_dir}, and takes it
- * all down in reverse order on {@link #close()}.
+ * all down in reverse order on {@link #close()}. Each part is started in order on a
+ * {@link Startup} stack, so a part that fails to start stops those started before it.
  */
 public final class MaomaoDaemon implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MaomaoDaemon.class);
@@ -56,44 +50,43 @@ public final class MaomaoDaemon implements AutoCloseable {
 
     private final Supplier<DaemonConfig> configSource;
     private final DaemonConfig config;
-    private final DockerImageBuilder images;
-    private final ScheduledExecutorService pusher;
-    private final WebhookSpikeNotifier webhook;
-    private final EtcdSpikePublisher etcd;
-    private final Database db;
-    private final DockerClient docker;
-    private final RunExecutor executor;
-    private final QuartzRunScheduler scheduler;
+    private final Startup started;
     private final CollectorRegistry registry;
     private final GitDatasets datasets;
+    private final DeclaredCollectors declared;
     private final ApiServer api;
     private final int port;
 
-    private MaomaoDaemon(Supplier<DaemonConfig> configSource, Clock clock) {
+    private MaomaoDaemon(Supplier<DaemonConfig> configSource, Clock clock, Startup up) {
         this.configSource = configSource;
         this.config = configSource.get();
+        this.started = up;
         Path dataDir = config.dataDir();
         for (String sub : new String[] {"db", "datasets", "runs", "keys"}) {
-            try {
-                Files.createDirectories(dataDir.resolve(sub));
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot create " + dataDir.resolve(sub)
-                        + ": check [daemon] data_dir and its permissions", e);
-            }
+            up.run("create " + dataDir.resolve(sub), "check [daemon] data_dir and its permissions", () -> {
+                try {
+                    Files.createDirectories(dataDir.resolve(sub));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e.toString(), e);
+                }
+            });
         }
-        db = Database.open(config.jdbcUrl(), config.storeUser(), config.storePassword(), Database.DEFAULT_POOL_SIZE);
-        docker = DockerClients.connect(config.dockerHost());
+        Database db = up.open("open the store at " + Database.redacted(config.jdbcUrl()),
+                "check [store] url, user and password, and that the database is up",
+                () -> Database.open(config.jdbcUrl(), config.storeUser(), config.storePassword(), Database.DEFAULT_POOL_SIZE),
+                Database::close);
+        DockerEngine docker = up.open("connect to the Docker engine at " + config.dockerHost(), "check [docker] host",
+                () -> DockerEngine.connect(config.dockerHost()), DockerEngine::close);
         String instance = InstanceId.of(dataDir);
-        DockerContainerRunner runner = new DockerContainerRunner(docker, config.containerUser(), instance);
+        DockerContainerRunner runner = docker.runner(config.containerUser(), instance);
         log.info("collector containers run as {} (networks allowed: {})", config.containerUser(),
                 String.join(", ", config.containment().allowedNetworks()));
         if (!runner.isAvailable()) {
             log.warn("Docker engine at {} does not answer; runs fail until it does", config.dockerHost());
         }
-        registry = new CollectorRegistry(new JdbcCollectorStore(db.dataSource()), config.defaults(), clock);
+        registry = new CollectorRegistry(new JdbcCollectorStore(db.dataSource()), config.defaults(), config.spike(), clock);
         registry.setAllowedImages(config.allowedImages());
         registry.setContainment(config.containment());
-        registry.setSpikeCheck(own -> DatasetSeriesAnalyzer.parameters(config.spike(), own));
         JdbcRunStore runs = new JdbcRunStore(db.dataSource(), clock);
         JdbcSeriesStore series = new JdbcSeriesStore(db.dataSource(), clock);
         GitDatasets datasets = new GitDatasets(dataDir.resolve("datasets"), config.gitAuthorName(), config.gitAuthorEmail(),
@@ -101,43 +94,52 @@ public final class MaomaoDaemon implements AutoCloseable {
         datasets.setRemotes(new RemoteUrls(config.allowedRemotes(), dataDir));
         this.datasets = datasets;
         SshKeys keys = SshKeys.init(dataDir.resolve("keys"));
-        datasets.setTransport(keys.transport());
-        pusher = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "dataset-push");
-            t.setDaemon(true);
-            return t;
-        });
-        long every = config.gitPushRetry().toMillis();
-        pusher.scheduleWithFixedDelay(datasets::pushPending, every, every, TimeUnit.MILLISECONDS);
+        datasets.setTransport(keys);
         DatasetSeriesAnalyzer analyzer = new DatasetSeriesAnalyzer(series, config.spike(),
                 c -> registry.find(c).map(x -> RunPolicy.spikeSettings(x.settings())).orElse(Map.of()), clock);
-        executor = new RunExecutor(runs, registry, runner, datasets, analyzer,
+        // the executor's workers start with its first run (recovery, below), so its stop is pushed there
+        RunExecutor executor = new RunExecutor(runs, registry, runner, datasets, analyzer,
                 dataDir.resolve("runs"), clock, config.maxConcurrentRuns());
-        scheduler = new QuartzRunScheduler(db.dataSource(), db.isPostgres(), db.isPostgres(), executor, registry,
-                new JdbcScheduleStore(db.dataSource(), clock, QuartzRunScheduler.SCHEDULER_NAME, QuartzRunScheduler.SCHEDULES),
-                config.timezone(), clock, QUARTZ_THREADS);
+        QuartzRunScheduler scheduler = up.open("start Quartz on the store", "check the [store] database",
+                () -> new QuartzRunScheduler(db.dataSource(), db.isPostgres(), db.isPostgres(), executor, registry,
+                        new JdbcScheduleStore(db.dataSource(), clock, QuartzRunScheduler.SCHEDULER_NAME,
+                                QuartzRunScheduler.SCHEDULES),
+                        config.timezone(), clock, QUARTZ_THREADS),
+                QuartzRunScheduler::close);
         executor.setRetryScheduler(scheduler);
         PrometheusMetrics metrics = new PrometheusMetrics(executor::queueDepth, () -> executor.activeRunIds().size(),
                 scheduler::count);
         executor.setMetrics(metrics);
         datasets.setOnPushFailure(() -> metrics.error("git"));
         if (config.spikeWebhook() != null) {
-            webhook = new WebhookSpikeNotifier(config.spikeWebhook(), config.spikeWebhookTimeout());
-            executor.addSpikeNotifier(webhook);
-        } else {
-            webhook = null;
+            executor.addSpikeNotifier(up.open("set up the spike webhook", "check [spike] webhook",
+                    () -> new WebhookSpikeNotifier(config.spikeWebhook(), config.spikeWebhookTimeout()),
+                    WebhookSpikeNotifier::close));
         }
+        EtcdSpikePublisher etcd = null;
         if (!config.etcdEndpoints().isEmpty()) {
-            etcd = new EtcdSpikePublisher(config.etcdEndpoints(), config.etcdPrefix(), () -> metrics.error("etcd"));
+            etcd = up.open("connect to etcd at " + String.join(", ", config.etcdEndpoints()), "check [etcd] endpoints",
+                    () -> new EtcdSpikePublisher(config.etcdEndpoints(), config.etcdPrefix(), () -> metrics.error("etcd")),
+                    EtcdSpikePublisher::close);
             executor.addSpikeNotifier(etcd);
-        } else {
-            etcd = null;
         }
-        images = new DockerImageBuilder(docker);
-        declareCollectors(config.collectorsDir());
-        datasets.clearStaleLocks();
-        executor.recover();
-        scheduler.start();
+        // stopped before Quartz closes: runs interrupted at shutdown still get their retries scheduled
+        up.onClose("the run executor", () -> executor.shutdown(config.shutdownGrace()));
+        declared = new DeclaredCollectors(registry, scheduler, docker.images());
+        declared.declare(config.collectorsDir());
+        up.run("clear stale git locks", "check the datasets under " + dataDir.resolve("datasets"),
+                datasets::clearStaleLocks);
+        up.run("recover the runs of the last start", "check the [store] database", executor::recover);
+        up.run("start the schedules", "check the [store] database", scheduler::start);
+        up.onClose("the schedules' firings", scheduler::standby); // no new firings; still takes the retries of interrupted runs
+        ScheduledExecutorService pusher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "dataset-push");
+            t.setDaemon(true);
+            return t;
+        });
+        up.onClose("the dataset push", pusher::shutdownNow);
+        long every = config.gitPushRetry().toMillis();
+        pusher.scheduleWithFixedDelay(datasets::pushPending, every, every, TimeUnit.MILLISECONDS);
         Map<String, BooleanSupplier> health = new LinkedHashMap<>();
         health.put("docker", runner::isAvailable);
         health.put("store", db::isAvailable);
@@ -148,16 +150,26 @@ public final class MaomaoDaemon implements AutoCloseable {
         api = new ApiServer(new ApiServer.Parts(registry, executor, scheduler, runs, series, datasets, analyzer, health,
                 this::reload, keys::publicKey, metrics::scrape),
                 config.token(), config.http());
-        port = api.start(config.listenHost(), config.listenPort());
+        up.onClose("the HTTP API", api::close); // before start: a listen that fails half-way is undone too
+        port = up.call("listen on " + config.listenHost() + ":" + config.listenPort(),
+                "check [daemon] listen, or stop what uses that address",
+                () -> api.start(config.listenHost(), config.listenPort()));
         log.info("maomao listening on http://{}:{} (data in {}, instance {})", config.listenHost(), port, dataDir, instance);
     }
 
     /**
-     * Starts a daemon. {@code configSource} is read now and again on each reload;
-     * throws with a sentence when a part cannot start.
+     * Starts a daemon. {@code configSource} is read now and again on each reload. When a part
+     * cannot start, the parts started before it are stopped, newest first, and this throws with a
+     * sentence ({@link StartupException} when the part is known).
      */
     public static MaomaoDaemon start(Supplier<DaemonConfig> configSource, Clock clock) {
-        return new MaomaoDaemon(configSource, clock);
+        Startup up = new Startup();
+        try {
+            return new MaomaoDaemon(configSource, clock, up);
+        } catch (RuntimeException | Error e) {
+            up.close();
+            throw e;
+        }
     }
 
     /**
@@ -176,61 +188,12 @@ public final class MaomaoDaemon implements AutoCloseable {
         registry.setAllowedImages(fresh.allowedImages());
         datasets.setRemotes(new RemoteUrls(fresh.allowedRemotes(), config.dataDir()));
         registry.setContainment(fresh.containment());
-        List<String> declared;
-        List<String> removed = new ArrayList<>();
-        try {
-            declared = declareCollectors(fresh.collectorsDir());
-            for (Collector c : registry.list()) {
-                if (Collector.SOURCE_FILE.equals(c.source()) && !declared.contains(c.name())) {
-                    scheduler.deleteForCollector(c.name());
-                    registry.delete(c.name());
-                    removed.add(c.name());
-                }
-            }
-        } catch (org.maomao.schedule.ScheduleException e) {
-            throw new IllegalStateException("reload failed in the scheduler: " + e.getMessage(), e);
-        }
-        log.info("reloaded: {} declared collector(s), removed {}", declared.size(), removed);
+        DeclaredCollectors.Reconciled done = declared.reconcile(fresh.collectorsDir());
+        log.info("reloaded: {} declared collector(s), removed {}", done.declared().size(), done.removed());
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("declared", declared);
-        out.put("removed", removed);
+        out.put("declared", done.declared());
+        out.put("removed", done.removed());
         return out;
-    }
-
-    /**
-     * Registers (building where asked) and schedules the collectors declared in files;
-     * returns the names applied. A file that does not load is logged and skipped, so one
-     * bad file does not keep the others out.
-     */
-    private List<String> declareCollectors(Path dir) {
-        List<String> applied = new ArrayList<>();
-        for (CollectorFile f : CollectorFile.scan(dir, e -> log.error("collector file not applied: {}", e.getMessage()))) {
-            try {
-                if (f.buildDir() != null) {
-                    log.info("building image {} for collector {} from {}", f.image(), f.name(), f.buildDir());
-                    images.build(f.buildDir(), f.image());
-                }
-                registry.register(f.name(), f.image(), f.dataset(), f.settings(), Collector.SOURCE_FILE);
-                for (Schedule s : scheduler.listFor(f.name())) {
-                    boolean stale = "file".equals(s.source())
-                            && (f.schedule() == null || !s.dataset().equals(f.dataset()));
-                    if (stale) {
-                        scheduler.delete(s.id());
-                    }
-                }
-                if (f.schedule() != null) {
-                    Frequency freq = Frequency.parse(f.schedule(), f.name());
-                    Schedule old = scheduler.find(Schedule.idOf(f.name(), f.dataset())).orElse(null);
-                    if (old == null || !freq.quartzCron().equals(old.cron()) || !"file".equals(old.source())) {
-                        scheduler.schedule(f.name(), f.dataset(), freq, "file");
-                    }
-                }
-                applied.add(f.name());
-            } catch (RuntimeException e) {
-                log.error("collector file {} not applied: {}", f.file(), e.getMessage());
-            }
-        }
-        return applied;
     }
 
     /** The routes the API serves, as "METHOD /path". */
@@ -243,26 +206,11 @@ public final class MaomaoDaemon implements AutoCloseable {
         return port;
     }
 
+    /** Stops every part in reverse order of start: the API first, the store last. */
     @Override
     public void close() {
         log.info("maomao stopping");
-        api.close();
-        pusher.shutdownNow();
-        scheduler.standby(); // no new firings; still takes the retries of interrupted runs
-        executor.shutdown(config.shutdownGrace());
-        scheduler.close();
-        try {
-            docker.close();
-        } catch (IOException e) {
-            log.debug("closing the Docker client: {}", e.getMessage());
-        }
-        if (webhook != null) {
-            webhook.close();
-        }
-        if (etcd != null) {
-            etcd.close();
-        }
-        db.close();
+        started.close();
         log.info("maomao stopped");
     }
 }

@@ -8,6 +8,7 @@ import java.util.function.Supplier;
 
 import org.maomao.DaemonLog;
 import org.maomao.MaomaoDaemon;
+import org.maomao.StartupException;
 import org.maomao.config.DaemonConfig;
 import org.maomao.config.LogFile;
 import org.maomao.config.Settings;
@@ -42,7 +43,13 @@ public final class DaemonCommand implements Callable<Integer> {
             System.err.println("maomao: " + e.getMessage());
             return ExitCode.USAGE.code();
         }
-        MaomaoDaemon daemon = MaomaoDaemon.start(source, Clock.systemUTC());
+        MaomaoDaemon daemon;
+        try {
+            daemon = MaomaoDaemon.start(source, Clock.systemUTC());
+        } catch (StartupException e) {
+            System.err.println("maomao: " + e.getMessage()); // the parts already started are stopped
+            return ExitCode.FAILED.code();
+        }
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         Signal.handle(new Signal("HUP"), sig -> {
             // the JVM's signal thread has no context class loader, which Quartz's JDBC proxies need

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.maomao.spike.SpikeParameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,13 +22,21 @@ public final class CollectorRegistry {
     private final CollectorStore store;
     private final Clock clock;
     private volatile RunPolicy defaults;
-    private volatile java.util.function.Consumer<Map<String, String>> spikeCheck = m -> { };
+    /** The daemon's {@code [spike]} section, under every collector's own {@code spike.*} settings. */
+    private final Map<String, String> spikeDefaults;
     private volatile List<String> allowedImages = List.of();
     private volatile Containment containment = Containment.defaults();
 
+    /** A registry whose collectors' spike settings go over the detector's own defaults. */
     public CollectorRegistry(CollectorStore store, RunPolicy defaults, Clock clock) {
+        this(store, defaults, Map.of(), clock);
+    }
+
+    /** @param spikeDefaults the daemon's {@code [spike]} section, which each collector's {@code spike.*} settings override */
+    public CollectorRegistry(CollectorStore store, RunPolicy defaults, Map<String, String> spikeDefaults, Clock clock) {
         this.store = store;
         this.defaults = defaults;
+        this.spikeDefaults = Map.copyOf(spikeDefaults);
         this.clock = clock;
     }
 
@@ -50,7 +59,7 @@ public final class CollectorRegistry {
         Names.require("dataset", ds);
         // validates every setting before anything is written, then what the operator allows
         containment.check(defaults.with(settings, true));
-        spikeCheck.accept(RunPolicy.spikeSettings(settings));
+        SpikeParameters.forCollector(spikeDefaults, RunPolicy.spikeSettings(settings)); // as the detector will read them
         Instant now = clock.instant();
         Optional<Collector> old = store.find(name);
         Collector c = new Collector(name, image, ds, settings, source,
@@ -154,11 +163,6 @@ public final class CollectorRegistry {
         public ImageNotAllowedException(String message) {
             super(message);
         }
-    }
-
-    /** Checks a collector's {@code spike.*} values (the detector's rules live in the spike package). */
-    public void setSpikeCheck(java.util.function.Consumer<Map<String, String>> spikeCheck) {
-        this.spikeCheck = spikeCheck;
     }
 
     public RunPolicy defaults() {

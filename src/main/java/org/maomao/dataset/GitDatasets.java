@@ -64,11 +64,6 @@ public final class GitDatasets implements DatasetWriter {
         this.transport = keys.transport();
     }
 
-    /** The old door, which leaks JGit's type: delete once MaomaoDaemon calls {@link #setTransport(SshKeys)}. */
-    @Deprecated(forRemoval = true)
-    public void setTransport(TransportConfigCallback transport) {
-        this.transport = transport;
-    }
 
     /** Thrown when a dataset of that name already exists. */
     public static final class DatasetExistsException extends IllegalStateException {

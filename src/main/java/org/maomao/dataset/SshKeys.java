@@ -106,12 +106,8 @@ public final class SshKeys {
         }
     }
 
-    /**
-     * Makes ssh transports use this key. JGit's type, so meant for this package only
-     * ({@link GitDatasets#setTransport(SshKeys)}); public only until MaomaoDaemon calls that.
-     */
-    @Deprecated(forRemoval = true) // make package-private once MaomaoDaemon calls datasets.setTransport(keys)
-    public TransportConfigCallback transport() {
+    /** Makes ssh transports use this key (JGit's type: for this package only, see {@link GitDatasets#setTransport(SshKeys)}). */
+    TransportConfigCallback transport() {
         return t -> {
             if (t instanceof SshTransport ssh) {
                 ssh.setSshSessionFactory(factory);

@@ -60,14 +60,7 @@ public final class DatasetSeriesAnalyzer implements SeriesAnalyzer {
      * @throws IllegalArgumentException with a sentence (ending in a full stop) naming the unusable setting
      */
     public static SpikeParameters parameters(Map<String, String> daemonSettings, Map<String, String> collectorSettings) {
-        Map<String, String> merged = new java.util.HashMap<>(daemonSettings);
-        merged.putAll(collectorSettings);
-        try {
-            return SpikeParameters.fromMap(merged);
-        } catch (IllegalArgumentException e) {
-            String message = e.getMessage();
-            throw message.endsWith(".") ? e : new IllegalArgumentException(message + ".", e);
-        }
+        return SpikeParameters.forCollector(daemonSettings, collectorSettings);
     }
 
     @Override

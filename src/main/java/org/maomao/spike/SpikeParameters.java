@@ -185,6 +185,23 @@ public record SpikeParameters(SpikeMethod method, SpikeWindow lag, double thresh
                 season);
     }
 
+    /**
+     * The parameters of a collector: the daemon's {@code [spike]} section, then the collector's own
+     * {@code spike.*} settings (keys without the prefix) over it.
+     *
+     * @throws IllegalArgumentException with a sentence (ending in a full stop) naming the unusable setting
+     */
+    public static SpikeParameters forCollector(Map<String, String> daemonSettings, Map<String, String> collectorSettings) {
+        Map<String, String> merged = new java.util.HashMap<>(daemonSettings);
+        merged.putAll(collectorSettings);
+        try {
+            return fromMap(merged);
+        } catch (IllegalArgumentException e) {
+            String message = e.getMessage();
+            throw message.endsWith(".") ? e : new IllegalArgumentException(message + ".", e);
+        }
+    }
+
     /** These settings as configuration entries, the inverse of {@link #fromMap(Map)}. */
     public Map<String, String> toMap() {
         return Map.of(KEY_METHOD, method.configName(),

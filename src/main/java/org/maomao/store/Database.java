@@ -77,8 +77,13 @@ public final class Database implements AutoCloseable {
             ds.close();
             throw e;
         }
-        log.info("store ready at {}", url.replaceAll("password=[^;&]*", "password=***"));
+        log.info("store ready at {}", redacted(url));
         return new Database(ds, url.startsWith("jdbc:postgresql:"));
+    }
+
+    /** {@code url} with any password in it hidden, for logs and errors. */
+    public static String redacted(String url) {
+        return url.replaceAll("(?i)password=[^;&]*", "password=***");
     }
 
     public DataSource dataSource() {

@@ -1,0 +1,104 @@
+package org.maomao;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.maomao.collector.Collector;
+import org.maomao.collector.CollectorRegistry;
+import org.maomao.config.CollectorFile;
+import org.maomao.docker.DockerImageBuilder;
+import org.maomao.schedule.Frequency;
+import org.maomao.schedule.QuartzRunScheduler;
+import org.maomao.schedule.Schedule;
+import org.maomao.schedule.ScheduleException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The collectors declared in files under {@code collectors_dir}, kept in step with the registry
+ * and the schedules: at start each file is registered (its image built where it asks) and
+ * scheduled; at a reload, collectors and schedules that came from a file no longer there go too.
+ * Collectors and schedules made through the API are never touched. It lives beside the daemon
+ * because it ties four packages together (config, collector, schedule, docker), as the wiring does.
+ */
+final class DeclaredCollectors {
+    private static final Logger log = LoggerFactory.getLogger(DeclaredCollectors.class);
+
+    /** What a reconciliation did: the collectors its files declare, and the file collectors it removed. */
+    record Reconciled(List<String> declared, List<String> removed) {
+    }
+
+    private final CollectorRegistry registry;
+    private final QuartzRunScheduler scheduler;
+    private final DockerImageBuilder images;
+
+    DeclaredCollectors(CollectorRegistry registry, QuartzRunScheduler scheduler, DockerImageBuilder images) {
+        this.registry = registry;
+        this.scheduler = scheduler;
+        this.images = images;
+    }
+
+    /**
+     * Declares the files of {@code dir}, then removes the file collectors (with their schedules)
+     * that no file declares any more.
+     */
+    Reconciled reconcile(Path dir) {
+        List<String> declared;
+        List<String> removed = new ArrayList<>();
+        try {
+            declared = declare(dir);
+            for (Collector c : registry.list()) {
+                if (Collector.SOURCE_FILE.equals(c.source()) && !declared.contains(c.name())) {
+                    scheduler.deleteForCollector(c.name());
+                    registry.delete(c.name());
+                    removed.add(c.name());
+                }
+            }
+        } catch (ScheduleException e) {
+            throw new IllegalStateException("reload failed in the scheduler: " + e.getMessage(), e);
+        }
+        return new Reconciled(declared, removed);
+    }
+
+    /**
+     * Registers (building where asked) and schedules the collectors declared in files;
+     * returns the names applied. A file that does not load is logged and skipped, so one
+     * bad file does not keep the others out.
+     */
+    List<String> declare(Path dir) {
+        List<String> applied = new ArrayList<>();
+        for (CollectorFile f : CollectorFile.scan(dir, e -> log.error("collector file not applied: {}", e.getMessage()))) {
+            try {
+                apply(f);
+                applied.add(f.name());
+            } catch (RuntimeException e) {
+                log.error("collector file {} not applied: {}", f.file(), e.getMessage());
+            }
+        }
+        return applied;
+    }
+
+    private void apply(CollectorFile f) {
+        if (f.buildDir() != null) {
+            log.info("building image {} for collector {} from {}", f.image(), f.name(), f.buildDir());
+            images.build(f.buildDir(), f.image());
+        }
+        registry.register(f.name(), f.image(), f.dataset(), f.settings(), Collector.SOURCE_FILE);
+        for (Schedule s : scheduler.listFor(f.name())) {
+            // a file schedule the file no longer asks for, or for another dataset
+            boolean stale = "file".equals(s.source())
+                    && (f.schedule() == null || !s.dataset().equals(f.dataset()));
+            if (stale) {
+                scheduler.delete(s.id());
+            }
+        }
+        if (f.schedule() != null) {
+            Frequency freq = Frequency.parse(f.schedule(), f.name());
+            Schedule old = scheduler.find(Schedule.idOf(f.name(), f.dataset())).orElse(null);
+            if (old == null || !freq.quartzCron().equals(old.cron()) || !"file".equals(old.source())) {
+                scheduler.schedule(f.name(), f.dataset(), freq, "file");
+            }
+        }
+    }
+}

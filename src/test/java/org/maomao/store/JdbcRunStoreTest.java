@@ -1,0 +1,28 @@
+package org.maomao.store;
+
+import java.nio.file.Path;
+import java.time.Clock;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.maomao.run.RunStore;
+
+/** {@link JdbcRunStore} keeps the {@link RunStore} contract on H2 on disk, opened and migrated as the daemon does. */
+class JdbcRunStoreTest extends RunStoreContract {
+    @TempDir
+    Path dir;
+    private Database db;
+
+    @Override
+    protected RunStore createStore(Clock clock) {
+        db = H2Store.open(dir);
+        return new JdbcRunStore(db.dataSource(), clock);
+    }
+
+    @AfterEach
+    void closeDatabase() {
+        if (db != null) {
+            db.close();
+        }
+    }
+}

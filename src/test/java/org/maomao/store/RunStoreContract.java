@@ -1,0 +1,217 @@
+package org.maomao.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.maomao.run.Run;
+import org.maomao.run.RunEvent;
+import org.maomao.run.RunQuery;
+import org.maomao.run.RunState;
+import org.maomao.run.RunStore;
+
+/**
+ * What every {@link RunStore} must do, whatever keeps the runs: a subclass only supplies the
+ * store (H2 now; PostgreSQL and in-memory ones plug in the same way). Times are whole
+ * milliseconds, as the store keeps them.
+ */
+public abstract class RunStoreContract {
+    protected final ContractClock clock = new ContractClock();
+    private final Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+    protected RunStore store;
+
+    /** A new, empty store whose event times come from {@code clock}. */
+    protected abstract RunStore createStore(Clock clock);
+
+    @BeforeEach
+    void newStore() {
+        store = createStore(clock);
+    }
+
+    private Run run(String id, String collector, RunState state, int minute) {
+        return new Run(id, collector, "ds", "img:1", "manual", null, state, 0, 3, null, null, null, null, null,
+                t0.plus(Duration.ofMinutes(minute)), null, null, null);
+    }
+
+    @Test
+    void should_read_back_every_field_it_was_given() {
+        Run full = new Run("r-1", "c", "ds", "registry.example/img:1", "schedule", "c@ds", RunState.RETRYING, 2, 5, 137,
+                "exit 137, retrying", 42, "{\"rows\":3}", "abc123", t0, t0.plusSeconds(1), t0.plusSeconds(9),
+                t0.plusSeconds(60));
+        Run bare = run("r-2", "c", RunState.QUEUED, 1);
+        store.insert(full);
+        store.insert(bare);
+
+        assertThat(store.find("r-1")).contains(full);
+        assertThat(store.find("r-2")).contains(bare);
+    }
+
+    @Test
+    void should_find_nothing_for_an_unknown_id() {
+        assertThat(store.find("no-such-run")).isEmpty();
+        assertThat(store.events("no-such-run")).isEmpty();
+    }
+
+    @Test
+    void should_update_only_while_the_run_is_in_the_expected_state() {
+        Run queued = run("r", "c", RunState.QUEUED, 0);
+        store.insert(queued);
+        Run running = queued.moveTo(RunState.RUNNING).withAttempt(1, t0.plusSeconds(5));
+
+        assertThat(store.update(running, RunState.QUEUED)).isTrue();
+        assertThat(store.find("r")).contains(running);
+
+        // a cancel that read the run while it was still queued loses: nothing it wrote is kept
+        Run staleCancel = queued.moveTo(RunState.CANCELLED).withOutcome(null, "cancelled", t0.plusSeconds(6));
+        assertThat(store.update(staleCancel, RunState.QUEUED)).isFalse();
+        assertThat(store.find("r")).contains(running);
+    }
+
+    @Test
+    void should_update_nothing_for_an_unknown_run() {
+        assertThat(store.update(run("ghost", "c", RunState.RUNNING, 0), RunState.QUEUED)).isFalse();
+        assertThat(store.find("ghost")).isEmpty();
+    }
+
+    @Test
+    void should_keep_what_a_run_is_when_its_progress_is_updated() {
+        Run r = run("r", "c", RunState.QUEUED, 0);
+        store.insert(r);
+        Run changed = new Run("r", "other", "other-ds", "other:2", "schedule", "x@y", RunState.RUNNING, 1, 9, 0,
+                "started", 10, "{}", "c0ffee", t0.plusSeconds(99), t0.plusSeconds(1), null, null);
+
+        assertThat(store.update(changed, RunState.QUEUED)).isTrue();
+
+        Run stored = store.find("r").orElseThrow();
+        assertThat(List.of(stored.collector(), stored.dataset(), stored.image(), stored.trigger(), stored.createdAt(),
+                stored.maxAttempts())).containsExactly("c", "ds", "img:1", "manual", t0, 3);
+        assertThat(stored.scheduleId()).isNull();
+        assertThat(List.of(stored.state(), stored.attempt(), stored.exitCode(), stored.message(), stored.progress(),
+                stored.result(), stored.commit(), stored.startedAt()))
+                .containsExactly(RunState.RUNNING, 1, 0, "started", 10, "{}", "c0ffee", t0.plusSeconds(1));
+    }
+
+    @Test
+    void should_list_newest_first_and_break_ties_by_id() {
+        store.insert(run("b", "c", RunState.SUCCEEDED, 1));
+        store.insert(run("a", "c", RunState.SUCCEEDED, 1));
+        store.insert(run("old", "c", RunState.SUCCEEDED, 0));
+        store.insert(run("new", "c", RunState.SUCCEEDED, 2));
+
+        assertThat(ids(store.list(new RunQuery(null, null, null, 10)))).containsExactly("new", "b", "a", "old");
+    }
+
+    @Test
+    void should_filter_by_collector_state_and_creation_time() {
+        store.insert(run("c1-old", "c1", RunState.FAILED, 0));
+        store.insert(run("c1-mid", "c1", RunState.SUCCEEDED, 1));
+        store.insert(run("c1-new", "c1", RunState.FAILED, 2));
+        store.insert(run("c2", "c2", RunState.FAILED, 3));
+
+        assertThat(ids(store.list(new RunQuery("c1", null, null, 10)))).containsExactly("c1-new", "c1-mid", "c1-old");
+        assertThat(ids(store.list(new RunQuery(null, RunState.FAILED, null, 10)))).containsExactly("c2", "c1-new", "c1-old");
+        assertThat(ids(store.list(new RunQuery("c1", RunState.FAILED, null, 10)))).containsExactly("c1-new", "c1-old");
+        // before is strict: the run created at that instant is not before it
+        assertThat(ids(store.list(new RunQuery(null, null, t0.plus(Duration.ofMinutes(2)), 10))))
+                .containsExactly("c1-mid", "c1-old");
+        assertThat(store.list(new RunQuery("nobody", null, null, 10))).isEmpty();
+    }
+
+    @Test
+    void should_page_with_the_limit_and_before_and_bound_any_limit() {
+        for (int i = 0; i < 5; i++) {
+            store.insert(run("r" + i, "c", RunState.SUCCEEDED, i));
+        }
+        List<Run> first = store.list(new RunQuery(null, null, null, 2));
+        assertThat(ids(first)).containsExactly("r4", "r3");
+        List<Run> second = store.list(new RunQuery(null, null, first.get(1).createdAt(), 2));
+        assertThat(ids(second)).containsExactly("r2", "r1");
+
+        assertThat(store.list(new RunQuery(null, null, null, 0))).hasSize(1);
+        assertThat(store.list(new RunQuery(null, null, null, -5))).hasSize(1);
+        assertThat(store.list(new RunQuery(null, null, null, Integer.MAX_VALUE))).hasSize(5);
+    }
+
+    @Test
+    void should_never_list_more_than_the_most_a_query_may_ask() {
+        for (int i = 0; i < RunQuery.MAX_LIMIT + 1; i++) {
+            store.insert(run(String.format("r%05d", i), "c", RunState.SUCCEEDED, i));
+        }
+        assertThat(store.list(new RunQuery(null, null, null, RunQuery.MAX_LIMIT + 1))).hasSize(RunQuery.MAX_LIMIT);
+    }
+
+    @Test
+    void should_find_the_runs_in_given_states_oldest_first() {
+        store.insert(run("running-new", "c", RunState.RUNNING, 2));
+        store.insert(run("running-old", "c2", RunState.RUNNING, 0));
+        store.insert(run("queued", "c", RunState.QUEUED, 1));
+        store.insert(run("done", "c", RunState.SUCCEEDED, 3));
+
+        assertThat(ids(store.findByStates(EnumSet.of(RunState.RUNNING)))).containsExactly("running-old", "running-new");
+        assertThat(ids(store.findByStates(EnumSet.of(RunState.RUNNING, RunState.QUEUED))))
+                .containsExactlyInAnyOrder("running-old", "running-new", "queued");
+        assertThat(store.findByStates(EnumSet.of(RunState.RETRYING))).isEmpty();
+    }
+
+    @Test
+    void should_number_each_runs_events_from_one_in_order_with_the_time_they_were_added() {
+        store.insert(run("r", "c", RunState.QUEUED, 0));
+        store.insert(run("s", "c", RunState.QUEUED, 0));
+        store.addEvent("r", "submitted", "{}");
+        clock.advance(Duration.ofSeconds(1));
+        store.addEvent("s", "submitted", "{\"x\":1}");
+        store.addEvent("r", "started", null);
+
+        List<RunEvent> events = store.events("r");
+        assertThat(events).extracting(RunEvent::seq).containsExactly(1, 2);
+        assertThat(events).extracting(RunEvent::type).containsExactly("submitted", "started");
+        assertThat(events.get(0)).isEqualTo(new RunEvent("r", 1, Instant.parse("2026-01-02T03:04:05.678Z"), "submitted", "{}"));
+        assertThat(events.get(1).at()).isEqualTo(clock.instant());
+        assertThat(events.get(1).payload()).isNull();
+        assertThat(store.events("s")).containsExactly(new RunEvent("s", 1, clock.instant(), "submitted", "{\"x\":1}"));
+    }
+
+    @Test
+    void should_delete_only_the_ended_runs_of_that_collector_beyond_the_newest_kept() {
+        store.insert(run("e0", "c", RunState.SUCCEEDED, 0));
+        store.insert(run("e1", "c", RunState.FAILED, 1));
+        store.insert(run("e2", "c", RunState.TIMED_OUT, 2));
+        store.insert(run("e3", "c", RunState.CANCELLED, 3));
+        store.insert(run("e4", "c", RunState.SKIPPED, 4));
+        store.insert(run("live-q", "c", RunState.QUEUED, -10));
+        store.insert(run("live-r", "c", RunState.RUNNING, -9));
+        store.insert(run("live-t", "c", RunState.RETRYING, -8));
+        store.insert(run("other", "c2", RunState.SUCCEEDED, -7));
+        store.addEvent("e0", "finished", "{}");
+        store.addEvent("e4", "finished", "{}");
+
+        assertThat(store.deleteEndedBeyond("c", 2)).containsExactlyInAnyOrder("e0", "e1", "e2");
+
+        assertThat(store.find("e0")).isEmpty();
+        assertThat(store.events("e0")).isEmpty();
+        assertThat(store.events("e4")).hasSize(1);
+        assertThat(ids(store.list(new RunQuery(null, null, null, 100))))
+                .containsExactlyInAnyOrder("e3", "e4", "live-q", "live-r", "live-t", "other");
+    }
+
+    @Test
+    void should_delete_nothing_while_no_more_than_kept_have_ended() {
+        store.insert(run("e0", "c", RunState.SUCCEEDED, 0));
+        store.insert(run("e1", "c", RunState.SUCCEEDED, 1));
+
+        assertThat(store.deleteEndedBeyond("c", 2)).isEmpty();
+        assertThat(store.deleteEndedBeyond("nobody", 0)).isEmpty();
+        assertThat(store.find("e0")).isPresent();
+        assertThat(store.deleteEndedBeyond("c", 0)).containsExactlyInAnyOrder("e0", "e1");
+    }
+
+    private static List<String> ids(List<Run> runs) {
+        return runs.stream().map(Run::id).toList();
+    }
+}
