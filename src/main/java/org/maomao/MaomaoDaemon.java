@@ -116,7 +116,6 @@ public final class MaomaoDaemon implements AutoCloseable {
         scheduler = new QuartzRunScheduler(db.dataSource(), db.isPostgres(), db.isPostgres(), executor, registry,
                 new JdbcScheduleStore(db.dataSource(), clock, QuartzRunScheduler.SCHEDULER_NAME, QuartzRunScheduler.SCHEDULES),
                 config.timezone(), clock, QUARTZ_THREADS);
-        executor.setRetryScheduler(scheduler);
         PrometheusMetrics metrics = new PrometheusMetrics(executor::queueDepth, () -> executor.activeRunIds().size(),
                 scheduler::count);
         executor.setMetrics(metrics);
@@ -249,7 +248,7 @@ public final class MaomaoDaemon implements AutoCloseable {
         log.info("maomao stopping");
         api.close();
         pusher.shutdownNow();
-        scheduler.standby(); // no new firings; still takes the retries of interrupted runs
+        scheduler.standby(); // no new firings while the runs stop
         executor.shutdown(config.shutdownGrace());
         scheduler.close();
         try {
