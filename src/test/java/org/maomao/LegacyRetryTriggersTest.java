@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -58,8 +59,12 @@ class LegacyRetryTriggersTest {
             JsonNode done = daemon.awaitEnd(id, WAIT);
             assertThat(done.get("state").asText()).isEqualTo("succeeded");
             assertThat(done.get("attempt").asInt()).isEqualTo(2);
-            assertThat(daemon.get("/runs/" + id + "/events").json().findValuesAsText("type"))
-                    .containsSubsequence("started", "retry_scheduled", "started", "committed", "finished")
+            // the state is stored just before the finished event: wait for that event too
+            List<String> types = Poll.until(WAIT, "the finished event", () -> {
+                List<String> t = daemon.get("/runs/" + id + "/events").json().findValuesAsText("type");
+                return t.contains("finished") ? t : null;
+            });
+            assertThat(types).containsSubsequence("started", "retry_scheduled", "started", "committed", "finished")
                     .filteredOn("started"::equals).hasSize(2);
             assertThat(count("SELECT COUNT(*) FROM QRTZ_TRIGGERS WHERE TRIGGER_GROUP = 'retries'")).isZero();
             assertThat(count("SELECT COUNT(*) FROM QRTZ_JOB_DETAILS WHERE JOB_GROUP = 'retries'")).isZero();
