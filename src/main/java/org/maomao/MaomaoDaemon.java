@@ -106,7 +106,6 @@ public final class MaomaoDaemon implements AutoCloseable {
                                 QuartzRunScheduler.SCHEDULES),
                         config.timezone(), clock, QUARTZ_THREADS),
                 QuartzRunScheduler::close);
-        executor.setRetryScheduler(scheduler);
         PrometheusMetrics metrics = new PrometheusMetrics(executor::queueDepth, () -> executor.activeRunIds().size(),
                 scheduler::count);
         executor.setMetrics(metrics);
@@ -123,7 +122,7 @@ public final class MaomaoDaemon implements AutoCloseable {
                     EtcdSpikePublisher::close);
             executor.addSpikeNotifier(etcd);
         }
-        // stopped before Quartz closes: runs interrupted at shutdown still get their retries scheduled
+        // stopped before Quartz closes and the store: runs interrupted at shutdown are stored as retrying
         up.onClose("the run executor", () -> executor.shutdown(config.shutdownGrace()));
         declared = new DeclaredCollectors(registry, scheduler, docker.images());
         declared.declare(config.collectorsDir());
@@ -131,7 +130,7 @@ public final class MaomaoDaemon implements AutoCloseable {
                 datasets::clearStaleLocks);
         up.run("recover the runs of the last start", "check the [store] database", executor::recover);
         up.run("start the schedules", "check the [store] database", scheduler::start);
-        up.onClose("the schedules' firings", scheduler::standby); // no new firings; still takes the retries of interrupted runs
+        up.onClose("the schedules' firings", scheduler::standby); // no new firings while the runs stop
         ScheduledExecutorService pusher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "dataset-push");
             t.setDaemon(true);

@@ -1,6 +1,7 @@
 package org.maomao.run;
 
 import java.time.Instant;
+import java.util.function.Consumer;
 
 /**
  * One run of a collector: every attempt of it, its state, and where its output went.
@@ -26,37 +27,78 @@ public record Run(String id, String collector, String dataset, String image, Str
         if (!state.canMoveTo(next)) {
             throw new IllegalStateException("run " + id + " cannot move from " + state.id() + " to " + next.id());
         }
-        return new Run(id, collector, dataset, image, trigger, scheduleId, next, attempt, maxAttempts, exitCode,
-                message, progress, result, commit, createdAt, startedAt, finishedAt, nextRetryAt);
+        return copy(c -> c.state = next);
     }
 
+    /** A new attempt: its number and start; the last attempt's outcome, progress and retry time are cleared. */
     public Run withAttempt(int attempt, Instant startedAt) {
-        return new Run(id, collector, dataset, image, trigger, scheduleId, state, attempt, maxAttempts, null,
-                null, null, result, commit, createdAt, startedAt, null, null);
+        return copy(c -> {
+            c.attempt = attempt;
+            c.startedAt = startedAt;
+            c.exitCode = null;
+            c.message = null;
+            c.progress = null;
+            c.finishedAt = null;
+            c.nextRetryAt = null;
+        });
     }
 
     public Run withOutcome(Integer exitCode, String message, Instant finishedAt) {
-        return new Run(id, collector, dataset, image, trigger, scheduleId, state, attempt, maxAttempts, exitCode,
-                message, progress, result, commit, createdAt, startedAt, finishedAt, nextRetryAt);
+        return copy(c -> {
+            c.exitCode = exitCode;
+            c.message = message;
+            c.finishedAt = finishedAt;
+        });
     }
 
     public Run withProgress(Integer progress) {
-        return new Run(id, collector, dataset, image, trigger, scheduleId, state, attempt, maxAttempts, exitCode,
-                message, progress, result, commit, createdAt, startedAt, finishedAt, nextRetryAt);
+        return copy(c -> c.progress = progress);
     }
 
     public Run withResult(String result) {
-        return new Run(id, collector, dataset, image, trigger, scheduleId, state, attempt, maxAttempts, exitCode,
-                message, progress, result, commit, createdAt, startedAt, finishedAt, nextRetryAt);
+        return copy(c -> c.result = result);
     }
 
     public Run withCommit(String commit) {
-        return new Run(id, collector, dataset, image, trigger, scheduleId, state, attempt, maxAttempts, exitCode,
-                message, progress, result, commit, createdAt, startedAt, finishedAt, nextRetryAt);
+        return copy(c -> c.commit = commit);
     }
 
     public Run withNextRetryAt(Instant nextRetryAt) {
-        return new Run(id, collector, dataset, image, trigger, scheduleId, state, attempt, maxAttempts, exitCode,
-                message, progress, result, commit, createdAt, startedAt, finishedAt, nextRetryAt);
+        return copy(c -> c.nextRetryAt = nextRetryAt);
+    }
+
+    /** This run with {@code change} applied to a copy of its fields: the one place the constructor is repeated. */
+    private Run copy(Consumer<Fields> change) {
+        Fields f = new Fields(this);
+        change.accept(f);
+        return new Run(id, collector, dataset, image, trigger, scheduleId, f.state, f.attempt, maxAttempts, f.exitCode,
+                f.message, f.progress, f.result, f.commit, createdAt, f.startedAt, f.finishedAt, f.nextRetryAt);
+    }
+
+    /** The fields a run changes over its life (its identity and creation never change). */
+    private static final class Fields {
+        RunState state;
+        int attempt;
+        Integer exitCode;
+        String message;
+        Integer progress;
+        String result;
+        String commit;
+        Instant startedAt;
+        Instant finishedAt;
+        Instant nextRetryAt;
+
+        Fields(Run r) {
+            state = r.state;
+            attempt = r.attempt;
+            exitCode = r.exitCode;
+            message = r.message;
+            progress = r.progress;
+            result = r.result;
+            commit = r.commit;
+            startedAt = r.startedAt;
+            finishedAt = r.finishedAt;
+            nextRetryAt = r.nextRetryAt;
+        }
     }
 }

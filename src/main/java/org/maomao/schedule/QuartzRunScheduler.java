@@ -18,7 +18,6 @@ import javax.sql.DataSource;
 
 import org.maomao.collector.CollectorRegistry;
 import org.maomao.schedule.Frequency;
-import org.maomao.run.RetryScheduler;
 import org.maomao.run.RunExecutor;
 import org.quartz.JobBuilder;
 import org.quartz.JobDataMap;
@@ -39,20 +38,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Schedules and retries in Quartz's JDBC job store, so both survive a restart. A
- * schedule is a durable job with a one-shot trigger that each firing moves to the next
- * time; what a firing runs, on time or missed while the daemon was down, and when it
- * fires next is decided outside Quartz ({@link ScheduleFiring}, {@link MissedFirings}).
- * A pending retry is a one-shot trigger. Jobs only hand work to the
- * {@link RunExecutor}; containers never run on Quartz's threads.
+ * Schedules in Quartz's JDBC job store, so they survive a restart. A schedule is a
+ * durable job with a one-shot trigger that each firing moves to the next time; what a
+ * firing runs, on time or missed while the daemon was down, and when it fires next is
+ * decided outside Quartz ({@link ScheduleFiring}, {@link MissedFirings}). Jobs only hand
+ * work to the {@link RunExecutor}; containers never run on Quartz's threads. (Retries
+ * are not Quartz's: a retrying run is stored with its time, see {@code run.RetryTimer}.)
  */
-public final class QuartzRunScheduler implements RetryScheduler, AutoCloseable {
+public final class QuartzRunScheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(QuartzRunScheduler.class);
     /** Quartz's scheduler name: the SCHED_NAME of its rows, shared by every daemon of a cluster. */
     public static final String SCHEDULER_NAME = "maomao";
     /** The Quartz group of schedule jobs and triggers. */
     public static final String SCHEDULES = "schedules";
-    static final String RETRIES = "retries";
+    /** The group where versions before the run store kept retries; emptied at start (see {@link #dropLegacyRetries}). */
+    static final String LEGACY_RETRIES = "retries";
     private static final String K_COLLECTOR = ScheduledRunJob.COLLECTOR;
     private static final String K_DATASET = ScheduledRunJob.DATASET;
     private static final String K_FREQUENCY = "frequency";
@@ -125,9 +125,8 @@ public final class QuartzRunScheduler implements RetryScheduler, AutoCloseable {
         p.setProperty("org.quartz.jobStore.misfireThreshold", "60000");
         try {
             quartz = new StdSchedulerFactory(p).getScheduler();
-            // Jobs get the executor through this factory; Quartz would otherwise need no-arg classes.
-            quartz.setJobFactory((bundle, scheduler) -> bundle.getJobDetail().getJobClass() == RetryRunJob.class
-                    ? new RetryRunJob(executor) : new ScheduledRunJob(this));
+            // Jobs get this scheduler through this factory; Quartz would otherwise need no-arg classes.
+            quartz.setJobFactory((bundle, scheduler) -> new ScheduledRunJob(this));
         } catch (SchedulerException e) {
             throw new ScheduleException("cannot start Quartz on the store: " + e.getMessage(), e);
         }
@@ -142,6 +141,7 @@ public final class QuartzRunScheduler implements RetryScheduler, AutoCloseable {
     }
 
     private void startQuartz() throws SchedulerException {
+        dropLegacyRetries();
         reconcile();
         quartz.start();
     }
@@ -317,37 +317,21 @@ public final class QuartzRunScheduler implements RetryScheduler, AutoCloseable {
         return true;
     }
 
-    @Override
-    public void scheduleRetry(String runId, Instant at) {
-        JobDetail job = JobBuilder.newJob(RetryRunJob.class).withIdentity(runId, RETRIES).usingJobData(RetryRunJob.RUN_ID, runId).build();
-        Trigger trigger = TriggerBuilder.newTrigger().withIdentity(runId, RETRIES).startAt(Date.from(at))
-                .withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow()).build();
-        try {
-            quartz.scheduleJob(job, java.util.Set.of(trigger), true);
-        } catch (SchedulerException e) {
-            throw new IllegalStateException("cannot store the retry of run " + runId + ": " + e.getMessage(), e);
+    /**
+     * Removes the retry jobs an earlier version kept in Quartz (their class is gone); their
+     * runs are in the run store as retrying, with their time, and are retried from there.
+     * Only keys are read, so no job class is loaded.
+     */
+    private void dropLegacyRetries() throws SchedulerException {
+        List<JobKey> old = new ArrayList<>(quartz.getJobKeys(GroupMatcher.jobGroupEquals(LEGACY_RETRIES)));
+        if (!old.isEmpty()) {
+            quartz.deleteJobs(old);
+            log.info("removed {} retry trigger(s) an earlier version kept in Quartz; the run store holds those retries",
+                    old.size());
         }
     }
 
-    @Override
-    public void cancelRetry(String runId) {
-        try {
-            quartz.deleteJob(JobKey.jobKey(runId, RETRIES));
-        } catch (SchedulerException e) {
-            log.warn("cannot remove the retry of run {}: {}", runId, e.getMessage());
-        }
-    }
-
-    @Override
-    public boolean hasRetry(String runId) {
-        try {
-            return quartz.checkExists(TriggerKey.triggerKey(runId, RETRIES));
-        } catch (SchedulerException e) {
-            throw new IllegalStateException("cannot look up the retry of run " + runId + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Stops firing triggers (schedules and retries) but keeps the scheduler usable, e.g. to store retries. */
+    /** Stops firing schedules but keeps the scheduler usable. */
     public void standby() {
         try {
             quartz.standby();

@@ -11,6 +11,15 @@ import org.maomao.collector.CollectorStore;
 /** Collectors in memory, for tests of what uses a {@link CollectorStore}; keeps the same contract as the JDBC store. */
 public final class InMemoryCollectorStore implements CollectorStore {
     private final TreeMap<String, Collector> byName = new TreeMap<>();
+    private volatile Runnable onFind = () -> { };
+
+    /** Runs {@code action} at the next look-up, once: a test's way to act at that instant. */
+    public void onFind(Runnable action) {
+        this.onFind = () -> {
+            this.onFind = () -> { };
+            action.run();
+        };
+    }
 
     @Override
     public synchronized boolean upsert(Collector c) {
@@ -22,8 +31,11 @@ public final class InMemoryCollectorStore implements CollectorStore {
     }
 
     @Override
-    public synchronized Optional<Collector> find(String name) {
-        return Optional.ofNullable(byName.get(name));
+    public Optional<Collector> find(String name) {
+        onFind.run(); // outside the lock: the action may change the store
+        synchronized (this) {
+            return Optional.ofNullable(byName.get(name));
+        }
     }
 
     @Override

@@ -1,0 +1,83 @@
+package org.maomao.run;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How a run ends: its final state stored by compare-and-set (a cancel and a finishing run
+ * cannot both win), counted in the metrics, the {@code finished} event, the waiters of
+ * {@link #awaitEnd} woken, and old runs pruned.
+ */
+final class Endings {
+    private static final Logger log = LoggerFactory.getLogger(Endings.class);
+
+    private final RunStore store;
+    private final Clock clock;
+    private final RunMetrics metrics;
+    private final Retention retention;
+    /** Notified whenever a run ends. */
+    private final Object ended = new Object();
+
+    Endings(RunStore store, Clock clock, RunMetrics metrics, Retention retention) {
+        this.store = store;
+        this.clock = clock;
+        this.metrics = metrics;
+        this.retention = retention;
+    }
+
+    /** Ends {@code r} in {@code state}, unless another actor moved it first. */
+    void end(Run r, RunState state, Integer exitCode, String message) {
+        Run done = r.moveTo(state).withOutcome(exitCode, message, clock.instant());
+        if (!store.update(done, r.state())) {
+            return;
+        }
+        // counted before waiters hear of the end, so a client told "ended" finds it in /metrics
+        metrics.ended(done, done.startedAt() == null ? Duration.ZERO : Duration.between(done.startedAt(), done.finishedAt()));
+        announce(done);
+        retention.prune(done.collector());
+        if (state == RunState.SUCCEEDED) {
+            log.info("run {} of {} succeeded{}", r.id(), r.collector(),
+                    done.commit() == null ? "" : " (commit " + done.commit() + ")");
+        } else {
+            log.warn("run {} of {} ended {}: {}", r.id(), r.collector(), state.id(), message);
+        }
+    }
+
+    /** Tells the waiters and the event log that {@code done}, already stored, has ended. */
+    void announce(Run done) {
+        wakeWaiters();
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("state", done.state().id());
+        p.put("exit_code", done.exitCode());
+        p.put("message", done.message());
+        store.addEvent(done.id(), "finished", EventJson.of(p));
+    }
+
+    void wakeWaiters() {
+        synchronized (ended) {
+            ended.notifyAll();
+        }
+    }
+
+    /** Blocks until the run has ended or {@code max} has passed, and returns it as it is then. */
+    Optional<Run> awaitEnd(String runId, Duration max) throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        synchronized (ended) {
+            while (true) {
+                Optional<Run> r = store.find(runId);
+                long left = deadline - System.nanoTime();
+                if (r.isEmpty() || r.get().state().isFinal() || left <= 0) {
+                    return r;
+                }
+                TimeUnit.NANOSECONDS.timedWait(ended, left);
+            }
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package org.maomao.run;
+
+import java.time.Clock;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+import org.maomao.collector.Names;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Brings the runs a previous daemon process left to a proper state. A run that was running
+ * either committed just before the stop (then it succeeded, with that commit, and its rows
+ * are analysed unless that was done too) or lost its attempt (retried by its policy). Its
+ * containers are removed; queued runs are queued again. Retrying runs need nothing here:
+ * they are in the store with their time, and the {@link RetryTimer} takes them.
+ */
+final class Recovery {
+    private static final Logger log = LoggerFactory.getLogger(Recovery.class);
+
+    private final RunStore store;
+    private final DatasetWriter datasets;
+    private final ContainerRunner runner;
+    private final Analysis analysis;
+    private final FailureHandler failures;
+    private final Endings endings;
+    private final Clock clock;
+    private final Consumer<String> enqueue;
+
+    Recovery(RunStore store, DatasetWriter datasets, ContainerRunner runner, Analysis analysis, FailureHandler failures,
+             Endings endings, Clock clock, Consumer<String> enqueue) {
+        this.store = store;
+        this.datasets = datasets;
+        this.runner = runner;
+        this.analysis = analysis;
+        this.failures = failures;
+        this.endings = endings;
+        this.clock = clock;
+        this.enqueue = enqueue;
+    }
+
+    void recover() {
+        for (Run r : store.findByStates(EnumSet.of(RunState.RUNNING))) {
+            if (endIfCommitted(r)) {
+                continue;
+            }
+            String msg = "the daemon stopped during attempt " + r.attempt();
+            log.warn("run {} of {} was running when the daemon stopped", r.id(), r.collector());
+            failures.onFailure(r.withOutcome(null, msg, clock.instant()), RunState.FAILED, msg, true);
+        }
+        int removed = runner.removeLeftovers(Set.of());
+        if (removed > 0) {
+            log.info("removed {} container(s) left by an earlier daemon", removed);
+        }
+        for (Run r : store.findByStates(EnumSet.of(RunState.QUEUED))) {
+            enqueue.accept(r.id());
+        }
+    }
+
+    /**
+     * A run that was running when the daemon stopped may have committed its output just
+     * before: then it succeeded, and running it again would commit twice. Ends it with
+     * that commit and returns true.
+     */
+    private boolean endIfCommitted(Run r) {
+        if (Names.NO_DATASET.equals(r.dataset())) {
+            return false;
+        }
+        Optional<String> commit;
+        try {
+            commit = datasets.commitOf(r.dataset(), r.id(), r.createdAt());
+        } catch (RuntimeException e) {
+            log.warn("run {} of {}: cannot look for its commit in dataset {} ({}); retrying it, and its ingest "
+                    + "checks again", r.id(), r.collector(), r.dataset(), e.getMessage());
+            return false;
+        }
+        if (commit.isEmpty()) {
+            return false;
+        }
+        log.warn("run {} of {} had committed {} to dataset {} before the daemon stopped; it succeeded",
+                r.id(), r.collector(), commit.get(), r.dataset());
+        store.addEvent(r.id(), "committed", EventJson.of(Map.of("dataset", r.dataset(), "commit", commit.get(), "earlier", true)));
+        try {
+            analysis.analyse(r, commit.get(), datasets.tablesOf(r.dataset(), r.collector(), commit.get()), true);
+        } catch (RuntimeException e) {
+            log.warn("run {} of {}: the rows of commit {} were not analysed: {}", r.id(), r.collector(), commit.get(),
+                    e.getMessage());
+        }
+        endings.end(r.withCommit(commit.get()), RunState.SUCCEEDED, 0, null);
+        return true;
+    }
+}
