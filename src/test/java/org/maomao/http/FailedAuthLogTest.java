@@ -1,12 +1,11 @@
 package org.maomao.http;
 
+import org.maomao.testing.MutableClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
@@ -86,32 +85,5 @@ class FailedAuthLogTest {
         failed.refused("10.0.0.8", "GET", "/" + "x".repeat(10_000) + "\n\u001b[31mforged line", "wrong token");
         assertThat(logged()).hasSize(1);
         assertThat(logged().get(0)).hasSizeLessThan(300).doesNotContain("\n", "\u001b");
-    }
-
-    static final class MutableClock extends Clock {
-        private Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

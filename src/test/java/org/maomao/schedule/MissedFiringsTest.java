@@ -11,7 +11,7 @@ import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 import org.maomao.collector.RunPolicy.OnMissed;
-import org.maomao.testing.TestClock;
+import org.maomao.testing.MutableClock;
 
 /** The scheduler's decisions about late firings and next times, on a clock the test sets: no Quartz, no store. */
 class MissedFiringsTest {
@@ -19,7 +19,7 @@ class MissedFiringsTest {
     static final ZoneId BERLIN = ZoneId.of("Europe/Berlin");
     static final Instant DUE = Instant.parse("2026-06-05T06:00:00Z");
 
-    final TestClock clock = new TestClock(DUE);
+    final MutableClock clock = new MutableClock(DUE);
     final MissedFirings rules = new MissedFirings(clock);
 
     static Instant at(String t) {

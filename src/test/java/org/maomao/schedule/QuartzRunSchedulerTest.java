@@ -19,7 +19,7 @@ import org.maomao.collector.RunPolicy;
 import org.maomao.store.Database;
 import org.maomao.store.JdbcScheduleStore;
 import org.maomao.testing.Poll;
-import org.maomao.testing.TestClock;
+import org.maomao.testing.MutableClock;
 
 /**
  * The scheduler on Quartz's real JDBC job store in H2, restarted on the same database, with
@@ -32,7 +32,7 @@ class QuartzRunSchedulerTest {
 
     @TempDir
     Path dir;
-    final TestClock clock = new TestClock(Instant.now().minus(Duration.ofDays(5)));
+    final MutableClock clock = new MutableClock(Instant.now().minus(Duration.ofDays(5)));
     final CollectorRegistry registry = new CollectorRegistry(new InMemoryRuns.Collectors(), RunPolicy.defaults(), clock);
     final InMemoryRuns runs = new InMemoryRuns();
     Database db;

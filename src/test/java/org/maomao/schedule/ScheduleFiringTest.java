@@ -11,7 +11,7 @@ import org.maomao.collector.Collector;
 import org.maomao.collector.CollectorRegistry;
 import org.maomao.collector.RunPolicy;
 import org.maomao.schedule.InMemoryRuns.Call;
-import org.maomao.testing.TestClock;
+import org.maomao.testing.MutableClock;
 
 /**
  * One firing, from the collector's policy to the runs it hands on and the next time, with a real registry,
@@ -23,7 +23,7 @@ class ScheduleFiringTest {
     static final Instant FIVE_DAYS_LATER = Instant.parse("2026-06-10T12:00:00Z");
     static final Instant NEXT = Instant.parse("2026-06-11T06:00:00Z");
 
-    final TestClock clock = new TestClock(DUE);
+    final MutableClock clock = new MutableClock(DUE);
     final CollectorRegistry registry = new CollectorRegistry(new InMemoryRuns.Collectors(), RunPolicy.defaults(), clock);
     final InMemoryRuns runs = new InMemoryRuns();
     final ScheduleFiring firing = new ScheduleFiring(registry, runs, new MissedFirings(clock));

@@ -1,5 +1,7 @@
 package org.maomao.store;
 
+import org.maomao.testing.MutableClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
@@ -22,7 +24,7 @@ import org.maomao.run.RunStore;
  * milliseconds, as the store keeps them.
  */
 public abstract class RunStoreContract {
-    protected final ContractClock clock = new ContractClock();
+    protected final MutableClock clock = new MutableClock(Instant.parse("2026-01-02T03:04:05.678Z"));
     private final Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
     protected RunStore store;
 

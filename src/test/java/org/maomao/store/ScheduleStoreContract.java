@@ -1,5 +1,7 @@
 package org.maomao.store;
 
+import org.maomao.testing.MutableClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
@@ -16,7 +18,7 @@ import org.maomao.schedule.ScheduleStore.Row;
  * time and trigger state from the scheduler (none here, where no scheduler runs).
  */
 public abstract class ScheduleStoreContract {
-    protected final ContractClock clock = new ContractClock();
+    protected final MutableClock clock = new MutableClock(Instant.parse("2026-01-02T03:04:05.678Z"));
     protected ScheduleStore store;
 
     /** A new, empty store, with no scheduler triggers. */

@@ -26,7 +26,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 public final class TestDaemon implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** A client per start: a connection pooled for a stopped daemon is never tried on the next one. */
+    private volatile HttpClient http;
 
     private final Path dataDir;
     private final Map<String, String> env;
@@ -60,6 +61,7 @@ public final class TestDaemon implements AutoCloseable {
     public TestDaemon start() {
         try {
             daemon = MaomaoDaemon.start(() -> DaemonConfig.from(Settings.fromLayers(List.of(), env)), Clock.systemUTC());
+            http = HttpClient.newHttpClient();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -100,9 +102,9 @@ public final class TestDaemon implements AutoCloseable {
         return send(HttpRequest.newBuilder(URI.create(url(path))).DELETE());
     }
 
-    private static Response send(HttpRequest.Builder b) {
+    private Response send(HttpRequest.Builder b) {
         try {
-            HttpResponse<String> r = HTTP.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
             return new Response(r.statusCode(), r.body());
         } catch (IOException e) {
             throw new IllegalStateException(e);
