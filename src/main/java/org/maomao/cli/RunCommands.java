@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.maomao.collector.ControlLine;
 import org.maomao.docker.DockerClients;
 import org.maomao.docker.DockerEngine;
 
@@ -230,7 +231,7 @@ final class RunCommands {
                 String line;
                 boolean drawn = false;
                 while ((line = r.readLine()) != null && !cmd.abandoned) {
-                    Integer p = org.maomao.run.RunLog.progress(line);
+                    Integer p = ControlLine.progress(line);
                     if (p != null && bar != null) {
                         int filled = p / 5;
                         bar.print("\r[" + "#".repeat(filled) + " ".repeat(20 - filled) + "] " + p + "%");

@@ -33,7 +33,7 @@ final class RunsApi implements Resource {
     /** For {@code POST /run} with cron: the collector's dataset, and the schedule to create. */
     private final CollectorRegistry registry;
     private final QuartzRunScheduler scheduler;
-    private final RunLog logs;
+    private final LogStreaming logs;
     private final JsonViews views;
 
     RunsApi(RunExecutor executor, RunStore runs, CollectorRegistry registry, QuartzRunScheduler scheduler, JsonViews views) {
@@ -41,7 +41,7 @@ final class RunsApi implements Resource {
         this.runs = runs;
         this.registry = registry;
         this.scheduler = scheduler;
-        this.logs = new RunLog(executor, runs);
+        this.logs = new LogStreaming(executor, runs);
         this.views = views;
     }
 

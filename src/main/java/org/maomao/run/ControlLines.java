@@ -1,5 +1,7 @@
 package org.maomao.run;
 
+import org.maomao.collector.ControlLine;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -40,7 +42,7 @@ final class ControlLines implements ContainerRunner.LineSink {
     @Override
     public void line(String stream, String line) {
         runLog.append(line);
-        Integer p = RunLog.progress(line);
+        Integer p = ControlLine.progress(line);
         if (p != null) {
             synchronized (coalescer) {
                 ProgressCoalescer.Write w = coalescer.progress(p);
@@ -50,7 +52,7 @@ final class ControlLines implements ContainerRunner.LineSink {
             }
             return;
         }
-        String result = RunLog.result(line);
+        String result = ControlLine.result(line);
         if (result == null) {
             return;
         }

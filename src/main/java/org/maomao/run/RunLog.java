@@ -7,16 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-/**
- * A run's log file, all attempts in one file, and the parser of the collector
- * contract's control lines ({@code ::progress N}, {@code ::progress N/M}, {@code ::result {json}}).
- */
+/** A run's log file, all attempts in one file, cut at {@code max_log} with a marker line. */
 public final class RunLog implements AutoCloseable {
-    private static final Pattern PROGRESS = Pattern.compile("::progress\\s+(\\d+)(?:\\s*/\\s*(\\d+))?\\s*");
-    private static final String RESULT = "::result ";
 
     private final BufferedWriter out;
     private final long maxBytes;
@@ -68,32 +61,5 @@ public final class RunLog implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** The percentage in a {@code ::progress} line (clamped to 0–100), or null if the line is not one. */
-    public static Integer progress(String line) {
-        Matcher m = PROGRESS.matcher(line.strip());
-        if (!m.matches()) {
-            return null;
-        }
-        try {
-            long n = Long.parseLong(m.group(1));
-            if (m.group(2) != null) {
-                long total = Long.parseLong(m.group(2));
-                if (total <= 0) {
-                    return null;
-                }
-                n = n * 100 / total;
-            }
-            return (int) Math.max(0, Math.min(100, n));
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
-
-    /** The JSON text of a {@code ::result} line, or null if the line is not one. */
-    public static String result(String line) {
-        String s = line.strip();
-        return s.startsWith(RESULT) ? s.substring(RESULT.length()).strip() : null;
     }
 }

@@ -1,7 +1,5 @@
 package org.maomao.schedule;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -11,13 +9,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
-import java.util.Properties;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
 
 import org.maomao.collector.CollectorRegistry;
-import org.maomao.schedule.Frequency;
 import org.maomao.run.RunExecutor;
 import org.quartz.JobBuilder;
 import org.quartz.JobDataMap;
@@ -30,10 +25,7 @@ import org.quartz.SimpleScheduleBuilder;
 import org.quartz.Trigger;
 import org.quartz.TriggerBuilder;
 import org.quartz.TriggerKey;
-import org.quartz.impl.StdSchedulerFactory;
 import org.quartz.impl.matchers.GroupMatcher;
-import org.quartz.utils.ConnectionProvider;
-import org.quartz.utils.DBConnectionManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,14 +51,12 @@ public final class QuartzRunScheduler implements AutoCloseable {
     private static final String K_SOURCE = "source";
     /** How many upcoming fire times a listing shows. */
     public static final int NEXT_FIRE_TIMES = 3;
-    private static final AtomicInteger DATA_SOURCES = new AtomicInteger();
 
     private static final String K_CRON = "cron";
     private static final String K_TIMEZONE = "timezone";
 
     private final Scheduler quartz;
     private final ZoneId zone;
-    private final RunExecutor executor;
     private final CollectorRegistry registry;
     private final Clock clock;
     private final ScheduleStore rows;
@@ -78,53 +68,19 @@ public final class QuartzRunScheduler implements AutoCloseable {
      */
     public QuartzRunScheduler(DataSource dataSource, boolean postgres, boolean clustered, RunExecutor executor,
                               CollectorRegistry registry, ScheduleStore rows, ZoneId zone, Clock clock, int threads) {
-        this(dataSource, postgres, clustered, executor, ScheduledRuns.of(executor), registry, rows, zone, clock, threads);
+        this(dataSource, postgres, clustered, ScheduledRuns.of(executor), registry, rows, zone, clock, threads);
     }
 
-    /**
-     * @param executor where retries go (null in a test that stores no retries)
-     * @param runs     where the schedules' firings put their runs
-     */
-    QuartzRunScheduler(DataSource dataSource, boolean postgres, boolean clustered, RunExecutor executor, ScheduledRuns runs,
+    /** @param runs where the schedules' firings put their runs */
+    QuartzRunScheduler(DataSource dataSource, boolean postgres, boolean clustered, ScheduledRuns runs,
                        CollectorRegistry registry, ScheduleStore rows, ZoneId zone, Clock clock, int threads) {
         this.firing = new ScheduleFiring(registry, runs, new MissedFirings(clock));
         this.rows = rows;
         this.zone = zone;
-        this.executor = executor;
         this.registry = registry;
         this.clock = clock;
-        String dsName = "maomao-" + DATA_SOURCES.incrementAndGet();
-        // Quartz would build a c3p0 pool from properties; hand it the daemon's pool instead.
-        DBConnectionManager.getInstance().addConnectionProvider(dsName, new ConnectionProvider() {
-            @Override
-            public Connection getConnection() throws SQLException {
-                return dataSource.getConnection();
-            }
-
-            @Override
-            public void shutdown() {
-                // the pool belongs to the daemon's Database
-            }
-
-            @Override
-            public void initialize() {
-                // nothing to set up
-            }
-        });
-        Properties p = new Properties();
-        p.setProperty("org.quartz.scheduler.instanceName", SCHEDULER_NAME);
-        p.setProperty("org.quartz.scheduler.instanceId", "AUTO");
-        p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
-        p.setProperty("org.quartz.threadPool.threadCount", Integer.toString(threads));
-        p.setProperty("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
-        p.setProperty("org.quartz.jobStore.driverDelegateClass", postgres
-                ? "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate" : "org.quartz.impl.jdbcjobstore.StdJDBCDelegate");
-        p.setProperty("org.quartz.jobStore.dataSource", dsName);
-        p.setProperty("org.quartz.jobStore.tablePrefix", "QRTZ_");
-        p.setProperty("org.quartz.jobStore.isClustered", Boolean.toString(clustered));
-        p.setProperty("org.quartz.jobStore.misfireThreshold", "60000");
         try {
-            quartz = new StdSchedulerFactory(p).getScheduler();
+            quartz = QuartzStores.open(dataSource, postgres, clustered, threads);
             // Jobs get this scheduler through this factory; Quartz would otherwise need no-arg classes.
             quartz.setJobFactory((bundle, scheduler) -> new ScheduledRunJob(this));
         } catch (SchedulerException e) {
@@ -133,17 +89,12 @@ public final class QuartzRunScheduler implements AutoCloseable {
     }
 
     public void start() {
-        try {
-            startQuartz();
-        } catch (SchedulerException e) {
-            throw new ScheduleException("the schedule store failed (start): " + e.getMessage(), e);
-        }
-    }
-
-    private void startQuartz() throws SchedulerException {
-        dropLegacyRetries();
-        reconcile();
-        quartz.start();
+        quartz("start", () -> {
+            dropLegacyRetries();
+            reconcile();
+            quartz.start();
+            return null;
+        });
     }
 
     /**
@@ -152,28 +103,22 @@ public final class QuartzRunScheduler implements AutoCloseable {
      * are in the collector's {@code timezone}, else the daemon's.
      */
     public Schedule schedule(String collector, String dataset, Frequency frequency, String source) {
-        try {
-            return scheduleQuartz(collector, dataset, frequency, source);
-        } catch (SchedulerException e) {
-            throw new ScheduleException("the schedule store failed (schedule): " + e.getMessage(), e);
-        }
-    }
-
-    private Schedule scheduleQuartz(String collector, String dataset, Frequency frequency, String source) throws SchedulerException {
-        String id = Schedule.idOf(collector, dataset);
-        ZoneId tz = registry.find(collector).map(c -> c.policy(registry.defaults()).timezone()).orElse(null);
-        CronSchedule cron = new CronSchedule(frequency.quartzCron(), tz == null ? zone : tz);
-        Instant next = cron.next(clock.instant()).orElseThrow(() -> new IllegalArgumentException("frequency \""
-                + frequency.text() + "\" never fires again."));
-        JobDetail job = JobBuilder.newJob(ScheduledRunJob.class).withIdentity(id, SCHEDULES).storeDurably()
-                .usingJobData(K_COLLECTOR, collector).usingJobData(K_DATASET, dataset)
-                .usingJobData(K_FREQUENCY, frequency.text()).usingJobData(K_SOURCE, source)
-                .usingJobData(K_CRON, cron.expression()).usingJobData(K_TIMEZONE, cron.zone().getId()).build();
-        quartz.scheduleJob(job, java.util.Set.of(trigger(id, job.getKey(), next)), true);
-        rows.upsert(new ScheduleStore.Row(id, collector, dataset, frequency.text(), cron.expression(), cron.zone().getId(),
-                source, null, null));
-        log.info("schedule {}: {} ({} in {}), next at {}", id, frequency.text(), cron.expression(), cron.zone(), next);
-        return find(id).orElseThrow();
+        return quartz("schedule", () -> {
+            String id = Schedule.idOf(collector, dataset);
+            ZoneId tz = registry.find(collector).map(c -> c.policy(registry.defaults()).timezone()).orElse(null);
+            CronSchedule cron = new CronSchedule(frequency.quartzCron(), tz == null ? zone : tz);
+            Instant next = cron.next(clock.instant()).orElseThrow(() -> new IllegalArgumentException("frequency \""
+                    + frequency.text() + "\" never fires again."));
+            JobDetail job = JobBuilder.newJob(ScheduledRunJob.class).withIdentity(id, SCHEDULES).storeDurably()
+                    .usingJobData(K_COLLECTOR, collector).usingJobData(K_DATASET, dataset)
+                    .usingJobData(K_FREQUENCY, frequency.text()).usingJobData(K_SOURCE, source)
+                    .usingJobData(K_CRON, cron.expression()).usingJobData(K_TIMEZONE, cron.zone().getId()).build();
+            quartz.scheduleJob(job, java.util.Set.of(trigger(id, job.getKey(), next)), true);
+            rows.upsert(new ScheduleStore.Row(id, collector, dataset, frequency.text(), cron.expression(), cron.zone().getId(),
+                    source, null, null));
+            log.info("schedule {}: {} ({} in {}), next at {}", id, frequency.text(), cron.expression(), cron.zone(), next);
+            return find(id).orElseThrow();
+        });
     }
 
     /**
@@ -238,32 +183,18 @@ public final class QuartzRunScheduler implements AutoCloseable {
     }
 
     public boolean delete(String id) {
-        try {
-            return deleteQuartz(id);
-        } catch (SchedulerException e) {
-            throw new ScheduleException("the schedule store failed (delete): " + e.getMessage(), e);
-        }
-    }
-
-    private boolean deleteQuartz(String id) throws SchedulerException {
-        boolean removed = quartz.deleteJob(JobKey.jobKey(id, SCHEDULES));
-        removed |= rows.delete(id);
-        if (removed) {
-            log.info("schedule {} removed", id);
-        }
-        return removed;
+        return quartz("delete", () -> {
+            boolean removed = quartz.deleteJob(JobKey.jobKey(id, SCHEDULES));
+            removed |= rows.delete(id);
+            if (removed) {
+                log.info("schedule {} removed", id);
+            }
+            return removed;
+        });
     }
 
     /** Removes every schedule of a collector (when it is unregistered). */
     public int deleteForCollector(String collector) {
-        try {
-            return deleteForCollectorQuartz(collector);
-        } catch (SchedulerException e) {
-            throw new ScheduleException("the schedule store failed (deleteForCollector): " + e.getMessage(), e);
-        }
-    }
-
-    private int deleteForCollectorQuartz(String collector) throws SchedulerException {
         int n = 0;
         for (Schedule s : listFor(collector)) {
             if (delete(s.id())) {
@@ -297,24 +228,18 @@ public final class QuartzRunScheduler implements AutoCloseable {
     }
 
     public boolean pause(String id, boolean pause) {
-        try {
-            return pauseQuartz(id, pause);
-        } catch (SchedulerException e) {
-            throw new ScheduleException("the schedule store failed (pause): " + e.getMessage(), e);
-        }
-    }
-
-    private boolean pauseQuartz(String id, boolean pause) throws SchedulerException {
-        TriggerKey key = TriggerKey.triggerKey(id, SCHEDULES);
-        if (quartz.getTrigger(key) == null) {
-            return false;
-        }
-        if (pause) {
-            quartz.pauseTrigger(key);
-        } else {
-            quartz.resumeTrigger(key);
-        }
-        return true;
+        return quartz("pause", () -> {
+            TriggerKey key = TriggerKey.triggerKey(id, SCHEDULES);
+            if (quartz.getTrigger(key) == null) {
+                return false;
+            }
+            if (pause) {
+                quartz.pauseTrigger(key);
+            } else {
+                quartz.resumeTrigger(key);
+            }
+            return true;
+        });
     }
 
     /**
@@ -338,6 +263,20 @@ public final class QuartzRunScheduler implements AutoCloseable {
         } catch (SchedulerException e) {
             log.warn("Quartz did not pause: {}", e.getMessage());
         }
+    }
+
+    /** A call into Quartz; its checked exception becomes a {@link ScheduleException} naming {@code what}. */
+    private static <T> T quartz(String what, QuartzCall<T> call) {
+        try {
+            return call.call();
+        } catch (SchedulerException e) {
+            throw new ScheduleException("the schedule store failed (" + what + "): " + e.getMessage(), e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface QuartzCall<T> {
+        T call() throws SchedulerException;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package org.maomao.run;
 
+import org.maomao.collector.ControlLine;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -43,11 +45,11 @@ class RunStateTest {
 
     @Test
     void should_read_progress_and_result_lines_of_the_contract() {
-        assertThat(RunLog.progress("::progress 40")).isEqualTo(40);
-        assertThat(RunLog.progress("::progress 3/4")).isEqualTo(75);
-        assertThat(RunLog.progress("::progress 900")).isEqualTo(100);
-        assertThat(RunLog.progress("progress 40")).isNull();
-        assertThat(RunLog.result("::result {\"success\":true}")).isEqualTo("{\"success\":true}");
-        assertThat(RunLog.result("result {}")).isNull();
+        assertThat(ControlLine.progress("::progress 40")).isEqualTo(40);
+        assertThat(ControlLine.progress("::progress 3/4")).isEqualTo(75);
+        assertThat(ControlLine.progress("::progress 900")).isEqualTo(100);
+        assertThat(ControlLine.progress("progress 40")).isNull();
+        assertThat(ControlLine.result("::result {\"success\":true}")).isEqualTo("{\"success\":true}");
+        assertThat(ControlLine.result("result {}")).isNull();
     }
 }

@@ -40,7 +40,7 @@ class QuartzRunSchedulerTest {
 
     void open() {
         db = Database.open(Database.h2Url(dir), null, null, 4);
-        scheduler = new QuartzRunScheduler(db.dataSource(), false, false, null, runs, registry,
+        scheduler = new QuartzRunScheduler(db.dataSource(), false, false, runs, registry,
                 new JdbcScheduleStore(db.dataSource(), clock, QuartzRunScheduler.SCHEDULER_NAME, QuartzRunScheduler.SCHEDULES),
                 ZoneOffset.UTC, clock, 2);
     }

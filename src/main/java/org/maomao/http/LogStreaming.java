@@ -15,14 +15,14 @@ import org.maomao.run.RunStore;
 import io.javalin.http.Context;
 
 /** {@code GET /runs/{id}/log}: a run's log streamed, never loaded whole; with {@code ?follow=true} as it grows. */
-final class RunLog {
+final class LogStreaming {
     /** How often a followed log is checked for new lines while its run goes on. */
     static final Duration FOLLOW_POLL = Duration.ofMillis(200);
 
     private final RunExecutor executor;
     private final RunStore runs;
 
-    RunLog(RunExecutor executor, RunStore runs) {
+    LogStreaming(RunExecutor executor, RunStore runs) {
         this.executor = executor;
         this.runs = runs;
     }
