@@ -35,12 +35,12 @@ final class Endings {
     /** Ends {@code r} in {@code state}, unless another actor moved it first. */
     void end(Run r, RunState state, Integer exitCode, String message) {
         Run done = r.moveTo(state).withOutcome(exitCode, message, clock.instant());
-        if (!store.update(done, r.state())) {
+        if (!store.update(done, r.state(), "finished", finishedEvent(done))) {
             return;
         }
         // counted before waiters hear of the end, so a client told "ended" finds it in /metrics
         metrics.ended(done, done.startedAt() == null ? Duration.ZERO : Duration.between(done.startedAt(), done.finishedAt()));
-        announce(done);
+        wakeWaiters();
         retention.prune(done.collector());
         if (state == RunState.SUCCEEDED) {
             log.info("run {} of {} succeeded{}", r.id(), r.collector(),
@@ -50,14 +50,27 @@ final class Endings {
         }
     }
 
-    /** Tells the waiters and the event log that {@code done}, already stored, has ended. */
-    void announce(Run done) {
+    /**
+     * Ends {@code r}, which is in {@code from} and has no container (a cancel of a queued or
+     * retrying run): the state and its {@code finished} event in one write. False if another
+     * actor moved it first.
+     */
+    boolean endWithoutAttempt(Run r, RunState from, RunState state, String message) {
+        Run done = r.moveTo(state).withOutcome(null, message, clock.instant());
+        if (!store.update(done, from, "finished", finishedEvent(done))) {
+            return false;
+        }
         wakeWaiters();
+        return true;
+    }
+
+    /** The payload of the {@code finished} event, stored with the final state. */
+    private static String finishedEvent(Run done) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("state", done.state().id());
         p.put("exit_code", done.exitCode());
         p.put("message", done.message());
-        store.addEvent(done.id(), "finished", EventJson.of(p));
+        return EventJson.of(p);
     }
 
     void wakeWaiters() {

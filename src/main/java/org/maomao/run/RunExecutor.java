@@ -132,12 +132,10 @@ public final class RunExecutor implements AutoCloseable {
         }
         for (RunState from : List.of(RunState.QUEUED, RunState.RETRYING)) {
             Optional<Run> found = store.find(runId);
-            if (found.isPresent() && found.get().state() == from) {
-                Run done = found.get().moveTo(RunState.CANCELLED).withOutcome(null, "cancelled", clock.instant());
-                if (store.update(done, from)) {
-                    endings.announce(done); // a retrying run needs nothing more: the timer's claim now fails
-                    return true;
-                }
+            // a retrying run needs nothing more: the timer's claim then fails
+            if (found.isPresent() && found.get().state() == from
+                    && endings.endWithoutAttempt(found.get(), from, RunState.CANCELLED, "cancelled")) {
+                return true;
             }
         }
         // it may have started between the looks above

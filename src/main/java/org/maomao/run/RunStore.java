@@ -14,6 +14,13 @@ public interface RunStore {
      */
     boolean update(Run run, RunState expected);
 
+    /**
+     * {@link #update} and {@link #addEvent} in one transaction: the run moves and the event
+     * is recorded, or neither (a crash between them must not leave an ended run without its
+     * {@code finished} event, nor a client see the end before the event).
+     */
+    boolean update(Run run, RunState expected, String eventType, String eventPayload);
+
     Optional<Run> find(String id);
 
     List<Run> list(RunQuery query);

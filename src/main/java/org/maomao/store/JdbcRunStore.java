@@ -1,5 +1,6 @@
 package org.maomao.store;
 
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -38,7 +39,22 @@ public final class JdbcRunStore implements RunStore {
 
     @Override
     public boolean update(Run r, RunState expected) {
-        return jdbc.update("UPDATE mm_runs SET state=?, attempt=?, exit_code=?, message=?, progress=?, result=?, "
+        return jdbc.inTransaction(c -> update(c, r, expected));
+    }
+
+    @Override
+    public boolean update(Run r, RunState expected, String eventType, String eventPayload) {
+        return jdbc.inTransaction(c -> {
+            if (!update(c, r, expected)) {
+                return false;
+            }
+            addEvent(c, r.id(), eventType, eventPayload);
+            return true;
+        });
+    }
+
+    private static boolean update(Connection c, Run r, RunState expected) throws SQLException {
+        return Jdbc.update(c, "UPDATE mm_runs SET state=?, attempt=?, exit_code=?, message=?, progress=?, result=?, "
                         + "commit_id=?, started_at=?, finished_at=?, next_retry_at=? WHERE id=? AND state=?",
                 r.state().id(), r.attempt(), r.exitCode(), truncate(r.message(), 4000), r.progress(), r.result(),
                 r.commit(), r.startedAt(), r.finishedAt(), r.nextRetryAt(), r.id(), expected.id()) == 1;
@@ -81,12 +97,14 @@ public final class JdbcRunStore implements RunStore {
     @Override
     public void addEvent(String runId, String type, String payload) {
         // seq is per run; the primary key makes two writers of one run retry rather than collide silently
-        jdbc.inTransaction(c -> {
-            Integer max = Jdbc.query(c, "SELECT MAX(seq) AS m FROM mm_run_events WHERE run_id=?",
-                    rs -> Jdbc.integer(rs, "m"), runId).get(0);
-            return Jdbc.update(c, "INSERT INTO mm_run_events (run_id, seq, at, type, payload) VALUES (?,?,?,?,?)",
-                    runId, max == null ? 1 : max + 1, clock.instant(), type, payload);
-        });
+        jdbc.inTransaction(c -> addEvent(c, runId, type, payload));
+    }
+
+    private int addEvent(Connection c, String runId, String type, String payload) throws SQLException {
+        Integer max = Jdbc.query(c, "SELECT MAX(seq) AS m FROM mm_run_events WHERE run_id=?",
+                rs -> Jdbc.integer(rs, "m"), runId).get(0);
+        return Jdbc.update(c, "INSERT INTO mm_run_events (run_id, seq, at, type, payload) VALUES (?,?,?,?,?)",
+                runId, max == null ? 1 : max + 1, clock.instant(), type, payload);
     }
 
     @Override

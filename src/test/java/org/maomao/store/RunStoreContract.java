@@ -3,6 +3,7 @@ package org.maomao.store;
 import org.maomao.testing.MutableClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -73,6 +74,26 @@ public abstract class RunStoreContract {
         Run staleCancel = queued.moveTo(RunState.CANCELLED).withOutcome(null, "cancelled", t0.plusSeconds(6));
         assertThat(store.update(staleCancel, RunState.QUEUED)).isFalse();
         assertThat(store.find("r")).contains(running);
+    }
+
+    @Test
+    void should_move_a_run_and_record_its_event_together_or_do_neither() {
+        Run running = run("r", "c", RunState.RUNNING, 0);
+        store.insert(running);
+        store.addEvent("r", "started", "{}");
+        Run cancelled = running.moveTo(RunState.CANCELLED).withOutcome(null, "cancelled", t0.plusSeconds(6));
+
+        // the loser of a race stores neither its state nor its event
+        assertThat(store.update(cancelled, RunState.QUEUED, "finished", "{\"state\":\"cancelled\"}")).isFalse();
+        assertThat(store.find("r")).contains(running);
+        assertThat(store.events("r")).extracting(RunEvent::type).containsExactly("started");
+
+        Run done = running.moveTo(RunState.SUCCEEDED).withOutcome(0, null, t0.plusSeconds(7));
+        assertThat(store.update(done, RunState.RUNNING, "finished", "{\"state\":\"succeeded\"}")).isTrue();
+        assertThat(store.find("r")).contains(done);
+        assertThat(store.events("r")).extracting(RunEvent::type, RunEvent::payload)
+                .containsExactly(tuple("started", "{}"),
+                        tuple("finished", "{\"state\":\"succeeded\"}"));
     }
 
     @Test

@@ -57,6 +57,15 @@ public final class InMemoryRunStore implements RunStore {
     }
 
     @Override
+    public synchronized boolean update(Run run, RunState expected, String eventType, String eventPayload) {
+        if (!update(run, expected)) {
+            return false;
+        }
+        addEvent(run.id(), eventType, eventPayload);
+        return true;
+    }
+
+    @Override
     public synchronized Optional<Run> find(String id) {
         return Optional.ofNullable(runs.get(id));
     }
