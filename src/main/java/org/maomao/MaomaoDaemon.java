@@ -111,9 +111,11 @@ public final class MaomaoDaemon implements AutoCloseable {
         executor.setMetrics(metrics);
         datasets.setOnPushFailure(() -> metrics.error("git"));
         if (config.spikeWebhook() != null) {
-            executor.addSpikeNotifier(up.open("set up the spike webhook", "check [spike] webhook",
+            WebhookSpikeNotifier webhook = up.open("set up the spike webhook", "check [spike] webhook",
                     () -> new WebhookSpikeNotifier(config.spikeWebhook(), config.spikeWebhookTimeout()),
-                    WebhookSpikeNotifier::close));
+                    WebhookSpikeNotifier::close);
+            executor.addSpikeNotifier(webhook);
+            executor.addAlertNotifier(webhook);
         }
         EtcdSpikePublisher etcd = null;
         if (!config.etcdEndpoints().isEmpty()) {
@@ -121,6 +123,7 @@ public final class MaomaoDaemon implements AutoCloseable {
                     () -> new EtcdSpikePublisher(config.etcdEndpoints(), config.etcdPrefix(), () -> metrics.error("etcd")),
                     EtcdSpikePublisher::close);
             executor.addSpikeNotifier(etcd);
+            executor.addAlertNotifier(etcd);
         }
         // stopped before Quartz closes and the store: runs interrupted at shutdown are stored as retrying
         up.onClose("the run executor", () -> executor.shutdown(config.shutdownGrace()));

@@ -49,6 +49,39 @@ class NotificationsTest {
                 """);
     }
 
+    @Test
+    void should_post_and_put_one_alert_for_a_failure_streak_and_one_when_it_recovers() throws Exception {
+        etcd = EtcdServer.start(dir);
+        Path watched = dir.resolve("alerts.out");
+        watch = etcd.ctlBuilder("watch", "--prefix", "/mm-test/alerts/").redirectErrorStream(true)
+                .redirectOutput(watched.toFile()).start();
+        List<String> bodies = new CopyOnWriteArrayList<>();
+        hook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        hook.createContext("/hook", ex -> {
+            bodies.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            ex.sendResponseHeaders(204, -1);
+            ex.close();
+        });
+        hook.start();
+        daemon = new TestDaemon(dir.resolve("data"), Map.of("etcd.endpoints", etcd.endpoint(), "etcd.prefix", "/mm-test",
+                "spike.webhook", "http://127.0.0.1:" + hook.getAddress().getPort() + "/hook"));
+        String failing = TestImages.collector("maomao-test/failing:notify", "echo broken >&2; exit 3");
+        daemon.register("flaky", failing, ",\"retries\":\"0\",\"alert_after_failures\":\"2\"");
+        daemon.awaitEnd(daemon.runNow("flaky", "none"), WAIT);
+        String second = daemon.runNow("flaky", "none");
+        assertThat(daemon.awaitEnd(second, WAIT).get("state").asText()).isEqualTo("failed");
+        Poll.until(WAIT, "the failing alert at the webhook", () -> bodies.stream().anyMatch(b -> b.contains("\"alert\":\"failing\"")));
+        assertThat(bodies).singleElement().asString().contains("\"collector\":\"flaky\"", "\"dataset\":\"none\"",
+                "\"failures\":2", "\"run_id\":\"" + second + "\"", "exited with code 3");
+
+        daemon.register("flaky", spiky, ",\"retries\":\"0\",\"alert_after_failures\":\"2\"");
+        daemon.awaitEnd(daemon.runNow("flaky", "none"), WAIT);
+        Poll.until(WAIT, "the recovered alert at the webhook", () -> bodies.size() == 2);
+        assertThat(bodies.get(1)).contains("\"alert\":\"recovered\"", "\"failures\":2");
+        Poll.until(WAIT, "both alerts in etcdctl watch", () -> read(watched).contains("\"alert\":\"recovered\""));
+        assertThat(read(watched)).contains("/mm-test/alerts/flaky@none/", "\"alert\":\"failing\"");
+    }
+
     @AfterEach
     void stop() throws Exception {
         if (daemon != null) {

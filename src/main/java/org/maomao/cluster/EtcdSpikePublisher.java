@@ -1,5 +1,8 @@
 package org.maomao.cluster;
 
+import org.maomao.run.AlertNotifier;
+import org.maomao.run.CollectionAlert;
+
 import org.maomao.spike.SpikeJson;
 
 import java.nio.charset.StandardCharsets;
@@ -15,10 +18,11 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 
 /**
- * Publishes each spike to etcd under {@code <prefix>/spikes/<series>/<timestamp>}, so
- * that other daemons and tools ({@code etcdctl watch --prefix}) see it.
+ * Publishes each spike to etcd under {@code <prefix>/spikes/<series>/<timestamp>}, and each
+ * collection alert under {@code <prefix>/alerts/<collector>@<dataset>/<at>}, so that other
+ * daemons and tools ({@code etcdctl watch --prefix}) see them.
  */
-public final class EtcdSpikePublisher implements SpikeNotifier, AutoCloseable {
+public final class EtcdSpikePublisher implements SpikeNotifier, AlertNotifier, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EtcdSpikePublisher.class);
 
     private final Client client;
@@ -40,10 +44,23 @@ public final class EtcdSpikePublisher implements SpikeNotifier, AutoCloseable {
 
     @Override
     public void notify(SpikeRecord spike) {
-        String key = key(spike);
-        client.getKVClient().put(bytes(key), bytes(SpikeJson.text(spike))).whenComplete((r, e) -> {
+        put(key(spike), SpikeJson.text(spike));
+    }
+
+    /** The key of a collection alert. */
+    public String key(CollectionAlert a) {
+        return prefix + "/alerts/" + a.collector() + "@" + a.dataset() + "/" + a.at();
+    }
+
+    @Override
+    public void alert(CollectionAlert alert) {
+        put(key(alert), alert.text());
+    }
+
+    private void put(String key, String json) {
+        client.getKVClient().put(bytes(key), bytes(json)).whenComplete((r, e) -> {
             if (e != null) {
-                log.warn("cannot publish spike {} to etcd: {}", key, e.getMessage());
+                log.warn("cannot publish {} to etcd: {}", key, e.getMessage());
                 onError.run();
             }
         });

@@ -1,5 +1,8 @@
 package org.maomao.cluster;
 
+import org.maomao.run.AlertNotifier;
+import org.maomao.run.CollectionAlert;
+
 import org.maomao.spike.SpikeJson;
 
 import java.net.URI;
@@ -21,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * timeout per attempt and retries with doubling waits; a receiver that stays down only
  * costs log lines.
  */
-public final class WebhookSpikeNotifier implements SpikeNotifier, AutoCloseable {
+public final class WebhookSpikeNotifier implements SpikeNotifier, AlertNotifier, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WebhookSpikeNotifier.class);
     public static final int ATTEMPTS = 4;
     public static final Duration FIRST_RETRY = Duration.ofSeconds(1);
@@ -44,6 +47,13 @@ public final class WebhookSpikeNotifier implements SpikeNotifier, AutoCloseable 
     @Override
     public void notify(SpikeRecord spike) {
         String body = SpikeJson.text(spike);
+        retries.execute(() -> send(body, 1));
+    }
+
+    /** POSTs a collection alert the same way ({@code {"alert":"failing"|"recovered",...}}). */
+    @Override
+    public void alert(CollectionAlert alert) {
+        String body = alert.text();
         retries.execute(() -> send(body, 1));
     }
 

@@ -20,7 +20,7 @@ public record RunPolicy(Duration timeout, int retries, Duration retryBackoff, Du
                         long memoryBytes, double cpus, long pids, String network, OutputMode output,
                         Overlap overlap, OnMissed onMissed, int catchUpMax, ZoneId timezone,
                         int keepRuns, long maxLogBytes, long maxOutputBytes, int maxOutputFiles,
-                        Map<String, String> env, int maxSeriesPerFile, int maxSeries) {
+                        Map<String, String> env, int maxSeriesPerFile, int maxSeries, int alertAfterFailures) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);
     public static final int DEFAULT_RETRIES = 2;
@@ -59,10 +59,18 @@ public record RunPolicy(Duration timeout, int retries, Duration retryBackoff, Du
     /** The most series a collector may have in one dataset; a run that would go past it commits nothing. */
     public static final int DEFAULT_MAX_SERIES = 10_000;
 
+    /**
+     * Failed runs in a row (of a collector into a dataset) that raise one alert; the next
+     * success raises "recovered". 0 turns the alert off.
+     */
+    public static final int DEFAULT_ALERT_AFTER_FAILURES = 3;
+    /** The most failed runs in a row an alert may wait for (the streak is read from the newest runs). */
+    public static final int MAX_ALERT_AFTER_FAILURES = 100;
+
     /** The policy keys accepted in {@code [defaults]}, collector files and the register body. */
     public static final Set<String> KEYS = Set.of("timeout", "retries", "retry_backoff", "retry_backoff_max", "memory",
             "cpus", "pids", "network", "output", "overlap", "on_missed", "catch_up_max", "timezone", "keep_runs", "max_log", "max_output",
-            "max_output_files", "max_series_per_file", "max_series");
+            "max_output_files", "max_series_per_file", "max_series", "alert_after_failures");
     /** Settings keys of the form {@code env.NAME} carry the container's extra environment. */
     public static final String ENV_PREFIX = "env.";
     /** Settings keys of the form {@code spike.KEY} override the daemon's [spike] for this collector's series. */
@@ -167,6 +175,10 @@ public record RunPolicy(Duration timeout, int retries, Duration retryBackoff, Du
         if (maxSeries < 1 || maxSeries > 10_000_000) {
             throw new IllegalArgumentException("max_series must be between 1 and 10000000, got " + maxSeries + ".");
         }
+        if (alertAfterFailures < 0 || alertAfterFailures > MAX_ALERT_AFTER_FAILURES) {
+            throw new IllegalArgumentException("alert_after_failures must be between 0 (no alert) and "
+                    + MAX_ALERT_AFTER_FAILURES + ", got " + alertAfterFailures + ".");
+        }
     }
 
     /** The built-in defaults. */
@@ -174,7 +186,8 @@ public record RunPolicy(Duration timeout, int retries, Duration retryBackoff, Du
         return new RunPolicy(DEFAULT_TIMEOUT, DEFAULT_RETRIES, DEFAULT_RETRY_BACKOFF, DEFAULT_RETRY_BACKOFF_MAX,
                 DEFAULT_MEMORY, DEFAULT_CPUS, DEFAULT_PIDS, DEFAULT_NETWORK, OutputMode.APPEND, Overlap.SKIP,
                 OnMissed.RUN_ONCE, DEFAULT_CATCH_UP_MAX, null, DEFAULT_KEEP_RUNS, DEFAULT_MAX_LOG, DEFAULT_MAX_OUTPUT,
-                DEFAULT_MAX_OUTPUT_FILES, Map.of(), DEFAULT_MAX_SERIES_PER_FILE, DEFAULT_MAX_SERIES);
+                DEFAULT_MAX_OUTPUT_FILES, Map.of(), DEFAULT_MAX_SERIES_PER_FILE, DEFAULT_MAX_SERIES,
+                DEFAULT_ALERT_AFTER_FAILURES);
     }
 
     /**

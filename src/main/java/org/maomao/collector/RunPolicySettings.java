@@ -47,6 +47,7 @@ final class RunPolicySettings {
         int maxFiles = base.maxOutputFiles();
         int seriesPerFile = base.maxSeriesPerFile();
         int seriesMax = base.maxSeries();
+        int alertAfter = base.alertAfterFailures();
         Map<String, String> e = new TreeMap<>(base.env());
         for (Map.Entry<String, String> s : settings.entrySet()) {
             String key = s.getKey().toLowerCase(Locale.ROOT);
@@ -83,6 +84,7 @@ final class RunPolicySettings {
                 case "max_output_files" -> maxFiles = parseInt("max_output_files", v);
                 case "max_series_per_file" -> seriesPerFile = parseInt("max_series_per_file", v);
                 case "max_series" -> seriesMax = parseInt("max_series", v);
+                case "alert_after_failures" -> alertAfter = parseInt("alert_after_failures", v);
                 default -> {
                     if (strict) {
                         throw new IllegalArgumentException("unknown policy setting \"" + s.getKey() + "\": known are "
@@ -92,7 +94,7 @@ final class RunPolicySettings {
             }
         }
         return new RunPolicy(t, r, b, bmax, mem, c, p, net, out, ov, om, cu, tz, keep, maxLog, maxOut, maxFiles, e,
-                seriesPerFile, seriesMax);
+                seriesPerFile, seriesMax, alertAfter);
     }
 
     /** The {@code spike.*} settings among {@code settings}, without the prefix. */
@@ -130,6 +132,7 @@ final class RunPolicySettings {
         m.put("max_output_files", Integer.toString(p.maxOutputFiles()));
         m.put("max_series_per_file", Integer.toString(p.maxSeriesPerFile()));
         m.put("max_series", Integer.toString(p.maxSeries()));
+        m.put("alert_after_failures", Integer.toString(p.alertAfterFailures()));
         p.env().forEach((k, v) -> m.put(RunPolicy.ENV_PREFIX + k, v));
         return m;
     }

@@ -22,14 +22,16 @@ final class Endings {
     private final Clock clock;
     private final RunMetrics metrics;
     private final Retention retention;
+    private final FailureStreaks streaks;
     /** Notified whenever a run ends. */
     private final Object ended = new Object();
 
-    Endings(RunStore store, Clock clock, RunMetrics metrics, Retention retention) {
+    Endings(RunStore store, Clock clock, RunMetrics metrics, Retention retention, FailureStreaks streaks) {
         this.store = store;
         this.clock = clock;
         this.metrics = metrics;
         this.retention = retention;
+        this.streaks = streaks;
     }
 
     /** Ends {@code r} in {@code state}, unless another actor moved it first. */
@@ -41,6 +43,7 @@ final class Endings {
         // counted before waiters hear of the end, so a client told "ended" finds it in /metrics
         metrics.ended(done, done.startedAt() == null ? Duration.ZERO : Duration.between(done.startedAt(), done.finishedAt()));
         wakeWaiters();
+        streaks.ended(done);
         retention.prune(done.collector());
         if (state == RunState.SUCCEEDED) {
             log.info("run {} of {} succeeded{}", r.id(), r.collector(),

@@ -33,6 +33,7 @@ public final class RunExecutor implements AutoCloseable {
     private final RunQueue queue;
     private final RunPipeline pipeline;
     private final Endings endings;
+    private final FailureStreaks streaks;
     private final Analysis analysis;
     private final Submissions submissions;
     private final RetryTimer retries;
@@ -56,7 +57,8 @@ public final class RunExecutor implements AutoCloseable {
         this.timerThread = timerThread;
         this.queue = new RunQueue(pool);
         this.retries = new RetryTimer(store, clock, this::enqueue);
-        this.endings = new Endings(store, clock, metrics, new Retention(store, registry, runsDir));
+        this.streaks = new FailureStreaks(store, registry, clock);
+        this.endings = new Endings(store, clock, metrics, new Retention(store, registry, runsDir), streaks);
         this.analysis = new Analysis(store, analyzer, metrics);
         FailureHandler failures = new FailureHandler(store, registry, clock, endings, retries::wake);
         this.pipeline = new RunPipeline(store, clock, active, new Admission(registry),
@@ -93,6 +95,11 @@ public final class RunExecutor implements AutoCloseable {
     /** Adds a receiver of every spike found in a run's new rows (webhook, etcd). */
     public void addSpikeNotifier(SpikeNotifier notifier) {
         analysis.addNotifier(notifier);
+    }
+
+    /** Adds a receiver of collection alerts: failure streaks and their recovery (webhook, etcd). */
+    public void addAlertNotifier(AlertNotifier notifier) {
+        streaks.addNotifier(notifier);
     }
 
     /**

@@ -1,0 +1,120 @@
+package org.maomao.run;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.maomao.collector.CollectorRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Notices when collection itself goes wrong: after a run ends, reads the newest runs of its
+ * collector into its dataset and raises one alert when they make exactly
+ * {@code alert_after_failures} failures in a row, and one "recovered" when a success ends
+ * such a streak. The streak is read from the stored runs, not counted in memory, so an
+ * alert is neither repeated nor lost across restarts. Skipped and cancelled runs count
+ * neither way.
+ */
+final class FailureStreaks {
+    private static final Logger log = LoggerFactory.getLogger(FailureStreaks.class);
+
+    private final RunStore store;
+    private final CollectorRegistry registry;
+    private final Clock clock;
+    private final List<AlertNotifier> notifiers = new CopyOnWriteArrayList<>();
+
+    FailureStreaks(RunStore store, CollectorRegistry registry, Clock clock) {
+        this.store = store;
+        this.registry = registry;
+        this.clock = clock;
+    }
+
+    void addNotifier(AlertNotifier notifier) {
+        notifiers.add(notifier);
+    }
+
+    /** Looks at the history of {@code done}'s collector and dataset now that {@code done} has ended. */
+    void ended(Run done) {
+        if (!counts(done.state())) {
+            return;
+        }
+        int after = registry.find(done.collector()).map(c -> c.policy(registry.defaults()).alertAfterFailures()).orElse(0);
+        if (after <= 0) {
+            return;
+        }
+        try {
+            List<Run> history = history(done, after);
+            int i = 0;
+            while (i < history.size() && !history.get(i).id().equals(done.id())) {
+                i++;
+            }
+            if (i == history.size()) {
+                return; // pruned or moved since: nothing to say
+            }
+            CollectionAlert alert = null;
+            if (done.state() == RunState.SUCCEEDED) {
+                int before = failuresFrom(history, i + 1);
+                if (before >= after) {
+                    alert = new CollectionAlert(CollectionAlert.Kind.RECOVERED, done.collector(), done.dataset(), before,
+                            done.id(), "succeeded after " + before + " failed runs in a row", clock.instant());
+                }
+            } else if (failuresFrom(history, i) == after) {
+                alert = new CollectionAlert(CollectionAlert.Kind.FAILING, done.collector(), done.dataset(), after,
+                        done.id(), done.message(), clock.instant());
+            }
+            if (alert != null) {
+                raise(alert);
+            }
+        } catch (RuntimeException e) {
+            log.warn("cannot look at the recent runs of {} into {}: {}", done.collector(), done.dataset(), e.getMessage());
+        }
+    }
+
+    /** The ended runs of the collector into the dataset that decide, newest first. */
+    private List<Run> history(Run done, int after) {
+        // a success needs to see `after` failures behind it, plus skipped and cancelled ones between
+        int limit = Math.min(RunQuery.MAX_LIMIT, 4 * after + 20);
+        List<Run> out = new ArrayList<>();
+        for (Run r : store.list(new RunQuery(done.collector(), null, null, limit))) {
+            if (r.dataset().equals(done.dataset()) && r.state().isFinal() && counts(r.state())) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    private static int failuresFrom(List<Run> history, int from) {
+        int n = 0;
+        for (int i = from; i < history.size() && isFailure(history.get(i).state()); i++) {
+            n++;
+        }
+        return n;
+    }
+
+    private static boolean counts(RunState s) {
+        return s == RunState.SUCCEEDED || isFailure(s);
+    }
+
+    private static boolean isFailure(RunState s) {
+        return s == RunState.FAILED || s == RunState.TIMED_OUT;
+    }
+
+    private void raise(CollectionAlert alert) {
+        if (alert.kind() == CollectionAlert.Kind.FAILING) {
+            log.warn("collection alert: {} into {} failed {} times in a row (last: {})", alert.collector(),
+                    alert.dataset(), alert.failures(), alert.message());
+        } else {
+            log.info("collection recovered: {} into {} {}", alert.collector(), alert.dataset(), alert.message());
+        }
+        store.addEvent(alert.runId(), "alert", alert.text());
+        for (AlertNotifier n : notifiers) {
+            try {
+                n.alert(alert);
+            } catch (RuntimeException e) {
+                log.warn("alert notifier {} failed: {}", n.getClass().getSimpleName(), e.getMessage());
+            }
+        }
+    }
+}
