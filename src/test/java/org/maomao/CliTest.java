@@ -3,6 +3,7 @@ package org.maomao;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -102,6 +103,26 @@ class CliTest {
         assertThat(out).contains("docker", "up", "store", "COLLECTOR", "quick");
         assertThat(cli("doctor")).isZero();
         assertThat(out).contains("ok    daemon", "ok    docker");
+    }
+
+    @Test
+    void should_show_a_collector_that_keeps_failing_in_status_and_fail_doctor_until_it_succeeds() {
+        daemon = new TestDaemon(dir.resolve("data"), Map.of());
+        daemon.register("broken", TestImages.collector("maomao-test/broken:cli", "exit 4\n"),
+                ",\"retries\":\"0\",\"alert_after_failures\":\"2\"");
+        daemon.awaitEnd(daemon.runNow("broken", "none"), Duration.ofSeconds(60));
+        assertThat(cli("doctor")).as("one failure is not a streak yet").isZero();
+        daemon.awaitEnd(daemon.runNow("broken", "none"), Duration.ofSeconds(60));
+        assertThat(daemon.get("/collectors/broken").json().get("failing").get("none").asInt()).isEqualTo(2);
+        assertThat(cli("status")).isZero();
+        assertThat(out).contains("FAILING", "into none: 2 failed in a row");
+        assertThat(cli("doctor")).isEqualTo(1);
+        assertThat(out).contains("FAIL  collect  broken into none: 2 failed in a row", "fix:");
+
+        daemon.register("broken", TestImages.collector("maomao-test/mended:cli", "echo fine\n"), "");
+        daemon.awaitEnd(daemon.runNow("broken", "none"), Duration.ofSeconds(60));
+        assertThat(daemon.get("/collectors/broken").json().get("failing").size()).isZero();
+        assertThat(cli("doctor")).isZero();
     }
 
     @Test

@@ -1,7 +1,9 @@
 package org.maomao.cli;
 
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -52,17 +54,25 @@ final class StatusCommands {
             health.get("components").fields().forEachRemaining(e -> c.row(e.getKey(), e.getValue().asText()));
             c.print(out());
             out().println();
-            Table t = new Table("COLLECTOR", "LAST RUN", "STATE", "NEXT FIRE");
+            Table t = new Table("COLLECTOR", "LAST RUN", "STATE", "NEXT FIRE", "FAILING");
             for (JsonNode col : collectors) {
                 String name = col.get("name").asText();
                 JsonNode last = api.get("/runs?limit=1&collector=" + enc(name));
                 JsonNode r = last.size() > 0 ? last.get(0) : null;
                 t.row(name, r == null ? "-" : text(r, "created_at"), r == null ? "-" : text(r, "state"),
-                        next.getOrDefault(name, "-"));
+                        next.getOrDefault(name, "-"), failing(api, name));
             }
             t.print(out());
             return ExitCode.OK;
         }
+    }
+
+    /** "into DATASET: N runs in a row" for each dataset the collector fails into, or "-". */
+    static String failing(ApiClient api, String collector) {
+        JsonNode f = api.get("/collectors/" + ClientCommand.enc(collector)).path("failing");
+        List<String> parts = new ArrayList<>();
+        f.fields().forEachRemaining(e -> parts.add("into " + e.getKey() + ": " + e.getValue().asInt() + " failed in a row"));
+        return parts.isEmpty() ? "-" : String.join("; ", parts);
     }
 
     @Command(name = "doctor", mixinStandardHelpOptions = true, description = "Check the daemon and each component; say how to fix what is wrong.")
@@ -88,6 +98,17 @@ final class StatusCommands {
                 out().printf("%-5s %-8s %s%n", ok ? "ok" : "FAIL", e.getKey(), state);
                 if (!ok) {
                     out().println("      fix: " + FIXES.getOrDefault(e.getKey(), "see the daemon's log"));
+                }
+            }
+            // collection itself: collectors whose runs keep failing
+            for (JsonNode col : api.get("/collectors")) {
+                String name = col.get("name").asText();
+                String failing = failing(api, name);
+                if (!"-".equals(failing)) {
+                    allOk = false;
+                    out().printf("%-5s %-8s %s %s%n", "FAIL", "collect", name, failing);
+                    out().println("      fix: read its last log (maomao log <run id>, maomao runs --collector " + name
+                            + "), then fix the collector or its source; the next success clears this");
                 }
             }
             out().flush();

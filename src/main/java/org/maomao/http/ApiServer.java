@@ -82,7 +82,7 @@ public final class ApiServer implements AutoCloseable {
         StatusPage statusPage = new StatusPage(p.registry(), p.scheduler(), p.runs(), p.series(), p.datasets());
         this.resources = List.of(
                 new SystemApi(new Health(p.health()), statusPage, p.metrics(), p.sshPublicKey(), p.reload()),
-                new CollectorsApi(p.registry(), p.scheduler(), views),
+                new CollectorsApi(p.registry(), p.scheduler(), p.executor(), views),
                 new RunsApi(p.executor(), p.runs(), p.registry(), p.scheduler(), views),
                 new SchedulesApi(p.scheduler(), views),
                 new SeriesApi(p.series(), p.datasets(), p.seriesAnalyzer(), views),

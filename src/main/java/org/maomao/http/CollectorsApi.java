@@ -1,5 +1,7 @@
 package org.maomao.http;
 
+import org.maomao.run.RunExecutor;
+
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,10 +29,13 @@ final class CollectorsApi implements Resource {
     /** Deleting a collector deletes its schedules too. */
     private final QuartzRunScheduler scheduler;
     private final JsonViews views;
+    /** For a collector's failure streaks. */
+    private final RunExecutor executor;
 
-    CollectorsApi(CollectorRegistry registry, QuartzRunScheduler scheduler, JsonViews views) {
+    CollectorsApi(CollectorRegistry registry, QuartzRunScheduler scheduler, RunExecutor executor, JsonViews views) {
         this.registry = registry;
         this.scheduler = scheduler;
+        this.executor = executor;
         this.views = views;
     }
 
@@ -38,7 +43,12 @@ final class CollectorsApi implements Resource {
     public void register(Routes routes) {
         routes.post("/register", this::register);
         routes.get("/collectors", ctx -> ctx.json(registry.list().stream().map(views::collector).toList()));
-        routes.get("/collectors/{name}", ctx -> ctx.json(views.collector(collector(ctx.pathParam("name")))));
+        routes.get("/collectors/{name}", ctx -> {
+            Map<String, Object> view = views.collector(collector(ctx.pathParam("name")));
+            // the datasets it fails into: alert_after_failures failed runs in a row, no success since
+            view.put("failing", executor.failing(ctx.pathParam("name")));
+            ctx.json(view);
+        });
         routes.delete("/collectors/{name}", this::delete);
     }
 

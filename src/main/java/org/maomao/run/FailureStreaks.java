@@ -2,7 +2,11 @@ package org.maomao.run;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.maomao.collector.CollectorRegistry;
@@ -70,6 +74,32 @@ final class FailureStreaks {
         } catch (RuntimeException e) {
             log.warn("cannot look at the recent runs of {} into {}: {}", done.collector(), done.dataset(), e.getMessage());
         }
+    }
+
+    /**
+     * The datasets into which {@code collector}'s newest runs have failed at least
+     * {@code alert_after_failures} times in a row (an alert was raised and no success came
+     * since), with the number of failures; empty when its alert is off.
+     */
+    Map<String, Integer> failing(String collector) {
+        int after = registry.find(collector).map(c -> c.policy(registry.defaults()).alertAfterFailures()).orElse(0);
+        if (after <= 0) {
+            return Map.of();
+        }
+        Map<String, Integer> streak = new TreeMap<>();
+        Set<String> settled = new HashSet<>();
+        for (Run r : store.list(new RunQuery(collector, null, null, Math.min(RunQuery.MAX_LIMIT, 4 * after + 20)))) {
+            if (!r.state().isFinal() || !counts(r.state()) || settled.contains(r.dataset())) {
+                continue;
+            }
+            if (isFailure(r.state())) {
+                streak.merge(r.dataset(), 1, Integer::sum);
+            } else {
+                settled.add(r.dataset()); // a success ends what is counted for its dataset
+            }
+        }
+        streak.values().removeIf(n -> n < after);
+        return streak;
     }
 
     /** The ended runs of the collector into the dataset that decide, newest first. */

@@ -1,5 +1,7 @@
 package org.maomao.run;
 
+import java.util.Map;
+
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -95,6 +97,14 @@ public final class RunExecutor implements AutoCloseable {
     /** Adds a receiver of every spike found in a run's new rows (webhook, etcd). */
     public void addSpikeNotifier(SpikeNotifier notifier) {
         analysis.addNotifier(notifier);
+    }
+
+    /**
+     * The datasets {@code collector} is failing into: at least {@code alert_after_failures}
+     * failed runs in a row and no success since, with their number.
+     */
+    public Map<String, Integer> failing(String collector) {
+        return streaks.failing(collector);
     }
 
     /** Adds a receiver of collection alerts: failure streaks and their recovery (webhook, etcd). */
