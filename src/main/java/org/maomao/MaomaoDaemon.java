@@ -27,6 +27,7 @@ import org.maomao.docker.DockerEngine;
 import org.maomao.http.ApiServer;
 import org.maomao.metrics.PrometheusMetrics;
 import org.maomao.run.RunExecutor;
+import org.maomao.schedule.LateSchedules;
 import org.maomao.schedule.QuartzRunScheduler;
 import org.maomao.spike.DatasetSeriesAnalyzer;
 import org.maomao.store.Database;
@@ -36,7 +37,6 @@ import org.maomao.store.JdbcScheduleStore;
 import org.maomao.store.JdbcSeriesStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
 
 /**
  * The daemon: wires the store, Docker, datasets, the run executor, Quartz and the
@@ -133,6 +133,9 @@ public final class MaomaoDaemon implements AutoCloseable {
                 datasets::clearStaleLocks);
         up.run("recover the runs of the last start", "check the [store] database", executor::recover);
         up.run("start the schedules", "check the [store] database", scheduler::start);
+        LateSchedules late = up.open("watch the schedules for lateness", "check the [store] database",
+                () -> new LateSchedules(scheduler::list, clock, config.lateAfter(), executor.alerts()).start(),
+                LateSchedules::close);
         up.onClose("the schedules' firings", scheduler::standby); // no new firings while the runs stop
         ScheduledExecutorService pusher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "dataset-push");
@@ -150,7 +153,7 @@ public final class MaomaoDaemon implements AutoCloseable {
             health.put("etcd", etcd::isAvailable);
         }
         api = new ApiServer(new ApiServer.Parts(registry, executor, scheduler, runs, series, datasets, analyzer, health,
-                this::reload, keys::publicKey, metrics::scrape),
+                this::reload, keys::publicKey, metrics::scrape, late::late),
                 config.token(), config.http());
         up.onClose("the HTTP API", api::close); // before start: a listen that fails half-way is undone too
         port = up.call("listen on " + config.listenHost() + ":" + config.listenPort(),

@@ -16,10 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
-import sun.misc.Signal;
-
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import sun.misc.Signal;
 
 /** {@code maomao daemon [--config FILE]}: runs the daemon until SIGTERM or SIGINT. */
 @Command(name = "daemon", mixinStandardHelpOptions = true,

@@ -14,7 +14,6 @@ import org.maomao.docker.DockerClients;
 import org.maomao.docker.DockerEngine;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

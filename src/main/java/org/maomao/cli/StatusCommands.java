@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import picocli.CommandLine.Command;
 
 /** {@code status} and {@code doctor}: how the daemon and its components are. */
@@ -54,6 +53,12 @@ final class StatusCommands {
             health.get("components").fields().forEachRemaining(e -> c.row(e.getKey(), e.getValue().asText()));
             c.print(out());
             out().println();
+            if (health.path("late").size() > 0) {
+                Table l = new Table("LATE SCHEDULE", "DUE");
+                health.get("late").forEach(s -> l.row(s.get("schedule").asText(), text(s, "due")));
+                l.print(out());
+                out().println();
+            }
             Table t = new Table("COLLECTOR", "LAST RUN", "STATE", "NEXT FIRE", "FAILING");
             for (JsonNode col : collectors) {
                 String name = col.get("name").asText();
@@ -100,7 +105,14 @@ final class StatusCommands {
                     out().println("      fix: " + FIXES.getOrDefault(e.getKey(), "see the daemon's log"));
                 }
             }
-            // collection itself: collectors whose runs keep failing
+            // collection itself: schedules that stopped firing, collectors whose runs keep failing
+            for (JsonNode s : health.path("late")) {
+                allOk = false;
+                out().printf("%-5s %-8s %s %s%n", "FAIL", "schedule", s.get("schedule").asText(),
+                        "is late: due at " + text(s, "due") + " and has not fired");
+                out().println("      fix: read the daemon's log for scheduler errors and check the [store]; then remove "
+                        + "the schedule (maomao schedules rm " + s.get("schedule").asText() + ") and schedule it again");
+            }
             for (JsonNode col : api.get("/collectors")) {
                 String name = col.get("name").asText();
                 String failing = failing(api, name);

@@ -1,14 +1,12 @@
 package org.maomao.cluster;
 
-import org.maomao.run.AlertNotifier;
-import org.maomao.run.CollectionAlert;
-
-import org.maomao.spike.SpikeJson;
-
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import org.maomao.run.AlertNotifier;
+import org.maomao.run.CollectionAlert;
+import org.maomao.spike.SpikeJson;
 import org.maomao.spike.SpikeNotifier;
 import org.maomao.spike.SpikeRecord;
 import org.slf4j.Logger;

@@ -1,10 +1,5 @@
 package org.maomao.cluster;
 
-import org.maomao.run.AlertNotifier;
-import org.maomao.run.CollectionAlert;
-
-import org.maomao.spike.SpikeJson;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,6 +9,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import org.maomao.run.AlertNotifier;
+import org.maomao.run.CollectionAlert;
+import org.maomao.spike.SpikeJson;
 import org.maomao.spike.SpikeNotifier;
 import org.maomao.spike.SpikeRecord;
 import org.slf4j.Logger;

@@ -1,7 +1,5 @@
 package org.maomao.config;
 
-import org.maomao.schedule.Frequency;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -15,6 +13,7 @@ import java.util.stream.Stream;
 
 import org.maomao.collector.Names;
 import org.maomao.collector.RunPolicy;
+import org.maomao.schedule.Frequency;
 
 /**
  * A collector declared in {@code collectors/<name>/collector.ini}: its image (or a

@@ -1,12 +1,12 @@
 package org.maomao.config;
 
 import java.net.InetAddress;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
-import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,7 +27,7 @@ public record DaemonConfig(String listenHost, int listenPort, Path dataDir, Stri
                            Duration gitPushRetry, List<String> etcdEndpoints, String etcdPrefix, URI spikeWebhook,
                            Duration spikeWebhookTimeout, List<String> allowedImages,
                            List<String> allowedRemotes, Containment containment, ContainerUser containerUser,
-                           HttpLimits http) {
+                           HttpLimits http, Duration lateAfter) {
 
     public static final String DEFAULT_LISTEN = "127.0.0.1:8080";
     public static final Path DEFAULT_DATA_DIR = Path.of("/var/lib/maomao");
@@ -40,6 +40,8 @@ public record DaemonConfig(String listenHost, int listenPort, Path dataDir, Stri
     public static final Duration DEFAULT_PUSH_RETRY = Duration.ofMinutes(1);
     /** The shortest token accepted on an address other machines can reach. */
     public static final int MIN_TOKEN_LENGTH = 16;
+    /** A schedule whose fire time passed this long ago without firing is late (health, alert). */
+    public static final Duration DEFAULT_LATE_AFTER = Duration.ofMinutes(5);
     /** Where maomao's keys live in etcd. */
     public static final String DEFAULT_ETCD_PREFIX = "/maomao";
 
@@ -111,7 +113,16 @@ public record DaemonConfig(String listenHost, int listenPort, Path dataDir, Stri
                 s.get("daemon", "allowed_images").map(t -> List.of(t.trim().split("\\s*,\\s*"))).orElse(List.of()),
                 s.get("git", "allowed_remotes").map(t -> List.of(t.trim().split("\\s*,\\s*")).stream()
                         .map(org.maomao.dataset.RemoteUrls::requireGlob).toList()).orElse(org.maomao.dataset.RemoteUrls.DEFAULT_ALLOWED),
-                containment, user, HttpLimits.from(s));
+                containment, user, HttpLimits.from(s),
+                positive("[daemon] late_after", Durations.parse("[daemon] late_after",
+                        s.get("daemon", "late_after").orElse(Durations.format(DEFAULT_LATE_AFTER)))));
+    }
+
+    private static Duration positive(String what, Duration d) {
+        if (d.isZero()) {
+            throw new IllegalArgumentException(what + " must be more than 0, e.g. 5m.");
+        }
+        return d;
     }
 
     /** The container user: [docker] user, else nobody for a root daemon, else the daemon's own uid:gid. */

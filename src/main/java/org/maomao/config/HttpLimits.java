@@ -1,8 +1,8 @@
 package org.maomao.config;
 
-import org.maomao.units.Durations;
-
 import java.time.Duration;
+
+import org.maomao.units.Durations;
 
 /**
  * How long the API waits for a client, and how many connections it holds open.

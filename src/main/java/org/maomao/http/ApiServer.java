@@ -23,6 +23,7 @@ import org.maomao.dataset.GitDatasets;
 import org.maomao.run.RunExecutor;
 import org.maomao.run.RunStore;
 import org.maomao.schedule.QuartzRunScheduler;
+import org.maomao.schedule.Schedule;
 import org.maomao.spike.DatasetSeriesAnalyzer;
 import org.maomao.spike.SeriesStore;
 import org.slf4j.Logger;
@@ -31,7 +32,6 @@ import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -52,7 +52,7 @@ public final class ApiServer implements AutoCloseable {
     public record Parts(CollectorRegistry registry, RunExecutor executor, QuartzRunScheduler scheduler,
                         RunStore runs, SeriesStore series, GitDatasets datasets, DatasetSeriesAnalyzer seriesAnalyzer,
                         Map<String, BooleanSupplier> health, Supplier<Map<String, Object>> reload,
-                        Supplier<String> sshPublicKey, Supplier<String> metrics) {
+                        Supplier<String> sshPublicKey, Supplier<String> metrics, Supplier<List<Schedule>> late) {
     }
 
     private final List<Resource> resources;
@@ -79,9 +79,9 @@ public final class ApiServer implements AutoCloseable {
         this.mapper = new ObjectMapper().registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         JsonViews views = new JsonViews(mapper);
-        StatusPage statusPage = new StatusPage(p.registry(), p.scheduler(), p.runs(), p.series(), p.datasets());
+        StatusPage statusPage = new StatusPage(p.registry(), p.scheduler(), p.runs(), p.series(), p.datasets(), p.late());
         this.resources = List.of(
-                new SystemApi(new Health(p.health()), statusPage, p.metrics(), p.sshPublicKey(), p.reload()),
+                new SystemApi(new Health(p.health(), p.late()), statusPage, p.metrics(), p.sshPublicKey(), p.reload()),
                 new CollectorsApi(p.registry(), p.scheduler(), p.executor(), views),
                 new RunsApi(p.executor(), p.runs(), p.registry(), p.scheduler(), views),
                 new SchedulesApi(p.scheduler(), views),

@@ -1,7 +1,5 @@
 package org.maomao.http;
 
-import org.maomao.run.RunExecutor;
-
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,6 +9,7 @@ import java.util.Set;
 import org.maomao.collector.Collector;
 import org.maomao.collector.CollectorRegistry;
 import org.maomao.collector.RunPolicy;
+import org.maomao.run.RunExecutor;
 import org.maomao.schedule.QuartzRunScheduler;
 
 import io.javalin.http.Context;

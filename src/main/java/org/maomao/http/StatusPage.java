@@ -6,6 +6,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 import org.maomao.collector.Collector;
 import org.maomao.collector.CollectorRegistry;
@@ -13,12 +15,12 @@ import org.maomao.dataset.GitDatasets;
 import org.maomao.run.Run;
 import org.maomao.run.RunQuery;
 import org.maomao.run.RunStore;
-import org.maomao.spike.SeriesStore;
-import org.maomao.spike.SpikeRecord;
 import org.maomao.schedule.QuartzRunScheduler;
 import org.maomao.schedule.Schedule;
 import org.maomao.spike.SeriesFiles;
 import org.maomao.spike.SeriesPoint;
+import org.maomao.spike.SeriesStore;
+import org.maomao.spike.SpikeRecord;
 
 /**
  * The status page at {@code GET /}: components, collectors, schedules with their next
@@ -39,9 +41,11 @@ final class StatusPage {
     private final RunStore runs;
     private final SeriesStore series;
     private final GitDatasets datasets;
+    private final Supplier<List<Schedule>> late;
 
     StatusPage(CollectorRegistry registry, QuartzRunScheduler scheduler, RunStore runs, SeriesStore series,
-               GitDatasets datasets) {
+               GitDatasets datasets, Supplier<List<Schedule>> late) {
+        this.late = late == null ? List::of : late;
         this.registry = registry;
         this.scheduler = scheduler;
         this.runs = runs;
@@ -59,7 +63,7 @@ final class StatusPage {
                 h1{margin:0 0 .2em}h2{margin:1.2em 0 .4em;font-size:1.1em}
                 table{border-collapse:collapse;background:#fff}td,th{padding:3px 10px;border-bottom:1px solid #eee;text-align:left;font-size:.9em}
                 .up,.succeeded{color:#17803d}.down,.failed,.timed_out{color:#c0262d}.disabled,.skipped,.cancelled{color:#888}
-                .running,.queued,.retrying{color:#b26b00}
+                .running,.queued,.retrying{color:#b26b00}.late td{color:#c0262d;font-weight:bold}
                 .plots{display:flex;flex-wrap:wrap;gap:12px}.plot{background:#fff;border:1px solid #e3e3e3;padding:6px}
                 .plot div{font-size:.8em;margin-bottom:2px}button{font-size:.9em}
                 </style></head><body>
@@ -83,10 +87,14 @@ final class StatusPage {
 
         h.append("<h2>Schedules</h2><table id=\"schedules\"><tr><th>id</th><th>frequency</th><th>next fire</th>"
                 + "<th>time zone</th><th></th></tr>");
+        Set<String> lateIds = late.get().stream().map(Schedule::id).collect(Collectors.toSet());
         for (Schedule s : scheduler.list()) {
-            h.append("<tr><td>").append(esc(s.id())).append("</td><td>").append(esc(s.frequency())).append("</td><td>")
+            boolean isLate = lateIds.contains(s.id());
+            h.append(isLate ? "<tr class=\"late\"><td>" : "<tr><td>").append(esc(s.id())).append("</td><td>")
+                    .append(esc(s.frequency())).append("</td><td>")
                     .append(s.nextFireTimes().isEmpty() ? "-" : s.nextFireTimes().get(0)).append("</td><td>")
-                    .append(esc(s.timezone())).append("</td><td>").append(s.paused() ? "paused" : "").append("</td></tr>");
+                    .append(esc(s.timezone())).append("</td><td>")
+                    .append(s.paused() ? "paused" : isLate ? "late: has not fired" : "").append("</td></tr>");
         }
         h.append("</table>");
 

@@ -3,9 +3,13 @@ package org.maomao.http;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+
+import org.maomao.schedule.Schedule;
 
 import io.javalin.http.Context;
 
@@ -41,10 +45,23 @@ final class SystemApi implements Resource {
 
     private void health(Context ctx) {
         Map<String, String> components = health.components();
-        boolean ok = Health.ok(components);
+        List<Schedule> late = health.late();
+        boolean ok = Health.ok(components) && late.isEmpty();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", ok ? "ok" : "degraded");
         body.put("components", components);
+        if (!late.isEmpty()) {
+            List<Map<String, Object>> l = new ArrayList<>();
+            for (Schedule s : late) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("schedule", s.id());
+                m.put("collector", s.collector());
+                m.put("dataset", s.dataset());
+                m.put("due", s.nextFireTimes().isEmpty() ? null : s.nextFireTimes().get(0).toString());
+                l.add(m);
+            }
+            body.put("late", l);
+        }
         ctx.status(ok ? 200 : 503).json(body);
     }
 

@@ -1,12 +1,11 @@
 package org.maomao.run;
 
-import org.maomao.collector.ControlLine;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.function.LongSupplier;
 
+import org.maomao.collector.ControlLine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

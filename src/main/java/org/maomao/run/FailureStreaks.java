@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.maomao.collector.CollectorRegistry;
 import org.slf4j.Logger;
@@ -27,16 +26,13 @@ final class FailureStreaks {
     private final RunStore store;
     private final CollectorRegistry registry;
     private final Clock clock;
-    private final List<AlertNotifier> notifiers = new CopyOnWriteArrayList<>();
+    private final AlertNotifier alerts;
 
-    FailureStreaks(RunStore store, CollectorRegistry registry, Clock clock) {
+    FailureStreaks(RunStore store, CollectorRegistry registry, Clock clock, AlertNotifier alerts) {
         this.store = store;
         this.registry = registry;
         this.clock = clock;
-    }
-
-    void addNotifier(AlertNotifier notifier) {
-        notifiers.add(notifier);
+        this.alerts = alerts;
     }
 
     /** Looks at the history of {@code done}'s collector and dataset now that {@code done} has ended. */
@@ -139,12 +135,6 @@ final class FailureStreaks {
             log.info("collection recovered: {} into {} {}", alert.collector(), alert.dataset(), alert.message());
         }
         store.addEvent(alert.runId(), "alert", alert.text());
-        for (AlertNotifier n : notifiers) {
-            try {
-                n.alert(alert);
-            } catch (RuntimeException e) {
-                log.warn("alert notifier {} failed: {}", n.getClass().getSimpleName(), e.getMessage());
-            }
-        }
+        alerts.alert(alert);
     }
 }

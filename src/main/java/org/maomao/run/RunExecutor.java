@@ -1,11 +1,10 @@
 package org.maomao.run;
 
-import java.util.Map;
-
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -36,6 +35,7 @@ public final class RunExecutor implements AutoCloseable {
     private final RunPipeline pipeline;
     private final Endings endings;
     private final FailureStreaks streaks;
+    private final AlertFanOut alerts = new AlertFanOut();
     private final Analysis analysis;
     private final Submissions submissions;
     private final RetryTimer retries;
@@ -59,7 +59,7 @@ public final class RunExecutor implements AutoCloseable {
         this.timerThread = timerThread;
         this.queue = new RunQueue(pool);
         this.retries = new RetryTimer(store, clock, this::enqueue);
-        this.streaks = new FailureStreaks(store, registry, clock);
+        this.streaks = new FailureStreaks(store, registry, clock, alerts);
         this.endings = new Endings(store, clock, metrics, new Retention(store, registry, runsDir), streaks);
         this.analysis = new Analysis(store, analyzer, metrics);
         FailureHandler failures = new FailureHandler(store, registry, clock, endings, retries::wake);
@@ -109,7 +109,12 @@ public final class RunExecutor implements AutoCloseable {
 
     /** Adds a receiver of collection alerts: failure streaks and their recovery (webhook, etcd). */
     public void addAlertNotifier(AlertNotifier notifier) {
-        streaks.addNotifier(notifier);
+        alerts.add(notifier);
+    }
+
+    /** Where collection alerts go: every receiver added by {@link #addAlertNotifier} (also for late schedules). */
+    public AlertNotifier alerts() {
+        return alerts;
     }
 
     /**

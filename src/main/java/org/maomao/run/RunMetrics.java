@@ -1,8 +1,8 @@
 package org.maomao.run;
 
-import org.maomao.spike.SpikeRecord;
-
 import java.time.Duration;
+
+import org.maomao.spike.SpikeRecord;
 
 /** What the run pipeline reports for monitoring. */
 public interface RunMetrics {

@@ -1,8 +1,5 @@
 package org.maomao.config;
 
-import org.maomao.schedule.Frequency;
-import org.maomao.units.Durations;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,6 +11,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.maomao.collector.RunPolicy;
+import org.maomao.schedule.Frequency;
+import org.maomao.units.Durations;
 
 /** Crons that never fire and durations that overflow are refused where they are read, with a sentence. */
 class NeverAndOverflowTest {

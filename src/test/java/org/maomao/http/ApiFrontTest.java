@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.maomao.config.HttpLimits;
 import org.maomao.run.RunQuery;
+import org.maomao.schedule.Schedule;
 import org.maomao.testing.RawHttp;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -34,6 +36,8 @@ class ApiFrontTest {
     final HttpClient http = HttpClient.newHttpClient();
     ApiServer api;
     int port;
+    /** What the late-schedule watch reports. */
+    volatile List<Schedule> late = List.of();
 
     @AfterEach
     void stop() {
@@ -44,7 +48,7 @@ class ApiFrontTest {
 
     void start(String token, Map<String, BooleanSupplier> health, Supplier<Map<String, Object>> reload) {
         api = new ApiServer(new ApiServer.Parts(null, null, null, null, null, null, null, health, reload,
-                () -> "ssh-ed25519 AAAA test", () -> "# metrics\n"), token, HttpLimits.defaults());
+                () -> "ssh-ed25519 AAAA test", () -> "# metrics\n", () -> late), token, HttpLimits.defaults());
         port = api.start("127.0.0.1", 0);
     }
 
@@ -158,5 +162,23 @@ class ApiFrontTest {
         assertThat(body.get("components").get("docker").asText()).isEqualTo("down");
         assertThat(body.get("components").get("store").asText()).isEqualTo("up");
         assertThat(body.get("components").get("etcd").asText()).isEqualTo("disabled");
+    }
+
+    @Test
+    void should_report_a_late_schedule_as_degraded_with_the_schedule_and_recover_when_it_fires() throws Exception {
+        start(null, Map.of("docker", () -> true, "store", () -> true), Map::of);
+        assertThat(send("GET", "/health", null).statusCode()).isEqualTo(200);
+        Instant due = Instant.parse("2026-03-01T10:00:00Z");
+        late = List.of(new Schedule("loadavg@host", "loadavg", "host", "*/5 * * * *", "0 0/5 * * * ?", "UTC", "file",
+                false, List.of(due)));
+        HttpResponse<String> r = send("GET", "/health", null);
+        assertThat(r.statusCode()).isEqualTo(503);
+        JsonNode body = json(r);
+        assertThat(body.get("status").asText()).isEqualTo("degraded");
+        assertThat(body.get("components").get("docker").asText()).isEqualTo("up");
+        assertThat(body.get("late").get(0).get("schedule").asText()).isEqualTo("loadavg@host");
+        assertThat(body.get("late").get(0).get("due").asText()).isEqualTo(due.toString());
+        late = List.of();
+        assertThat(send("GET", "/health", null).statusCode()).isEqualTo(200);
     }
 }

@@ -1,7 +1,5 @@
 package org.maomao.http;
 
-import org.maomao.testing.MutableClock;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -11,6 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.maomao.testing.MutableClock;
 import org.slf4j.LoggerFactory;
 
 import ch.qos.logback.classic.Logger;

@@ -1,7 +1,5 @@
 package org.maomao.run;
 
-import org.maomao.collector.ControlLine;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,9 +7,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
-import org.maomao.collector.RunPolicy;
-
 import org.junit.jupiter.api.Test;
+import org.maomao.collector.ControlLine;
+import org.maomao.collector.RunPolicy;
 
 class RunStateTest {
     @Test

@@ -3,6 +3,7 @@ package org.maomao.schedule;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -10,6 +11,8 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 
+import org.maomao.run.CollectionAlert;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -137,5 +140,25 @@ class QuartzRunSchedulerTest {
         Schedule utc = scheduler.find("plain@none").orElseThrow();
         assertThat(utc.timezone()).isEqualTo("Z");
         assertThat(utc.nextFireTimes()).allSatisfy(t -> assertThat(t.atZone(ZoneOffset.UTC).getHour()).isEqualTo(6));
+    }
+
+    @Test
+    void should_find_a_schedule_late_while_quartz_does_not_fire_it_and_on_time_once_it_fires() {
+        open(); // not started: Quartz holds the trigger but fires nothing, as a stuck scheduler would
+        scheduleDaily6("stuck");
+        clock.set(Instant.now());
+        List<CollectionAlert> sent = new ArrayList<>();
+        LateSchedules late = new LateSchedules(scheduler::list, clock, Duration.ofMinutes(5), sent::add);
+        assertThat(late.check()).singleElement().satisfies(a -> {
+            assertThat(a.kind()).isEqualTo(CollectionAlert.Kind.LATE);
+            assertThat(a.collector()).isEqualTo("stuck");
+        });
+        assertThat(late.late()).extracting(Schedule::id).containsExactly("stuck@none");
+
+        scheduler.start(); // the missed firing runs once and the trigger moves on
+        Awaitility.await("the trigger to fire and move on").atMost(WAIT).until(() -> backOnTime("stuck@none"));
+        assertThat(late.check()).singleElement().satisfies(a -> assertThat(a.kind()).isEqualTo(CollectionAlert.Kind.ON_TIME));
+        assertThat(late.late()).isEmpty();
+        assertThat(sent).hasSize(2);
     }
 }

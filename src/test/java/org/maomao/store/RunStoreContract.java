@@ -1,7 +1,5 @@
 package org.maomao.store;
 
-import org.maomao.testing.MutableClock;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
@@ -18,6 +16,7 @@ import org.maomao.run.RunEvent;
 import org.maomao.run.RunQuery;
 import org.maomao.run.RunState;
 import org.maomao.run.RunStore;
+import org.maomao.testing.MutableClock;
 
 /**
  * What every {@link RunStore} must do, whatever keeps the runs: a subclass only supplies the

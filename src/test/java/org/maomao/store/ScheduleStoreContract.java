@@ -1,7 +1,5 @@
 package org.maomao.store;
 
-import org.maomao.testing.MutableClock;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
@@ -9,8 +7,9 @@ import java.time.Instant;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.maomao.schedule.ScheduleStore;
 import org.maomao.schedule.ScheduleStore.Row;
+import org.maomao.schedule.ScheduleStore;
+import org.maomao.testing.MutableClock;
 
 /**
  * What every {@link ScheduleStore} must do; a subclass only supplies the store. When a schedule

@@ -1,7 +1,5 @@
 package org.maomao.store;
 
-import org.maomao.testing.MutableClock;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
@@ -14,12 +12,13 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.maomao.spike.DetectorState;
-import org.maomao.spike.SeriesStore;
 import org.maomao.spike.SeriesStore.SeriesRecord;
 import org.maomao.spike.SeriesStore.SpikeQuery;
+import org.maomao.spike.SeriesStore;
 import org.maomao.spike.SpikeDetector;
 import org.maomao.spike.SpikeParameters;
 import org.maomao.spike.SpikeRecord;
+import org.maomao.testing.MutableClock;
 
 /**
  * What every {@link SeriesStore} must do; a subclass only supplies the store. A series is named
