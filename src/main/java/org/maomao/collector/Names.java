@@ -12,8 +12,18 @@ public final class Names {
     public static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,63}");
     /** The dataset value that keeps a run's output under the run's own folder. */
     public static final String NO_DATASET = "none";
+    /**
+     * The reserved dataset of the runs' own series (duration, rows, bytes, exit code): kept in the
+     * series store only, never a git dataset; no dataset can be named so (a name cannot start with '_').
+     */
+    public static final String RUNS_DATASET = "_maomao";
 
     private Names() {
+    }
+
+    /** Whether {@code name} can name the dataset of a series: a dataset name, or {@link #RUNS_DATASET}. */
+    public static boolean isSeriesDataset(String name) {
+        return RUNS_DATASET.equals(name) || isValid(name);
     }
 
     /** Whether {@code name} is a valid collector or dataset name. */

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.maomao.collector.Names;
 import org.maomao.dataset.GitDatasets;
 import org.maomao.spike.DatasetSeriesAnalyzer;
 import org.maomao.spike.SeriesFiles;
@@ -61,11 +62,15 @@ final class SeriesApi implements Resource {
     private void list(Context ctx) {
         int limit = QueryParams.count(ctx, "limit", SeriesPaging.DEFAULT_LIMIT, SeriesPaging.MAX_LIMIT);
         SeriesPaging.After after = SeriesPaging.after(ctx.queryParam("after"));
-        List<SeriesStore.SeriesRecord> rows = series.page(after.dataset(), after.name(), limit + 1);
+        String only = ctx.queryParam("dataset");
+        if (only != null && !Names.isSeriesDataset(only)) {
+            throw ApiException.badRequest("query parameter dataset=\"" + Texts.clip(only) + "\" is not a dataset name.");
+        }
+        List<SeriesStore.SeriesRecord> rows = SeriesPaging.collect(series, only, after, limit + 1);
         List<SeriesStore.SeriesRecord> page = rows.subList(0, Math.min(limit, rows.size()));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("series", page.stream().map(views::series).toList());
-        body.put("next", rows.size() > limit ? SeriesPaging.next(page.get(page.size() - 1), limit) : null);
+        body.put("next", rows.size() > limit ? SeriesPaging.next(page.get(page.size() - 1), limit, only) : null);
         ctx.json(body);
     }
 
@@ -75,11 +80,14 @@ final class SeriesApi implements Resource {
         SeriesId sid = SeriesId.parse(id).orElseThrow(() -> SeriesId.unknown(id));
         SeriesStore.SeriesRecord rec = series.find(sid.dataset(), sid.name()).orElseThrow(() -> SeriesId.unknown(id));
         int limit = QueryParams.count(ctx, "limit", DEFAULT_POINTS, MAX_POINTS);
-        Path path = datasets.datasetDir(sid.dataset()).resolve(sid.file()).normalize();
-        if (!datasets.isDataFile(sid.dataset(), path)) {
-            throw ApiException.notFound("series \"" + id + "\" does not exist.");
+        List<SeriesPoint> points = List.of(); // a run's own series keeps no points but its detector's state
+        if (!Names.RUNS_DATASET.equals(sid.dataset())) {
+            Path path = datasets.datasetDir(sid.dataset()).resolve(sid.file()).normalize();
+            if (!datasets.isDataFile(sid.dataset(), path)) {
+                throw ApiException.notFound("series \"" + id + "\" does not exist.");
+            }
+            points = SeriesFiles.tail(path, sid.column(), limit);
         }
-        List<SeriesPoint> points = SeriesFiles.tail(path, sid.column(), limit);
         Map<String, Object> body = new LinkedHashMap<>(views.series(rec));
         body.put("points", points.stream().map(p -> List.of(p.timestamp(), p.value())).toList());
         body.put("spikes", series.spikes(new SeriesStore.SpikeQuery(null, sid.name(), null, MAX_SPIKES)).stream()

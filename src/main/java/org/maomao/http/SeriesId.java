@@ -20,7 +20,7 @@ record SeriesId(String dataset, String name, String file, String column) {
         }
         String dataset = id.substring(0, slash);
         String name = id.substring(slash + 1);
-        if (!Names.isValid(dataset) || name.indexOf('/') <= 0) {
+        if (!Names.isSeriesDataset(dataset) || name.indexOf('/') <= 0) {
             return Optional.empty();
         }
         int h = name.lastIndexOf('#');

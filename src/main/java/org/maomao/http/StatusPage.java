@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
+import org.maomao.collector.Names;
 import org.maomao.collector.Collector;
 import org.maomao.collector.CollectorRegistry;
 import org.maomao.dataset.GitDatasets;
@@ -113,7 +114,9 @@ final class StatusPage {
         // only a few series are drawn, chosen by the store without reading them all: the page
         // must stay fast with any number of series (GET /series lists them page by page)
         long total = series.count();
-        List<SeriesStore.SeriesRecord> shown = total == 0 ? List.of() : series.recent(MAX_PLOTS);
+        // the runs' own series have no file to draw from: their spikes are listed by /spikes
+        List<SeriesStore.SeriesRecord> shown = total == 0 ? List.of() : series.recent(3 * MAX_PLOTS).stream()
+                .filter(s -> !Names.RUNS_DATASET.equals(s.dataset())).limit(MAX_PLOTS).toList();
         h.append("<h2>Series</h2><p id=\"series-count\">").append(total).append(" series");
         if (total > shown.size()) {
             h.append("; the ").append(shown.size()).append(" with the latest spikes or data are plotted");

@@ -43,7 +43,21 @@ final class Analysis {
         if (earlier && store.events(r.id()).stream().anyMatch(e -> "analysed".equals(e.type()))) {
             return;
         }
-        List<SpikeRecord> spikes = analyzer.analyze(r.dataset(), r.collector(), tables, r.id(), commit);
+        List<SpikeRecord> spikes = detect(r, r.dataset(), tables, commit);
+        int rows = tables.stream().mapToInt(t -> t.rows().size()).sum();
+        store.addEvent(r.id(), "analysed", EventJson.of(Map.of("tables", tables.size(), "rows", rows, "spikes", spikes.size())));
+    }
+
+    /**
+     * Feeds a run's own figures (duration, rows, bytes, exit code: {@link RunSeries}) to the
+     * detector, under the reserved dataset {@link RunSeries#DATASET}; spikes go out as any other.
+     */
+    void analyseFigures(Run r, TableRows figures) {
+        detect(r, RunSeries.DATASET, List.of(figures), null);
+    }
+
+    private List<SpikeRecord> detect(Run r, String dataset, List<TableRows> tables, String commit) {
+        List<SpikeRecord> spikes = analyzer.analyze(dataset, r.collector(), tables, r.id(), commit);
         for (SpikeRecord s : spikes) {
             metrics.spike(s, r.collector());
             for (SpikeNotifier n : notifiers) {
@@ -55,7 +69,6 @@ final class Analysis {
             }
             store.addEvent(r.id(), "spike", SpikeJson.text(s));
         }
-        int rows = tables.stream().mapToInt(t -> t.rows().size()).sum();
-        store.addEvent(r.id(), "analysed", EventJson.of(Map.of("tables", tables.size(), "rows", rows, "spikes", spikes.size())));
+        return spikes;
     }
 }

@@ -65,7 +65,7 @@ public final class RunExecutor implements AutoCloseable {
         FailureHandler failures = new FailureHandler(store, registry, clock, endings, retries::wake);
         this.pipeline = new RunPipeline(store, clock, active, new Admission(registry),
                 new Attempt(store, runner, datasets, runsDir, clock, metrics), failures,
-                new Ingest(store, datasets, analyzer), analysis, endings, metrics);
+                new Ingest(store, datasets, analyzer), analysis, endings, metrics, new RunSeries(store, analysis));
         this.submissions = new Submissions(store, registry, clock, endings, this::enqueue);
         this.recovery = new Recovery(store, datasets, runner, analysis, failures, endings, clock, this::enqueue);
     }

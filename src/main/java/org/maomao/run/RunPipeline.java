@@ -1,6 +1,8 @@
 package org.maomao.run;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -21,7 +23,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link Ingest}: output within its limits committed to the dataset; event {@code committed}.</li>
  *   <li>{@link Analysis}: the new rows through the spike detector; events {@code spike}, {@code analysed}.</li>
  *   <li>{@link Endings}: the final state, metrics, event {@code finished}, waiters woken, then
- *       {@link Retention} prunes old runs.</li>
+ *       {@link FailureStreaks} (collection alerts) and {@link Retention} (old runs pruned).</li>
+ *   <li>{@link RunSeries}: the run's own figures (duration, rows, bytes, exit code) through the
+ *       detector, after the end is stored.</li>
  * </ol>
  * Recovery after a crash ({@link Recovery}) re-enters these steps for the runs the crash interrupted.
  */
@@ -38,9 +42,12 @@ final class RunPipeline {
     private final Analysis analysis;
     private final Endings endings;
     private final RunMetrics metrics;
+    private final RunSeries figures;
 
     RunPipeline(RunStore store, Clock clock, ActiveRuns active, Admission admission, Attempt attempt,
-                FailureHandler failures, Ingest ingest, Analysis analysis, Endings endings, RunMetrics metrics) {
+                FailureHandler failures, Ingest ingest, Analysis analysis, Endings endings, RunMetrics metrics,
+                RunSeries figures) {
+        this.figures = figures;
         this.store = store;
         this.clock = clock;
         this.active = active;
@@ -64,22 +71,25 @@ final class RunPipeline {
             return Optional.empty(); // handed back when the run ahead of it ends
         }
         Cancellation cancellation = active.add(runId);
+        List<String> added = List.of();
         try {
-            run(queued, ticket, cancellation);
+            added = run(queued, ticket, cancellation);
         } finally {
             active.remove(runId);
         }
+        figures.ended(runId, added);
         return admission.release(ticket);
     }
 
-    private void run(Run queued, Admission.Ticket ticket, Cancellation cancellation) {
+    /** Runs one attempt and what follows it; returns the rows it committed (for {@link RunSeries}). */
+    private List<String> run(Run queued, Admission.Ticket ticket, Cancellation cancellation) {
         Run running = queued.moveTo(RunState.RUNNING).withAttempt(queued.attempt() + 1, clock.instant());
         if (!store.update(running, RunState.QUEUED)) {
-            return;
+            return List.of();
         }
         if (ticket.refusal() != null) {
             endings.end(running, RunState.FAILED, null, ticket.refusal()); // no container is created
-            return;
+            return List.of();
         }
         store.addEvent(running.id(), "started", EventJson.of(Map.of("attempt", running.attempt(), "image", running.image())));
         RunPolicy policy = ticket.policy();
@@ -87,14 +97,17 @@ final class RunPipeline {
         Run r = tried.run();
         if (tried.state() != RunState.SUCCEEDED) {
             failures.onFailure(r, tried.state(), r.message(), tried.retryable());
-            return;
+            return List.of();
         }
         try {
             Ingest.Ingested in = ingest.ingest(r, tried.output(), policy, tried.imageId());
+            List<String> added = new ArrayList<>();
             if (in.tables() != null) {
                 analysis.analyse(in.run(), in.commit(), in.tables(), in.earlier());
+                in.tables().forEach(t -> added.addAll(t.rows()));
             }
             endings.end(in.run(), RunState.SUCCEEDED, 0, null);
+            return added;
         } catch (DatasetWriter.IngestException e) {
             log.warn("run {} of {}: output not ingested: {}", r.id(), r.collector(), e.getMessage());
             metrics.error("git");
@@ -103,5 +116,6 @@ final class RunPipeline {
             log.error("run {} of {} failed inside maomao", r.id(), r.collector(), e);
             endings.end(r, RunState.FAILED, null, "maomao failed to run it: " + e);
         }
+        return List.of();
     }
 }

@@ -196,4 +196,27 @@ class RunPipelineTest {
         assertThat(h.state(id)).isEqualTo(RunState.QUEUED);
         assertThat(h.pool.pending()).isZero();
     }
+
+    @Test
+    void should_feed_each_ended_run_s_own_figures_to_the_detector_once_and_not_a_retried_attempt() {
+        h.collector("counted", "counted", Map.of("retries", "1", "retry_backoff", "1s"));
+        h.runner.then(FakeContainerRunner.exit(5)).then(FakeContainerRunner.writes("rows.csv", "t,v\n1,1\n2,2\n"));
+        String id = h.executor.submit("counted", null, "manual", null).id();
+        h.runQueued();
+        assertThat(h.analyzer.figures).as("an attempt that is retried has not ended").isEmpty();
+        h.clock.advance(Duration.ofSeconds(3));
+        h.fireRetriesAfter(Duration.ofSeconds(1));
+        h.runQueued();
+        assertThat(h.state(id)).isEqualTo(RunState.SUCCEEDED);
+        Run done = h.run(id);
+        // finished_at, duration in seconds, rows and bytes the run added ("1,1" and "2,2": 4 bytes each), exit code
+        assertThat(h.analyzer.figures).containsExactly(done.finishedAt() + ",0.000,2,8,0");
+
+        h.collector("broken", "none", Map.of("retries", "0"));
+        h.runner.then(FakeContainerRunner.exit(7));
+        String failed = h.executor.submit("broken", null, "manual", null).id();
+        h.runQueued();
+        assertThat(h.state(failed)).isEqualTo(RunState.FAILED);
+        assertThat(h.analyzer.figures).hasSize(2).last().asString().endsWith(",0,0,7");
+    }
 }
