@@ -127,9 +127,13 @@ final class ApiClient {
     private Response send(String method, String path, String body, String accept) {
         HttpURLConnection c;
         try {
-            c = (HttpURLConnection) URI.create(base + path).toURL().openConnection();
+            if (!(URI.create(base + path).toURL().openConnection() instanceof HttpURLConnection h)) {
+                throw new IllegalArgumentException("not http or https");
+            }
+            c = h;
         } catch (IOException | IllegalArgumentException e) {
-            throw new Failure(ExitCode.USAGE, "not a daemon URL: " + base + " (" + e.getMessage() + ")");
+            throw new Failure(ExitCode.USAGE, "not a daemon URL: " + base + " (" + e.getMessage()
+                    + "); give an http:// or https:// URL with --url or MAOMAO_URL");
         }
         try {
             c.setRequestMethod(method);
