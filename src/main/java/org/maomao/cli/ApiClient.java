@@ -144,17 +144,19 @@ final class ApiClient {
             if (token != null && !token.isBlank()) {
                 c.setRequestProperty("Authorization", "Bearer " + token);
             }
+            byte[] bytes = body == null ? null : body.getBytes(StandardCharsets.UTF_8);
+            if (bytes != null) {
+                c.setRequestProperty("Content-Type", "application/json");
+                c.setDoOutput(true);
+                // a fixed length also keeps the connection from sending a POST twice on a retry
+                c.setFixedLengthStreamingMode(bytes.length);
+            }
             try {
                 c.connect();
             } catch (ConnectException | SocketTimeoutException | UnknownHostException | NoRouteToHostException e) {
                 throw unreachable();
             }
-            if (body != null) {
-                byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-                c.setRequestProperty("Content-Type", "application/json");
-                c.setDoOutput(true);
-                // a fixed length also keeps the connection from sending a POST twice on a retry
-                c.setFixedLengthStreamingMode(bytes.length);
+            if (bytes != null) {
                 try (OutputStream out = c.getOutputStream()) {
                     out.write(bytes);
                 }
