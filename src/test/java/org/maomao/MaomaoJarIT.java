@@ -260,8 +260,12 @@ class MaomaoJarIT {
 
             // garbage of the right size with a matching stamp: the JVM refuses it quietly
             archive.toFile().setWritable(true);
+            java.nio.file.attribute.FileTime time = Files.getLastModifiedTime(archive);
+            String stamped = Files.readString(stamp);
             Files.write(archive, new byte[(int) Files.size(archive)]);
+            Files.setLastModifiedTime(archive, time);
             assertThat(launch(home, "--url", url, "collectors")).isEqualTo(first);
+            assertThat(Files.readString(stamp)).isEqualTo(stamped); // it was given to the JVM, which refused it
 
             // and a daemon that is down is still exit 3 with the sentence
             List<Object> down = launch(home, "--url", "http://127.0.0.1:9", "collectors");
