@@ -212,4 +212,65 @@ class MaomaoJarIT {
                         + "did you mean `data_dir`?");
         assertThat(dir.resolve("imports")).doesNotExist();
     }
+
+    /** {@code ./maomao ARGS} from a copy of the launcher and the jar, in {@code home}: exit code, stdout, stderr. */
+    static List<Object> launch(Path home, String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of(home.resolve("maomao").toString()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectOutput(home.resolve("stdout").toFile())
+                .redirectError(home.resolve("stderr").toFile()).start();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        return List.of(p.exitValue(), Files.readString(home.resolve("stdout")), Files.readString(home.resolve("stderr")));
+    }
+
+    @Test
+    void should_answer_a_listing_through_the_launcher_without_an_archive_with_a_stale_one_and_with_a_truncated_one()
+            throws Exception {
+        Path home = Files.createDirectories(dir.resolve("home"));
+        Files.copy(Path.of("maomao"), home.resolve("maomao"), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        Path jar = Files.copy(JAR, Files.createDirectories(home.resolve("target")).resolve("maomao.jar"));
+        Path archive = home.resolve("target/maomao-cli.jsa");
+        Path stamp = home.resolve("target/maomao-cli.jsa.stamp");
+        try (org.maomao.testing.TestDaemon daemon = new org.maomao.testing.TestDaemon(dir.resolve("data"), Map.of())) {
+            daemon.register("launched", TestImages.collector("maomao-test/jar-launched:1", "echo hi\n"), "");
+            String url = daemon.url("");
+
+            // no archive: the first command makes it, and answers as usual
+            List<Object> first = launch(home, "--url", url, "collectors");
+            assertThat(first.get(0)).as(first.toString()).isEqualTo(0);
+            assertThat((String) first.get(1)).startsWith("NAME").contains("launched", "maomao-test/jar-launched:1");
+            assertThat(archive).isNotEmptyFile();
+            String made = Files.readString(stamp);
+
+            // with the archive: the same answer, the archive kept
+            assertThat(launch(home, "--url", url, "collectors")).isEqualTo(first);
+            assertThat(Files.readString(stamp)).isEqualTo(made);
+
+            // a new jar: the archive of the old one is replaced, nothing is printed about it
+            Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+            assertThat(launch(home, "--url", url, "collectors")).isEqualTo(first);
+            assertThat(Files.readString(stamp)).isNotEqualTo(made);
+
+            // a truncated archive would crash the JVM: it is not used, and is made again
+            byte[] whole = Files.readAllBytes(archive);
+            archive.toFile().setWritable(true);
+            Files.write(archive, java.util.Arrays.copyOf(whole, whole.length / 2));
+            assertThat(launch(home, "--url", url, "collectors")).isEqualTo(first);
+            assertThat(Files.readString(stamp)).contains(" " + Files.size(archive) + ".").doesNotContain(" " + whole.length / 2 + ".");
+
+            // garbage of the right size with a matching stamp: the JVM refuses it quietly
+            archive.toFile().setWritable(true);
+            java.nio.file.attribute.FileTime time = Files.getLastModifiedTime(archive);
+            String stamped = Files.readString(stamp);
+            Files.write(archive, new byte[(int) Files.size(archive)]);
+            Files.setLastModifiedTime(archive, time);
+            assertThat(launch(home, "--url", url, "collectors")).isEqualTo(first);
+            assertThat(Files.readString(stamp)).isEqualTo(stamped); // it was given to the JVM, which refused it
+
+            // and a daemon that is down is still exit 3 with the sentence
+            List<Object> down = launch(home, "--url", "http://127.0.0.1:9", "collectors");
+            assertThat(down.get(0)).isEqualTo(3);
+            assertThat((String) down.get(2)).contains("not reachable");
+        }
+    }
 }

@@ -111,12 +111,12 @@ abstract class ClientCommand implements Callable<Integer> {
     }
 
     /** The {@code maomao} command this one runs under, however deeply nested. */
-    MaomaoCli root() {
+    GlobalOptions root() {
         CommandLine c = spec.commandLine();
         while (c.getParent() != null) {
             c = c.getParent();
         }
-        return (MaomaoCli) c.getCommand();
+        return (GlobalOptions) c.getCommand();
     }
 
     PrintWriter out() {

@@ -1,6 +1,5 @@
 package org.maomao.cli;
 
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -23,7 +22,7 @@ final class StatusCommands {
             "etcd", "check [etcd] endpoints and `etcdctl --endpoints <url> endpoint health`");
 
     static JsonNode health(ApiClient api) {
-        HttpResponse<String> r = api.raw("/health");
+        ApiClient.Response r = api.raw("/health");
         try {
             return ApiClient.JSON.readTree(r.body());
         } catch (java.io.IOException e) {
