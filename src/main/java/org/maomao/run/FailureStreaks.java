@@ -40,12 +40,17 @@ final class FailureStreaks {
         if (!counts(done.state())) {
             return;
         }
-        int after = registry.find(done.collector()).map(c -> c.policy(registry.defaults()).alertAfterFailures()).orElse(0);
+        int after = alertAfter(done.collector());
         if (after <= 0) {
             return;
         }
         try {
-            List<Run> history = history(done, after);
+            List<Run> history = new ArrayList<>();
+            for (Run r : counted(done.collector(), after)) {
+                if (r.dataset().equals(done.dataset())) {
+                    history.add(r);
+                }
+            }
             int i = 0;
             while (i < history.size() && !history.get(i).id().equals(done.id())) {
                 i++;
@@ -78,14 +83,14 @@ final class FailureStreaks {
      * since), with the number of failures; empty when its alert is off.
      */
     Map<String, Integer> failing(String collector) {
-        int after = registry.find(collector).map(c -> c.policy(registry.defaults()).alertAfterFailures()).orElse(0);
+        int after = alertAfter(collector);
         if (after <= 0) {
             return Map.of();
         }
         Map<String, Integer> streak = new TreeMap<>();
         Set<String> settled = new HashSet<>();
-        for (Run r : store.list(new RunQuery(collector, null, null, Math.min(RunQuery.MAX_LIMIT, 4 * after + 20)))) {
-            if (!r.state().isFinal() || !counts(r.state()) || settled.contains(r.dataset())) {
+        for (Run r : counted(collector, after)) {
+            if (settled.contains(r.dataset())) {
                 continue;
             }
             if (isFailure(r.state())) {
@@ -98,13 +103,18 @@ final class FailureStreaks {
         return streak;
     }
 
-    /** The ended runs of the collector into the dataset that decide, newest first. */
-    private List<Run> history(Run done, int after) {
+    /** The collector's {@code alert_after_failures}; 0 (off) once it is unregistered. */
+    private int alertAfter(String collector) {
+        return registry.find(collector).map(c -> c.policy(registry.defaults()).alertAfterFailures()).orElse(0);
+    }
+
+    /** The collector's newest ended runs that count (succeeded, failed, timed out), into any dataset, newest first. */
+    private List<Run> counted(String collector, int after) {
         // a success needs to see `after` failures behind it, plus skipped and cancelled ones between
         int limit = Math.min(RunQuery.MAX_LIMIT, 4 * after + 20);
         List<Run> out = new ArrayList<>();
-        for (Run r : store.list(new RunQuery(done.collector(), null, null, limit))) {
-            if (r.dataset().equals(done.dataset()) && r.state().isFinal() && counts(r.state())) {
+        for (Run r : store.list(new RunQuery(collector, null, null, limit))) {
+            if (r.state().isFinal() && counts(r.state())) {
                 out.add(r);
             }
         }
