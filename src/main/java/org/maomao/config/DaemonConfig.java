@@ -27,7 +27,7 @@ public record DaemonConfig(String listenHost, int listenPort, Path dataDir, Stri
                            Duration gitPushRetry, List<String> etcdEndpoints, String etcdPrefix, URI spikeWebhook,
                            Duration spikeWebhookTimeout, List<String> allowedImages,
                            List<String> allowedRemotes, Containment containment, ContainerUser containerUser,
-                           HttpLimits http, Duration lateAfter) {
+                           HttpLimits http, Duration lateAfter, ClusterConfig cluster) {
 
     public static final String DEFAULT_LISTEN = "127.0.0.1:8080";
     public static final Path DEFAULT_DATA_DIR = Path.of("/var/lib/maomao");
@@ -97,6 +97,8 @@ public record DaemonConfig(String listenHost, int listenPort, Path dataDir, Stri
         if (lt < 1 || !author.endsWith(">")) {
             throw new IllegalArgumentException("[git] author \"" + author + "\" must look like: Name <email@example.org>.");
         }
+        List<String> etcdEndpoints = s.get("etcd", "endpoints").map(DaemonConfig::endpoints).orElse(List.of());
+        ClusterConfig cluster = ClusterConfig.from(s, host, port, s.get("store", "url").orElse(null), etcdEndpoints);
         return new DaemonConfig(host, port, dataDir, token, max, zone, collectors,
                 s.get("store", "url").orElse(null), s.get("store", "user").orElse(null),
                 s.get("store", "password").orElse(null),
@@ -106,7 +108,7 @@ public record DaemonConfig(String listenHost, int listenPort, Path dataDir, Stri
                         .orElse(Durations.format(DEFAULT_SHUTDOWN_GRACE))),
                 parseBool(s.get("git", "push").orElse("true"), "[git] push"),
                 Durations.parse("[git] push_retry", s.get("git", "push_retry").orElse(Durations.format(DEFAULT_PUSH_RETRY))),
-                s.get("etcd", "endpoints").map(DaemonConfig::endpoints).orElse(List.of()),
+                etcdEndpoints,
                 s.get("etcd", "prefix").orElse(DEFAULT_ETCD_PREFIX),
                 s.get("spike", "webhook").map(DaemonConfig::webhook).orElse(null),
                 Durations.parse("[spike] webhook_timeout", s.get("spike", "webhook_timeout").orElse("5s")),
@@ -115,7 +117,7 @@ public record DaemonConfig(String listenHost, int listenPort, Path dataDir, Stri
                         .map(org.maomao.dataset.RemoteUrls::requireGlob).toList()).orElse(org.maomao.dataset.RemoteUrls.DEFAULT_ALLOWED),
                 containment, user, HttpLimits.from(s),
                 positive("[daemon] late_after", Durations.parse("[daemon] late_after",
-                        s.get("daemon", "late_after").orElse(Durations.format(DEFAULT_LATE_AFTER)))));
+                        s.get("daemon", "late_after").orElse(Durations.format(DEFAULT_LATE_AFTER)))), cluster);
     }
 
     private static Duration positive(String what, Duration d) {

@@ -56,6 +56,7 @@ public final class KnownKeys {
         spike.addAll(Set.of("webhook", "webhook_timeout"));
         m.put("spike", Set.copyOf(spike));
         m.put("etcd", Set.of("endpoints", "prefix"));
+        m.put("cluster", Set.of("enabled", "member_id", "api_url", "lease_ttl", "checkin_interval"));
         m.put("git", Set.of("author", "push", "push_retry", "allowed_remotes"));
         return Map.copyOf(m);
     }

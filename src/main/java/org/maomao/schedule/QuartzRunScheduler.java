@@ -68,11 +68,24 @@ public final class QuartzRunScheduler implements AutoCloseable {
      */
     public QuartzRunScheduler(DataSource dataSource, boolean postgres, boolean clustered, RunExecutor executor,
                               CollectorRegistry registry, ScheduleStore rows, ZoneId zone, Clock clock, int threads) {
-        this(dataSource, postgres, clustered, ScheduledRuns.of(executor), registry, rows, zone, clock, threads);
+        this(dataSource, postgres, clustered ? QuartzClustering.SHARED_STORE : QuartzClustering.NONE, executor, registry,
+                rows, zone, clock, threads);
+    }
+
+    /** @param clustering how this daemon shares the store's triggers with others (cluster mode: as a member) */
+    public QuartzRunScheduler(DataSource dataSource, boolean postgres, QuartzClustering clustering, RunExecutor executor,
+                              CollectorRegistry registry, ScheduleStore rows, ZoneId zone, Clock clock, int threads) {
+        this(dataSource, postgres, clustering, ScheduledRuns.of(executor), registry, rows, zone, clock, threads);
     }
 
     /** @param runs where the schedules' firings put their runs */
     QuartzRunScheduler(DataSource dataSource, boolean postgres, boolean clustered, ScheduledRuns runs,
+                       CollectorRegistry registry, ScheduleStore rows, ZoneId zone, Clock clock, int threads) {
+        this(dataSource, postgres, clustered ? QuartzClustering.SHARED_STORE : QuartzClustering.NONE, runs, registry,
+                rows, zone, clock, threads);
+    }
+
+    QuartzRunScheduler(DataSource dataSource, boolean postgres, QuartzClustering clustering, ScheduledRuns runs,
                        CollectorRegistry registry, ScheduleStore rows, ZoneId zone, Clock clock, int threads) {
         this.firing = new ScheduleFiring(registry, runs, new MissedFirings(clock));
         this.rows = rows;
@@ -80,7 +93,7 @@ public final class QuartzRunScheduler implements AutoCloseable {
         this.registry = registry;
         this.clock = clock;
         try {
-            quartz = QuartzStores.open(dataSource, postgres, clustered, threads);
+            quartz = QuartzStores.open(dataSource, postgres, clustering, threads);
             // Jobs get this scheduler through this factory; Quartz would otherwise need no-arg classes.
             quartz.setJobFactory((bundle, scheduler) -> new ScheduledRunJob(this));
         } catch (SchedulerException e) {

@@ -24,7 +24,8 @@ final class QuartzStores {
     }
 
     /** A scheduler, not started, whose job store uses {@code dataSource}. */
-    static Scheduler open(DataSource dataSource, boolean postgres, boolean clustered, int threads) throws SchedulerException {
+    static Scheduler open(DataSource dataSource, boolean postgres, QuartzClustering clustering, int threads)
+            throws SchedulerException {
         String dsName = "maomao-" + DATA_SOURCES.incrementAndGet();
         // Quartz would build a c3p0 pool from properties; hand it the daemon's pool instead.
         DBConnectionManager.getInstance().addConnectionProvider(dsName, new ConnectionProvider() {
@@ -43,9 +44,14 @@ final class QuartzStores {
                 // nothing to set up
             }
         });
+        return new StdSchedulerFactory(properties(dsName, postgres, clustering, threads)).getScheduler();
+    }
+
+    /** Quartz's settings for a JDBC job store on the data source registered as {@code dsName}. */
+    static Properties properties(String dsName, boolean postgres, QuartzClustering clustering, int threads) {
         Properties p = new Properties();
         p.setProperty("org.quartz.scheduler.instanceName", QuartzRunScheduler.SCHEDULER_NAME);
-        p.setProperty("org.quartz.scheduler.instanceId", "AUTO");
+        p.setProperty("org.quartz.scheduler.instanceId", clustering.instanceId() == null ? "AUTO" : clustering.instanceId());
         p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
         p.setProperty("org.quartz.threadPool.threadCount", Integer.toString(threads));
         p.setProperty("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
@@ -53,8 +59,13 @@ final class QuartzStores {
                 ? "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate" : "org.quartz.impl.jdbcjobstore.StdJDBCDelegate");
         p.setProperty("org.quartz.jobStore.dataSource", dsName);
         p.setProperty("org.quartz.jobStore.tablePrefix", "QRTZ_");
-        p.setProperty("org.quartz.jobStore.isClustered", Boolean.toString(clustered));
+        p.setProperty("org.quartz.jobStore.isClustered", Boolean.toString(clustering.clustered()));
+        if (clustering.checkinInterval() != null) {
+            p.setProperty("org.quartz.jobStore.clusterCheckinInterval", Long.toString(clustering.checkinInterval().toMillis()));
+        }
+        // each acquisition takes the TRIGGER_ACCESS row lock: on a shared store, two members never acquire one trigger
+        p.setProperty("org.quartz.jobStore.acquireTriggersWithinLock", Boolean.toString(clustering.lockedAcquire()));
         p.setProperty("org.quartz.jobStore.misfireThreshold", "60000");
-        return new StdSchedulerFactory(p).getScheduler();
+        return p;
     }
 }
