@@ -5,19 +5,27 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
+import org.maomao.cluster.EtcdMembership;
 import org.maomao.cluster.EtcdSpikePublisher;
+import org.maomao.cluster.LocalMember;
+import org.maomao.cluster.Member;
+import org.maomao.cluster.MemberRefused;
+import org.maomao.cluster.Members;
 import org.maomao.cluster.WebhookSpikeNotifier;
 import org.maomao.collector.CollectorRegistry;
 import org.maomao.collector.RunPolicy;
+import org.maomao.config.ClusterConfig;
 import org.maomao.config.DaemonConfig;
 import org.maomao.dataset.GitDatasets;
 import org.maomao.dataset.RemoteUrls;
@@ -28,6 +36,7 @@ import org.maomao.http.ApiServer;
 import org.maomao.metrics.PrometheusMetrics;
 import org.maomao.run.RunExecutor;
 import org.maomao.schedule.LateSchedules;
+import org.maomao.schedule.QuartzClustering;
 import org.maomao.schedule.QuartzRunScheduler;
 import org.maomao.spike.DatasetSeriesAnalyzer;
 import org.maomao.store.Database;
@@ -55,13 +64,29 @@ public final class MaomaoDaemon implements AutoCloseable {
     private final GitDatasets datasets;
     private final DeclaredCollectors declared;
     private final ApiServer api;
-    private final int port;
+    private volatile int port;
+    /** Where this daemon's API answers, as members list it; known once the port is bound. */
+    private volatile String apiUrl;
+    private static final String VERSION = version();
 
     private MaomaoDaemon(Supplier<DaemonConfig> configSource, Clock clock, Startup up) {
         this.configSource = configSource;
         this.config = configSource.get();
         this.started = up;
         Path dataDir = config.dataDir();
+        // the member joins first: an id a live member holds, or another version, is refused before anything is written
+        ClusterConfig cluster = config.cluster();
+        Instant startedAt = clock.instant();
+        AtomicReference<RunExecutor> running = new AtomicReference<>();
+        Supplier<Member> self = () -> new Member(memberId(), apiUrl, VERSION, config.maxConcurrentRuns(),
+                running.get() == null ? 0 : running.get().activeRunIds().size(), startedAt);
+        if (config.listenPort() != 0) {
+            apiUrl = cluster.apiUrlFor(config.listenHost(), config.listenPort());
+        }
+        Members members = new LocalMember(self);
+        if (cluster.enabled()) {
+            members = joinCluster(up, self);
+        }
         for (String sub : new String[] {"db", "datasets", "runs", "keys"}) {
             up.run("create " + dataDir.resolve(sub), "check [daemon] data_dir and its permissions", () -> {
                 try {
@@ -100,8 +125,13 @@ public final class MaomaoDaemon implements AutoCloseable {
         // the executor's workers start with its first run (recovery, below), so its stop is pushed there
         RunExecutor executor = new RunExecutor(runs, registry, runner, datasets, analyzer,
                 dataDir.resolve("runs"), clock, config.maxConcurrentRuns());
+        running.set(executor);
+        // a member shares the triggers of the store as itself; a lone daemon on PostgreSQL stays clustered
+        // so that daemons sharing a store by mistake never fire one schedule twice
+        QuartzClustering clustering = cluster.enabled() ? QuartzClustering.member(cluster.memberId(), cluster.checkinInterval())
+                : db.isPostgres() ? QuartzClustering.SHARED_STORE : QuartzClustering.NONE;
         QuartzRunScheduler scheduler = up.open("start Quartz on the store", "check the [store] database",
-                () -> new QuartzRunScheduler(db.dataSource(), db.isPostgres(), db.isPostgres(), executor, registry,
+                () -> new QuartzRunScheduler(db.dataSource(), db.isPostgres(), clustering, executor, registry,
                         new JdbcScheduleStore(db.dataSource(), clock, QuartzRunScheduler.SCHEDULER_NAME,
                                 QuartzRunScheduler.SCHEDULES),
                         config.timezone(), clock, QUARTZ_THREADS),
@@ -153,13 +183,43 @@ public final class MaomaoDaemon implements AutoCloseable {
             health.put("etcd", etcd::isAvailable);
         }
         api = new ApiServer(new ApiServer.Parts(registry, executor, scheduler, runs, series, datasets, analyzer, health,
-                this::reload, keys::publicKey, metrics::scrape, late::late),
+                this::reload, keys::publicKey, metrics::scrape, late::late, members),
                 config.token(), config.http());
         up.onClose("the HTTP API", api::close); // before start: a listen that fails half-way is undone too
         port = up.call("listen on " + config.listenHost() + ":" + config.listenPort(),
                 "check [daemon] listen, or stop what uses that address",
                 () -> api.start(config.listenHost(), config.listenPort()));
+        apiUrl = cluster.apiUrlFor(config.listenHost(), port); // the member's value follows within a second
         log.info("maomao listening on http://{}:{} (data in {}, instance {})", config.listenHost(), port, dataDir, instance);
+    }
+
+    /** Joins the cluster in etcd; a refusal (id in use, another version) is the operator's to fix: exit 2. */
+    private Members joinCluster(Startup up, Supplier<Member> self) {
+        ClusterConfig cluster = config.cluster();
+        try {
+            return up.open("join the cluster as member " + cluster.memberId() + " in etcd at "
+                            + String.join(", ", config.etcdEndpoints()),
+                    "check [etcd] endpoints and that etcd is up",
+                    () -> EtcdMembership.join(config.etcdEndpoints(), config.etcdPrefix(), cluster.leaseTtl(), self),
+                    EtcdMembership::close);
+        } catch (StartupException e) {
+            if (e.getCause() instanceof MemberRefused r) {
+                throw StartupException.refused("cannot join the cluster: " + r.getMessage(), r);
+            }
+            throw e;
+        }
+    }
+
+    /** This daemon's member id: [cluster] member_id, else hostname:port of its API. */
+    private String memberId() {
+        String id = config.cluster().memberId();
+        return id != null ? id : ClusterConfig.hostname() + ":" + (port != 0 ? port : config.listenPort());
+    }
+
+    /** The maomao version of this jar (its manifest), or "dev" when run from classes. */
+    static String version() {
+        String v = MaomaoDaemon.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
     }
 
     /**

@@ -47,7 +47,7 @@ public final class DaemonCommand implements Callable<Integer> {
             daemon = MaomaoDaemon.start(source, Clock.systemUTC());
         } catch (StartupException e) {
             System.err.println("maomao: " + e.getMessage()); // the parts already started are stopped
-            return ExitCode.FAILED.code();
+            return e.refused() ? ExitCode.USAGE.code() : ExitCode.FAILED.code();
         }
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         Signal.handle(new Signal("HUP"), sig -> {

@@ -63,6 +63,7 @@ final class OneCommandCli extends GlobalOptions {
             case "keys" -> ManageCommands.Keys.class;
             case "metrics" -> ManageCommands.Metrics.class;
             case "rescan" -> RescanCommand.class;
+            case "members" -> MembersCommand.class;
             default -> null;
         };
     }

@@ -117,7 +117,7 @@ public record ClusterConfig(boolean enabled, String memberId, URI apiUrl, Durati
     }
 
     /** This machine's name, as the default member id and API host. */
-    static String hostname() {
+    public static String hostname() {
         try {
             return InetAddress.getLocalHost().getHostName();
         } catch (UnknownHostException e) {

@@ -17,6 +17,7 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.maomao.cluster.Members;
 import org.maomao.collector.CollectorRegistry;
 import org.maomao.config.HttpLimits;
 import org.maomao.dataset.GitDatasets;
@@ -52,7 +53,8 @@ public final class ApiServer implements AutoCloseable {
     public record Parts(CollectorRegistry registry, RunExecutor executor, QuartzRunScheduler scheduler,
                         RunStore runs, SeriesStore series, GitDatasets datasets, DatasetSeriesAnalyzer seriesAnalyzer,
                         Map<String, BooleanSupplier> health, Supplier<Map<String, Object>> reload,
-                        Supplier<String> sshPublicKey, Supplier<String> metrics, Supplier<List<Schedule>> late) {
+                        Supplier<String> sshPublicKey, Supplier<String> metrics, Supplier<List<Schedule>> late,
+                        Members members) {
     }
 
     private final List<Resource> resources;
@@ -80,13 +82,15 @@ public final class ApiServer implements AutoCloseable {
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         JsonViews views = new JsonViews(mapper);
         StatusPage statusPage = new StatusPage(p.registry(), p.scheduler(), p.runs(), p.series(), p.datasets(), p.late());
+        statusPage.showMembers(p.members());
         this.resources = List.of(
                 new SystemApi(new Health(p.health(), p.late()), statusPage, p.metrics(), p.sshPublicKey(), p.reload()),
                 new CollectorsApi(p.registry(), p.scheduler(), p.executor(), views),
                 new RunsApi(p.executor(), p.runs(), p.registry(), p.scheduler(), views),
                 new SchedulesApi(p.scheduler(), views),
                 new SeriesApi(p.series(), p.datasets(), p.seriesAnalyzer(), views),
-                new DatasetsApi(p.datasets(), views));
+                new DatasetsApi(p.datasets(), views),
+                new MembersApi(p.members()));
     }
 
     /** Starts listening; returns the bound port (useful with port 0). */

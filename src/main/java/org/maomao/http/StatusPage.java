@@ -43,6 +43,7 @@ final class StatusPage {
     private final SeriesStore series;
     private final GitDatasets datasets;
     private final Supplier<List<Schedule>> late;
+    private org.maomao.cluster.Members members;
 
     StatusPage(CollectorRegistry registry, QuartzRunScheduler scheduler, RunStore runs, SeriesStore series,
                GitDatasets datasets, Supplier<List<Schedule>> late) {
@@ -52,6 +53,12 @@ final class StatusPage {
         this.runs = runs;
         this.series = series;
         this.datasets = datasets;
+    }
+
+    /** Adds the Members table (see {@link MembersSection}). */
+    StatusPage showMembers(org.maomao.cluster.Members members) {
+        this.members = members;
+        return this;
     }
 
     String render(Map<String, String> health) throws IOException {
@@ -78,6 +85,7 @@ final class StatusPage {
         h.append("</tr><tr>");
         health.forEach((k, v) -> h.append("<td class=\"").append(esc(v)).append("\">").append(esc(v)).append("</td>"));
         h.append("</tr></table>");
+        MembersSection.render(h, members);
 
         h.append("<h2>Collectors</h2><table id=\"collectors\"><tr><th>name</th><th>image</th><th>dataset</th><th>source</th></tr>");
         for (Collector c : registry.list()) {
