@@ -65,7 +65,9 @@ class StatusPageTest {
                 "succeeded", "levels/spiky/level.csv#value");
         assertThat(dom).containsPattern("<svg class=\"series-plot\"[^>]*>.*<path d=\"M[^\"]+\"");
         assertThat(dom.split("class=\"spike\"", -1)).hasSize(2); // exactly one spike marked
-        assertThat(dom).doesNotContain("http://", "https://"); // no CDN: everything comes from the jar
+        // no CDN: every script, style and image comes from the jar (links to the members' own pages are not assets)
+        assertThat(dom).doesNotContainPattern("<(script|link|img|iframe|object|embed|source)\\b[^>]*(src|href)=\"(https?:)?//")
+                .doesNotContainPattern("url\\(\\s*['\"]?(https?:)?//").doesNotContain("@import");
 
         Files.createDirectories(SCREENSHOT.getParent());
         Files.deleteIfExists(SCREENSHOT);
