@@ -1,0 +1,212 @@
+package org.maomao.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+/**
+ * A real PostgreSQL (Debian's {@code postgresql}) for the tests: one server per JVM, in a new
+ * data directory under {@code target/postgres/}, listening only on 127.0.0.1 on a free port
+ * (no unix socket), trusting loopback, and stopped by a shutdown hook. {@code initdb} refuses
+ * to run as root, so as root the server runs as the {@code postgres} OS user. Each caller of
+ * {@link #newDatabase} gets a database of its own, so tests never see each other's rows.
+ */
+public final class PostgresServer {
+    private static final String SUPERUSER = "maomao";
+    private static final Path ROOT = Path.of("target", "postgres").toAbsolutePath();
+    private static final AtomicInteger DATABASES = new AtomicInteger();
+    private static PostgresServer shared;
+
+    private final Path bin;
+    private final Path dataDir;
+    private final int port;
+    private final String prefix;
+
+    private PostgresServer(Path bin, Path dataDir, int port) {
+        this.bin = bin;
+        this.dataDir = dataDir;
+        this.port = port;
+        this.prefix = "t" + ProcessHandle.current().pid() + "_";
+    }
+
+    /** The JVM's server, started on first use. */
+    public static synchronized PostgresServer shared() {
+        if (shared == null) {
+            try {
+                shared = start();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        return shared;
+    }
+
+    private static PostgresServer start() throws IOException, InterruptedException {
+        Path bin = binaries();
+        Files.createDirectories(ROOT);
+        stopLeftovers(bin);
+        Path dir = Files.createTempDirectory(ROOT, "pg-");
+        Files.writeString(dir.resolve("owner.pid"), Long.toString(ProcessHandle.current().pid()));
+        Path data = dir.resolve("data");
+        Files.createDirectories(data);
+        if (asRoot()) {
+            run(List.of("chown", "-R", "postgres:postgres", dir.toString()), false);
+        }
+        run(List.of(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", SUPERUSER, "-A", "trust",
+                "--encoding=UTF8", "--locale=C", "--no-sync", "--no-instructions"), true);
+        int port = Ports.free();
+        // fsync off: a test database need not survive a power cut, and each commit then costs no disk flush
+        String options = "-h 127.0.0.1 -p " + port + " -k '' -c fsync=off -c synchronous_commit=off "
+                + "-c full_page_writes=off -c max_connections=200";
+        run(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l", dir.resolve("server.log").toString(),
+                "-o", options, "-w", "-t", "60", "start"), true);
+        PostgresServer s = new PostgresServer(bin, data, port);
+        Runtime.getRuntime().addShutdownHook(new Thread(s::stop, "postgres-stop"));
+        return s;
+    }
+
+    /** Servers left by JVMs that died before their shutdown hook ran (a {@code kill -9}). */
+    private static void stopLeftovers(Path bin) throws IOException, InterruptedException {
+        List<Path> dirs;
+        try (Stream<Path> s = Files.list(ROOT)) {
+            dirs = s.filter(p -> p.getFileName().toString().startsWith("pg-")).toList();
+        }
+        for (Path d : dirs) {
+            Path owner = d.resolve("owner.pid");
+            if (Files.exists(owner)) {
+                long pid = Long.parseLong(Files.readString(owner).strip());
+                if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                    continue; // another JVM's live server
+                }
+            }
+            if (Files.exists(d.resolve("data").resolve("postmaster.pid"))) {
+                run(List.of(bin.resolve("pg_ctl").toString(), "-D", d.resolve("data").toString(), "-m", "immediate",
+                        "-w", "stop"), true, false);
+            }
+            deleteTree(d);
+        }
+    }
+
+    /** The newest installed PostgreSQL's programs. */
+    private static Path binaries() throws IOException {
+        Path base = Path.of("/usr/lib/postgresql");
+        if (!Files.isDirectory(base)) {
+            throw new IllegalStateException("PostgreSQL is not installed (no /usr/lib/postgresql): run ./scripts/test "
+                    + "as root, or apt-get install postgresql");
+        }
+        try (Stream<Path> s = Files.list(base)) {
+            return s.filter(p -> Files.isExecutable(p.resolve("bin").resolve("initdb")))
+                    .max(Comparator.comparingInt(p -> Integer.parseInt(p.getFileName().toString().replaceAll("\\D", "0"))))
+                    .map(p -> p.resolve("bin"))
+                    .orElseThrow(() -> new IllegalStateException("no initdb under " + base + ": apt-get install postgresql"));
+        }
+    }
+
+    private static boolean asRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    private static void run(List<String> cmd, boolean asPostgres) throws IOException, InterruptedException {
+        run(cmd, asPostgres, true);
+    }
+
+    private static void run(List<String> cmd, boolean asPostgres, boolean mustSucceed) throws IOException, InterruptedException {
+        List<String> full = new ArrayList<>();
+        if (asPostgres && asRoot()) {
+            full.addAll(List.of("runuser", "-u", "postgres", "--"));
+        }
+        full.addAll(cmd);
+        Process p = new ProcessBuilder(full).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException(String.join(" ", full) + " did not end in 120 s");
+        }
+        if (mustSucceed && p.exitValue() != 0) {
+            throw new IllegalStateException(String.join(" ", full) + " exited " + p.exitValue() + ":\n" + out);
+        }
+    }
+
+    private static void deleteTree(Path d) throws IOException {
+        try (Stream<Path> s = Files.walk(d)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String user() {
+        return SUPERUSER;
+    }
+
+    /** A new, empty database on this server; its JDBC URL. */
+    public String newDatabase() {
+        return newDatabase("template1");
+    }
+
+    /**
+     * A new database copied from {@code template} (which nobody may be connected to); its JDBC URL.
+     * A copy of a migrated database is much faster than migrating a new one.
+     */
+    public String newDatabase(String template) {
+        String name = prefix + DATABASES.incrementAndGet();
+        try (Connection c = DriverManager.getConnection(url("postgres"), SUPERUSER, "");
+             Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE " + name + " TEMPLATE " + template);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create database " + name + ": " + e.getMessage(), e);
+        }
+        return url(name);
+    }
+
+    /** Drops the database at {@code url}, closing whatever is still connected to it. */
+    public void dropDatabase(String url) {
+        try (Connection c = DriverManager.getConnection(url("postgres"), SUPERUSER, "");
+             Statement st = c.createStatement()) {
+            st.execute("DROP DATABASE IF EXISTS " + nameOf(url) + " WITH (FORCE)");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot drop database " + nameOf(url) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The name of the database at {@code url}, one of this server's. */
+    public static String nameOf(String url) {
+        return url.substring(url.lastIndexOf('/') + 1);
+    }
+
+    /** The JDBC URL of database {@code name} on this server. */
+    public String url(String name) {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/" + name;
+    }
+
+    private void stop() {
+        try {
+            run(List.of(bin.resolve("pg_ctl").toString(), "-D", dataDir.toString(), "-m", "immediate", "-w", "stop"),
+                    true, false);
+            deleteTree(dataDir.getParent());
+        } catch (IOException e) {
+            // the next JVM's stopLeftovers tries again
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
