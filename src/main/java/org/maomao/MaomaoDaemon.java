@@ -246,8 +246,9 @@ public final class MaomaoDaemon implements AutoCloseable {
     public synchronized Map<String, Object> reload() {
         DaemonConfig fresh = configSource.get();
         if (!fresh.listenHost().equals(config.listenHost()) || fresh.listenPort() != config.listenPort()
-                || !fresh.dataDir().equals(config.dataDir()) || !fresh.jdbcUrl().equals(config.jdbcUrl())) {
-            log.warn("reload: listen, data_dir and store changes take effect at the next restart");
+                || !fresh.dataDir().equals(config.dataDir()) || !fresh.jdbcUrl().equals(config.jdbcUrl())
+                || !fresh.cluster().equals(config.cluster())) {
+            log.warn("reload: listen, data_dir, store and [cluster] changes take effect at the next restart");
         }
         registry.setDefaults(fresh.defaults());
         registry.setAllowedImages(fresh.allowedImages());
