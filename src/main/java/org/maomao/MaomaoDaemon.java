@@ -182,6 +182,9 @@ public final class MaomaoDaemon implements AutoCloseable {
         if (etcd != null) {
             health.put("etcd", etcd::isAvailable);
         }
+        if (members instanceof EtcdMembership m) {
+            health.put("cluster", m::isListed);
+        }
         api = new ApiServer(new ApiServer.Parts(registry, executor, scheduler, runs, series, datasets, analyzer, health,
                 this::reload, keys::publicKey, metrics::scrape, late::late, members),
                 config.token(), config.http());

@@ -113,6 +113,7 @@ class ClusterMembersIT {
         assertThat(body.get("self").asText()).isEqualTo("m1");
         assertThat(ids(p1)).containsExactly("m1", "m2", "m3");
         assertThat(ids(p3)).containsExactly("m1", "m2", "m3");
+        assertThat(JSON.readTree(get(p1, "/health").body()).get("components").get("cluster").asText()).isEqualTo("up");
         JsonNode second = body.get("members").get(1);
         assertThat(second.get("url").asText()).isEqualTo("http://127.0.0.1:" + p2);
         assertThat(second.get("version").asText()).isEqualTo(body.get("members").get(0).get("version").asText())

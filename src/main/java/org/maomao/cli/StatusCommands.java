@@ -19,7 +19,9 @@ final class StatusCommands {
                     + "user may use the socket (group docker)",
             "store", "check [store] url, user and password; for the embedded store, that data_dir/db is writable",
             "git", "make data_dir/datasets writable by the daemon's user",
-            "etcd", "check [etcd] endpoints and `etcdctl --endpoints <url> endpoint health`");
+            "etcd", "check [etcd] endpoints and `etcdctl --endpoints <url> endpoint health`",
+            "cluster", "this member cannot renew its etcd lease, so the other members stop counting on it after "
+                    + "[cluster] lease_ttl: check etcd as above; it joins again by itself once etcd answers");
 
     static JsonNode health(ApiClient api) {
         ApiClient.Response r = api.raw("/health");

@@ -271,6 +271,11 @@ public final class EtcdMembership implements Members, AutoCloseable {
         return out;
     }
 
+    /** Whether the member holds its lease as far as it knows: false from a failed renewal until etcd answers again. */
+    public boolean isListed() {
+        return !unreachable;
+    }
+
     /** The lease this member's key lives under (for fencing what it does by its liveness). */
     public long leaseId() {
         return lease;
