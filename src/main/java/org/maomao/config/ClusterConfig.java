@@ -116,13 +116,20 @@ public record ClusterConfig(boolean enabled, String memberId, URI apiUrl, Durati
                 + "API such as http://host1.example.org:8080.");
     }
 
-    /** This machine's name, as the default member id and API host. */
+    /** This machine's name, as the default member id and API host (looked up once: a lookup can be slow). */
     public static String hostname() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            String env = System.getenv("HOSTNAME");
-            return env == null || env.isBlank() ? "localhost" : env;
+        String h = hostname;
+        if (h == null) {
+            try {
+                h = InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
+                String env = System.getenv("HOSTNAME");
+                h = env == null || env.isBlank() ? "localhost" : env;
+            }
+            hostname = h;
         }
+        return h;
     }
+
+    private static volatile String hostname;
 }
