@@ -3,6 +3,7 @@ package org.maomao;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -12,11 +13,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.maomao.config.ClusterConfig;
 import org.maomao.testing.CliRun;
+import org.maomao.testing.Poll;
 import org.maomao.testing.TestDaemon;
+import org.maomao.testing.TestImages;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-/** A daemon outside cluster mode lists itself alone, says so, and keeps nothing in etcd. */
+/** A daemon outside cluster mode lists itself alone, with its runs in flight, and says so. */
 class MembersEndToEndTest {
     @TempDir
     Path dir;
@@ -58,6 +61,16 @@ class MembersEndToEndTest {
         assertThat(lines.get(0)).containsSubsequence("ID", "URL", "VERSION", "CAPACITY", "IN_FLIGHT", "STARTED");
         assertThat(lines.get(1)).containsSubsequence(id + " *", base, MaomaoDaemon.version(), "3", "0");
         assertThat(lines.get(2)).isEqualTo("cluster mode is off ([cluster] enabled = false): this daemon runs alone.");
+
+        // the value follows the runs in flight (the same count a cluster member puts into etcd)
+        String sleeper = TestImages.collector("maomao-test/members-sleeper:1", "echo started\nsleep 120\n");
+        daemon.register("sleeper", sleeper, "");
+        String run = daemon.runNow("sleeper", "none");
+        Poll.until(Duration.ofSeconds(60), "the run to be in flight",
+                () -> daemon.get("/members").json().get("members").get(0).get("in_flight").asInt() == 1);
+        assertThat(daemon.post("/runs/" + run + "/cancel", "").status()).isLessThan(300);
+        Poll.until(Duration.ofSeconds(60), "no run in flight",
+                () -> daemon.get("/members").json().get("members").get(0).get("in_flight").asInt() == 0);
 
         String page = daemon.get("/").body();
         assertThat(page).contains("<h2>Members</h2>", "<table id=\"members\">", "cluster mode is off",
