@@ -120,6 +120,17 @@ class ClusterMembersIT {
                 .isNotEqualTo("dev");
         assertThat(second.get("capacity").asInt()).isEqualTo(4);
 
+        // Quartz runs clustered as each member, checking in at checkin_interval
+        List<String> quartz = new ArrayList<>();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(store, PostgresServer.shared().user(), "");
+             java.sql.ResultSet r = c.createStatement().executeQuery(
+                     "SELECT INSTANCE_NAME, CHECKIN_INTERVAL FROM QRTZ_SCHEDULER_STATE ORDER BY INSTANCE_NAME")) {
+            while (r.next()) {
+                quartz.add(r.getString(1) + " " + r.getLong(2));
+            }
+        }
+        assertThat(quartz).containsExactly("m1 2000", "m2 2000", "m3 2000");
+
         CliRun cli = CliRun.of("http://127.0.0.1:" + p2, "members");
         assertThat(cli.code()).as(cli.err()).isZero();
         assertThat(cli.out()).contains("m2 *", "http://127.0.0.1:" + p1, "http://127.0.0.1:" + p3);
