@@ -30,6 +30,7 @@ final class LogStreaming {
     void send(Context ctx, Run r) throws IOException, InterruptedException {
         Path file = executor.runDir(r.id()).resolve("log");
         ctx.contentType("text/plain; charset=utf-8");
+        ctx.header("X-Content-Type-Options", "nosniff"); // collector output: never sniffed as HTML
         if ("true".equals(ctx.queryParam("follow"))) {
             follow(ctx, r.id(), file);
             return;
