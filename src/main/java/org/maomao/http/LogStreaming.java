@@ -47,7 +47,9 @@ final class LogStreaming {
      * the client goes away), flushing each piece, like {@code tail -f}.
      */
     private void follow(Context ctx, String runId, Path file) throws IOException, InterruptedException {
-        OutputStream out = ctx.outputStream();
+        // the servlet's own stream: Javalin's (ctx.outputStream()) wraps it for compression and
+        // drops flush(), so a followed log arrived only when 32 KiB had gathered or the run ended
+        OutputStream out = ctx.res().getOutputStream();
         long pos = 0;
         byte[] buf = new byte[8192];
         while (true) {
