@@ -34,6 +34,7 @@ class RunPageTest {
     static final String BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,"
             + "image/apng,*/*;q=0.8,application/signed-exchange;v=b3;q=0.7";
     static final Duration WAIT = Duration.ofSeconds(60);
+    static final Path SCREENSHOT = Path.of("target/screenshots/run-page.png");
 
     @TempDir
     Path dir;
@@ -115,6 +116,9 @@ class RunPageTest {
         assertThat(chromium.eval("Array.from(document.querySelectorAll('#events tr.event')).filter(function(tr){"
                 + "return tr.cells[1].textContent==='exited';})[0].cells[2].textContent")).isEqualTo("1");
 
+        chromium.screenshot(SCREENSHOT);
+        assertThat(SCREENSHOT).isNotEmptyFile();
+
         // the status page links the run to this page and shows durations; a real click negotiates HTML
         chromium.call("Page.navigate", Map.of("url", daemon.url("/")));
         Poll.until(WAIT, "the status page", () -> chromium.text("runs"));
@@ -124,6 +128,7 @@ class RunPageTest {
                 .as("one bar per ended run").isEqualTo("2");
         assertThat(chromium.eval("document.querySelector('#collectors svg.durations rect title').textContent"))
                 .contains(first.get("created_at").asText(), "succeeded");
+        chromium.screenshot(Path.of("target/screenshots/status-page-durations.png"));
         chromium.eval("document.querySelector('#runs a.run').click()");
         Poll.until(WAIT, "the run page after a click", () -> "succeeded".equals(chromium.text("state")));
         assertThat(chromium.eval("location.pathname")).isEqualTo("/runs/" + id);

@@ -43,7 +43,8 @@ final class RunDurations {
 
     /**
      * The durations of the ended runs among {@code newestFirst} as bars, oldest on the left, each
-     * coloured by its state and titled with its time and duration; "-" when none has ended.
+     * coloured by its state and titled with its time and duration, and their median; "-" when
+     * none has ended.
      */
     static String sparkline(List<Run> newestFirst) {
         List<Run> ended = new ArrayList<>();
@@ -59,7 +60,8 @@ final class RunDurations {
         for (Run r : ended) {
             max = Math.max(max, seconds(r, null));
         }
-        int w = ended.size() * BAR;
+        int w = HISTORY * BAR;
+        int x0 = (HISTORY - ended.size()) * BAR; // the newest run at the right edge, always in the same place
         StringBuilder h = new StringBuilder(256 + ended.size() * 160);
         h.append("<svg class=\"durations\" width=\"").append(w).append("\" height=\"").append(H)
                 .append("\" viewBox=\"0 0 ").append(w).append(' ').append(H).append("\" role=\"img\" aria-label=\"durations of the last ")
@@ -68,12 +70,14 @@ final class RunDurations {
             Run r = ended.get(i);
             double s = seconds(r, null);
             long bar = max > 0 ? Math.max(1, Math.round((H - 2) * s / max)) : 1;
-            h.append("<rect x=\"").append(i * BAR).append("\" y=\"").append(H - bar).append("\" width=\"").append(BAR - 1)
+            h.append("<rect x=\"").append(x0 + i * BAR).append("\" y=\"").append(H - bar).append("\" width=\"").append(BAR - 1)
                     .append("\" height=\"").append(bar).append("\" fill=\"").append(colour(r.state()))
                     .append("\"><title>").append(r.createdAt()).append(": ").append(Elapsed.format(s)).append(", ")
                     .append(r.state().id()).append("</title></rect>");
         }
-        return h.append("</svg>").toString();
+        double[] sorted = ended.stream().mapToDouble(r -> seconds(r, null)).sorted().toArray();
+        return h.append("</svg> <span class=\"median\">median ").append(Elapsed.format(sorted[sorted.length / 2]))
+                .append("</span>").toString();
     }
 
     private static String colour(RunState s) {

@@ -71,6 +71,7 @@ final class StatusPage {
                 .running,.queued,.retrying{color:#b26b00}.late td{color:#c0262d;font-weight:bold}
                 .plots{display:flex;flex-wrap:wrap;gap:12px}.plot{background:#fff;border:1px solid #e3e3e3;padding:6px}
                 .plot div{font-size:.8em;margin-bottom:2px}button{font-size:.9em}
+                svg.durations{background:#f0f0f0;vertical-align:middle}.median{font-size:.85em;color:#555}
                 </style></head><body>
                 <h1>maomao</h1>
                 <p><button id="refresh" onclick="location.reload()">Refresh</button>

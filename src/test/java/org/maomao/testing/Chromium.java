@@ -136,6 +136,13 @@ public final class Chromium implements AutoCloseable {
         return eval("document.documentElement.outerHTML");
     }
 
+    /** Saves a PNG of what the page shows now. */
+    public void screenshot(Path png) throws IOException {
+        String data = call("Page.captureScreenshot", Map.of("format", "png", "captureBeyondViewport", true)).get("data").asText();
+        Files.createDirectories(png.toAbsolutePath().getParent());
+        Files.write(png, java.util.Base64.getDecoder().decode(data));
+    }
+
     public static String quote(String s) {
         try {
             return JSON.writeValueAsString(s);
