@@ -208,10 +208,14 @@ class RunPageTest {
         }
     }
 
-    /** Collector output that tries to run script in the page: shown as text, and none of it runs. */
+    /**
+     * Collector output that tries to run script in the page: shown as text, and none of it runs;
+     * and a log longer than the page keeps shows its tail.
+     */
     @Test
     void should_show_a_collectors_html_and_script_as_text_and_run_none_of_it() throws Exception {
         String hostile = TestImages.collector("maomao-test/page-hostile:1", """
+                yes 'filler filler filler filler filler' | head -c 1200000
                 echo '<script>window.pwned = 1</script>'
                 echo '<img src=x onerror="window.pwned = 2">'
                 echo '</pre><b id="injected">bold</b><pre>'
@@ -231,6 +235,9 @@ class RunPageTest {
         assertThat(chromium.text("result")).contains("<img src=x onerror=\\\"window.pwned = 3\\\">",
                 "</script><script>window.pwned = 4</script>");
         assertThat(chromium.text("state")).isEqualTo("failed");
+        assertThat(chromium.text("log").length()).as("the page keeps the log's tail only").isLessThanOrEqualTo(1_000_000)
+                .isGreaterThan(900_000);
+        assertThat(chromium.eval("document.getElementById('log-cut').hidden")).isEqualTo("false");
         assertThat(chromium.eval("typeof window.pwned")).as("no collector script ran").isEqualTo("undefined");
         assertThat(chromium.eval("document.querySelectorAll('img').length")).isEqualTo("0");
         assertThat(chromium.eval("document.getElementById('injected') === null")).isEqualTo("true");

@@ -25,6 +25,8 @@ import io.javalin.http.Context;
  */
 final class RunPage {
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** Characters of the log the page keeps (the tail): a log may be max_log long, and the page stays light. */
+    static final int MAX_LOG_CHARS = 1_000_000;
     private static final String STYLE = """
             body{font-family:system-ui,sans-serif;margin:1.5em;color:#222;background:#fafafa}
             h1{margin:0 0 .4em;font-size:1.4em}h2{margin:1.2em 0 .4em;font-size:1.1em}
@@ -92,6 +94,8 @@ final class RunPage {
         h.append("</div><h2>Log</h2><p><a href=\"/runs/").append(esc(r.id()))
                 .append("/log\">raw log</a> · <a href=\"/runs/").append(esc(r.id())).append("/events\">events</a> (JSON) · ")
                 .append("<a href=\"/runs/").append(esc(r.id())).append("\" id=\"json\">run</a> (JSON)</p>")
+                .append("<p id=\"log-cut\" hidden>Only the last ").append(MAX_LOG_CHARS)
+                .append(" characters are shown; the raw log has all of it.</p>")
                 .append("<pre id=\"log\" data-complete=\"false\"></pre>");
         h.append("<script nonce=\"").append(nonce).append("\">").append(SCRIPT).append("</script></body></html>");
         return h.toString();
@@ -124,23 +128,34 @@ final class RunPage {
     }
 
     /**
-     * The log follows by a streamed fetch, appended as text nodes (never parsed as HTML); it is
-     * fetched again from the start if the stream breaks before the run has ended. The summary
+     * The log follows by a streamed fetch, appended as text nodes (never parsed as HTML), of
+     * which the last {@link #MAX_LOG_CHARS} characters are kept; it is fetched again from the
+     * start if the stream breaks before the run has ended. The summary
      * and timeline are fetched again each second, as HTML this daemon escaped, until the run ends.
      */
     private static final String SCRIPT = """
             (function(){
+              var MAX=%d;
               var log=document.getElementById('log');
               var path=location.pathname;
               function ended(){return document.getElementById('summary').getAttribute('data-ended')==='true';}
+              var size=0;
               function add(t){
                 if(!t){return;}
                 var atEnd=log.scrollTop+log.clientHeight>=log.scrollHeight-4;
                 log.appendChild(document.createTextNode(t));
+                size+=t.length;
+                while(size>MAX&&log.firstChild){
+                  var first=log.firstChild,over=size-MAX;
+                  if(first.data.length>over){first.deleteData(0,over);size-=over;}
+                  else{size-=first.data.length;log.removeChild(first);}
+                  document.getElementById('log-cut').hidden=false;
+                }
                 if(atEnd){log.scrollTop=log.scrollHeight;}
               }
               function follow(){
                 log.textContent='';
+                size=0;
                 log.setAttribute('data-complete','false');
                 fetch(path+'/log?follow=true',{cache:'no-store'}).then(function(r){
                   if(!r.ok||!r.body){throw new Error('HTTP '+r.status);}
@@ -169,5 +184,5 @@ final class RunPage {
               follow();
               if(!ended()){setTimeout(refresh,1000);}
             })();
-            """;
+            """.formatted(MAX_LOG_CHARS);
 }
