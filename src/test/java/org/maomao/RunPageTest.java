@@ -9,8 +9,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -175,7 +179,22 @@ class RunPageTest {
         daemon = new TestDaemon(dir.resolve("data"), Map.of("defaults.retries", "0"));
         daemon.register("talker", talker, "");
         String id = daemon.runNow("talker", "none");
-        Poll.until(WAIT, "the first line in the log", () -> daemon.get("/runs/" + id + "/log").body().contains("first line"));
+        // what the page (and `maomao log -f`) reads: the followed log, each line as it is printed
+        HttpResponse<Stream<String>> follow = http.sendAsync(HttpRequest.newBuilder(URI.create(daemon.url("/runs/" + id
+                + "/log?follow=true"))).build(), HttpResponse.BodyHandlers.ofLines()).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(follow.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        Iterator<String> lines = follow.body().iterator();
+        CompletableFuture<Boolean> firstLine = CompletableFuture.supplyAsync(() -> {
+            while (lines.hasNext()) {
+                if (lines.next().equals("first line")) {
+                    return true;
+                }
+            }
+            return false;
+        });
+        assertThat(firstLine.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(daemon.get("/runs/" + id).json().get("state").asText()).isEqualTo("running");
+        follow.body().close();
 
         chromium = Chromium.open(dir, daemon.url("/runs/" + id));
         Poll.until(WAIT, "the page to show the first line", () -> String.valueOf(chromium.text("log")).contains("first line"));
