@@ -153,6 +153,13 @@ public final class Chromium implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        try {
+            // closed by itself, Chromium removes its singleton socket from /tmp; SIGTERM leaves it
+            socket.sendText("{\"id\":0,\"method\":\"Browser.close\"}", true).get(5, TimeUnit.SECONDS);
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // gone already, or not answering: stopped below
+        }
         socket.abort();
         process.destroy();
         if (!process.waitFor(20, TimeUnit.SECONDS)) {
