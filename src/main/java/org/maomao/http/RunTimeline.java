@@ -61,7 +61,7 @@ final class RunTimeline {
             text = p.get("message").asText();
         } else if (p.isObject()) {
             StringBuilder s = new StringBuilder();
-            Iterator<Map.Entry<String, JsonNode>> it = p.fields();
+            Iterator<Map.Entry<String, JsonNode>> it = p.properties().iterator();
             while (it.hasNext() && s.length() <= MAX_MESSAGE) {
                 Map.Entry<String, JsonNode> f = it.next();
                 if (f.getValue().isNull() || (f.getKey().equals("attempt") && type.equals("started"))) {
