@@ -1,5 +1,7 @@
 package org.maomao.cli;
 
+import org.maomao.units.Elapsed;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -59,9 +61,12 @@ final class ListingCommands {
             if (state != null) {
                 q.append("&state=").append(enc(state));
             }
-            return list(api.get(q.toString()), new Table("ID", "COLLECTOR", "DATASET", "STATE", "ATTEMPT", "CREATED", "MESSAGE"),
+            return list(api.get(q.toString()), new Table("ID", "COLLECTOR", "DATASET", "STATE", "ATTEMPT", "CREATED",
+                            "DURATION", "MESSAGE"),
                     (t, r) -> t.row(text(r, "id"), text(r, "collector"), text(r, "dataset"), text(r, "state"),
-                            text(r, "attempt") + "/" + text(r, "max_attempts"), text(r, "created_at"), text(r, "message")));
+                            text(r, "attempt") + "/" + text(r, "max_attempts"), text(r, "created_at"),
+                            Elapsed.format(r.path("duration_s").isNumber() ? r.get("duration_s").asDouble() : null),
+                            text(r, "message")));
         }
     }
 

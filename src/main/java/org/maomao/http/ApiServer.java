@@ -185,7 +185,8 @@ public final class ApiServer implements AutoCloseable {
         });
         app.error(404, ctx -> {
             String type = ctx.res().getContentType();
-            if (type == null || !type.startsWith("application/json")) { // a route's own 404 is JSON already
+            // a route's own 404 is JSON already (or a page, for a browser: the run page's "no such run")
+            if (type == null || !(type.startsWith("application/json") || type.startsWith("text/html"))) {
                 notFound(ctx);
             }
         });

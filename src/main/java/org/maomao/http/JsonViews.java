@@ -1,6 +1,7 @@
 package org.maomao.http;
 
 import java.io.IOException;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -57,6 +58,7 @@ final class JsonViews {
         m.put("created_at", r.createdAt());
         m.put("started_at", r.startedAt());
         m.put("finished_at", r.finishedAt());
+        m.put("duration_s", RunDurations.seconds(r, Instant.now()));
         m.put("next_retry_at", r.nextRetryAt());
         return m;
     }

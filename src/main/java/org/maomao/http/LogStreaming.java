@@ -30,6 +30,7 @@ final class LogStreaming {
     void send(Context ctx, Run r) throws IOException, InterruptedException {
         Path file = executor.runDir(r.id()).resolve("log");
         ctx.contentType("text/plain; charset=utf-8");
+        ctx.header("X-Content-Type-Options", "nosniff"); // collector output: never sniffed as HTML
         if ("true".equals(ctx.queryParam("follow"))) {
             follow(ctx, r.id(), file);
             return;
@@ -46,7 +47,9 @@ final class LogStreaming {
      * the client goes away), flushing each piece, like {@code tail -f}.
      */
     private void follow(Context ctx, String runId, Path file) throws IOException, InterruptedException {
-        OutputStream out = ctx.outputStream();
+        // the servlet's own stream: Javalin's (ctx.outputStream()) wraps it for compression and
+        // drops flush(), so a followed log arrived only when 32 KiB had gathered or the run ended
+        OutputStream out = ctx.res().getOutputStream();
         long pos = 0;
         byte[] buf = new byte[8192];
         while (true) {

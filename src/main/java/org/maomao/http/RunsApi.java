@@ -17,11 +17,14 @@ import org.maomao.schedule.QuartzRunScheduler;
 import org.maomao.schedule.Schedule;
 import org.maomao.units.Durations;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.javalin.http.Context;
 
 /**
  * Runs: the prototype's {@code POST /run} (unchanged body: run now, or with {@code "cron": true}
- * create a schedule), listing, reading (with {@code ?wait=}), events, log and cancel.
+ * create a schedule), listing, reading (with {@code ?wait=}; a browser gets the run's page),
+ * events, log and cancel.
  */
 final class RunsApi implements Resource {
     /** Longest {@code ?wait=} a request may hold a connection. */
@@ -35,6 +38,7 @@ final class RunsApi implements Resource {
     private final QuartzRunScheduler scheduler;
     private final LogStreaming logs;
     private final JsonViews views;
+    private final RunPage page;
 
     RunsApi(RunExecutor executor, RunStore runs, CollectorRegistry registry, QuartzRunScheduler scheduler, JsonViews views) {
         this.executor = executor;
@@ -43,6 +47,7 @@ final class RunsApi implements Resource {
         this.scheduler = scheduler;
         this.logs = new LogStreaming(executor, runs);
         this.views = views;
+        this.page = new RunPage(runs, new ObjectMapper());
     }
 
     @Override
@@ -105,6 +110,11 @@ final class RunsApi implements Resource {
 
     /** {@code ?wait=30s} holds the answer until the run has ended (at most a minute), so clients need not poll. */
     private void get(Context ctx) throws InterruptedException {
+        if (Accepts.html(ctx.header("Accept"))) { // a browser: the run's page
+            page.answer(ctx, ctx.pathParam("id"));
+            return;
+        }
+        ctx.header("Vary", "Accept");
         Run r = run(ctx.pathParam("id"));
         String wait = ctx.queryParam("wait");
         if (wait != null && !r.state().isFinal()) {

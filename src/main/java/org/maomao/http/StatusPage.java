@@ -2,6 +2,7 @@ package org.maomao.http;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -27,13 +28,16 @@ import org.maomao.spike.SpikeRecord;
  * The status page at {@code GET /}: components, collectors, schedules with their next
  * fire times, recent runs, and the series with the latest spikes or data as small SVG plots
  * with their spikes marked (a few of them, with the count and a link to {@code /series}).
- * Everything is rendered here, with no script or style from elsewhere (no CDN); a
- * Refresh button and a 30-second auto-refresh keep it current.
+ * Each run links to its page ({@link RunPage}) and shows its duration; each collector shows
+ * the durations of its last runs. Everything is rendered here, with no script or style from
+ * elsewhere (no CDN); a Refresh button and a 30-second auto-refresh keep it current.
  */
 final class StatusPage {
     /** Series drawn on the page, and points per plot. */
     static final int MAX_PLOTS = 12;
     static final int POINTS = 300;
+    /** Collectors that get a duration history: each costs a query. */
+    static final int MAX_HISTORIES = 200;
     private static final int W = 360;
     private static final int H = 90;
 
@@ -74,6 +78,7 @@ final class StatusPage {
                 .running,.queued,.retrying{color:#b26b00}.late td{color:#c0262d;font-weight:bold}
                 .plots{display:flex;flex-wrap:wrap;gap:12px}.plot{background:#fff;border:1px solid #e3e3e3;padding:6px}
                 .plot div{font-size:.8em;margin-bottom:2px}button{font-size:.9em}
+                svg.durations{background:#f0f0f0;vertical-align:middle}.median{font-size:.85em;color:#555}
                 </style></head><body>
                 <h1>maomao</h1>
                 <p><button id="refresh" onclick="location.reload()">Refresh</button>
@@ -87,10 +92,15 @@ final class StatusPage {
         h.append("</tr></table>");
         MembersSection.render(h, members);
 
-        h.append("<h2>Collectors</h2><table id=\"collectors\"><tr><th>name</th><th>image</th><th>dataset</th><th>source</th></tr>");
+        h.append("<h2>Collectors</h2><table id=\"collectors\"><tr><th>name</th><th>image</th><th>dataset</th><th>source</th>"
+                + "<th>durations</th></tr>");
+        int histories = 0;
         for (Collector c : registry.list()) {
             h.append("<tr><td>").append(esc(c.name())).append("</td><td>").append(esc(c.image())).append("</td><td>")
-                    .append(esc(c.dataset())).append("</td><td>").append(esc(c.source())).append("</td></tr>");
+                    .append(esc(c.dataset())).append("</td><td>").append(esc(c.source())).append("</td><td>")
+                    // one indexed query per collector: bounded, so that any number of collectors keeps the page fast
+                    .append(histories++ < MAX_HISTORIES ? RunDurations.sparkline(runs.list(
+                            new RunQuery(c.name(), null, null, RunDurations.HISTORY))) : "").append("</td></tr>");
         }
         h.append("</table>");
 
@@ -108,14 +118,16 @@ final class StatusPage {
         h.append("</table>");
 
         h.append("<h2>Recent runs</h2><table id=\"runs\"><tr><th>run</th><th>collector</th><th>dataset</th><th>state</th>"
-                + "<th>attempt</th><th>created</th><th>message</th></tr>");
+                + "<th>attempt</th><th>created</th><th>duration</th><th>message</th><th></th></tr>");
+        Instant now = Instant.now();
         for (Run r : runs.list(new RunQuery(null, null, null, 20))) {
-            h.append("<tr><td><a href=\"/runs/").append(esc(r.id())).append("/log\">").append(esc(r.id().substring(0, 8)))
+            h.append("<tr><td><a class=\"run\" href=\"/runs/").append(esc(r.id())).append("\">").append(esc(r.id().substring(0, 8)))
                     .append("</a></td><td>").append(esc(r.collector())).append("</td><td>").append(esc(r.dataset()))
                     .append("</td><td class=\"").append(r.state().id()).append("\">").append(r.state().id())
                     .append("</td><td>").append(r.attempt()).append('/').append(r.maxAttempts()).append("</td><td>")
-                    .append(r.createdAt()).append("</td><td>").append(esc(r.message() == null ? "" : r.message()))
-                    .append("</td></tr>");
+                    .append(r.createdAt()).append("</td><td class=\"duration\">").append(esc(RunDurations.text(r, now)))
+                    .append("</td><td>").append(esc(r.message() == null ? "" : r.message()))
+                    .append("</td><td><a href=\"/runs/").append(esc(r.id())).append("/log\">log</a></td></tr>");
         }
         h.append("</table>");
 
