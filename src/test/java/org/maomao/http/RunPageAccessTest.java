@@ -44,7 +44,7 @@ class RunPageAccessTest {
     @Test
     void should_refuse_the_run_page_without_the_token_like_every_route() throws Exception {
         api = new ApiServer(new ApiServer.Parts(null, null, null, null, null, null, null, Map.of(), Map::of,
-                () -> "", () -> "", null), "s3cret-s3cret-s3cret", HttpLimits.defaults());
+                () -> "", () -> "", null, null), "s3cret-s3cret-s3cret", HttpLimits.defaults());
         int port = api.start("127.0.0.1", 0);
         HttpClient http = HttpClient.newHttpClient();
         for (String auth : new String[] {null, "Bearer wrong"}) {
