@@ -297,6 +297,12 @@ public final class SpikeDetector {
             state.profile = null;
             return;
         }
+        if (season.auto() && state.seasonMode == DetectorState.SEASON_NONE && state.profile == null
+                && state.seasonSeen > 0) {
+            // auto already looked at this series and found no daily cycle: a resumed series keeps that
+            // decision instead of testing again from scratch on every run.
+            return;
+        }
         int mode = season.auto() ? DetectorState.SEASON_CANDIDATE : DetectorState.SEASON_ACTIVE;
         double phaseSeconds = period.isSpan() && Double.isFinite(step) ? (double) period.duration().getSeconds() / phases
                 : Double.NaN;
