@@ -28,7 +28,9 @@ public class DatasetBench {
         int points = Integer.parseInt(System.getProperty("points", "10000000"));
         int runs = Integer.parseInt(System.getProperty("runs", "10000"));
         detector(points);
-        commits(runs);
+        if (runs > 0) { // -Druns=0: the detector figures only
+            commits(runs);
+        }
     }
 
     static double[] series(int n) {
@@ -44,22 +46,32 @@ public class DatasetBench {
 
     static void detector(int n) {
         double[] v = series(n);
-        SpikeParameters p = SpikeParameters.fromMap(java.util.Map.of("season", "none"));
+        SpikeParameters p = SpikeParameters.fromMap(java.util.Map.of("season", "none", "method", "zscore"));
         SpikeDetector d = new SpikeDetector(p);
-        // plain z-score with the shipped window (6h on 5-minute points: 72 points), no season
-        timed("zscore, season none (lag 6h = 72 points of 5 min)", d, v, false, 20_000_000);
+        // plain z-score with the shipped window (12h on 5-minute points: 144 points), no season
+        timed("zscore, season none (lag " + p.lag() + " of 5-minute points)", d, v, false, 20_000_000);
         // the same with a daily season removed, timestamps given
-        SpikeDetector seasonal = new SpikeDetector(SpikeParameters.fromMap(java.util.Map.of("season", "daily")));
+        SpikeDetector seasonal = new SpikeDetector(SpikeParameters.fromMap(java.util.Map.of("season", "daily",
+                "method", "zscore")));
         timed("zscore + daily season (288 phases), timestamps", seasonal, v, true, 5_000_000);
+        // the shipped defaults: likelihood over the z-scores, lag 12h, season auto (none found in this series)
+        SpikeDetector shipped = new SpikeDetector(SpikeParameters.defaults());
+        timed("defaults (" + shipped.parameters().method().configName() + ", season auto), timestamps", shipped, v,
+                true, 5_000_000);
+        // the likelihood with a daily season removed
+        SpikeDetector likelihood = new SpikeDetector(SpikeParameters.fromMap(java.util.Map.of("season", "daily",
+                "method", "likelihood")));
+        timed("likelihood + daily season (288 phases), timestamps", likelihood, v, true, 5_000_000);
         // state size after a year of 5-minute data
-        for (SpikeDetector det : new SpikeDetector[] {d, seasonal}) {
+        for (SpikeDetector det : new SpikeDetector[] {d, seasonal, shipped, likelihood}) {
             DetectorState s = det.newState();
             int year = 365 * 288;
             for (int i = 0; i < year; i++) {
                 det.update(s, 1.7e9 + i * 300.0, v[i]);
             }
-            System.out.printf("  state after a year of 5-minute points (%s): %,d values, %,d bytes encoded%n",
-                    det.parameters().season(), s.storedValues(), s.encode().length());
+            System.out.printf("  state after a year of 5-minute points (%s, season %s): %,d values, %,d bytes encoded%n",
+                    det.parameters().method().configName(), det.parameters().season(), s.storedValues(),
+                    s.encode().length());
         }
         int naiveN = Math.min(n, 1_000_000);
         long t0 = System.nanoTime();

@@ -1,7 +1,7 @@
 // Runs the detector with each line of settings of a grid file over the NAB dev files and writes
 // RESULTS_DIR/<line number>/<category>/<file>.csv for bench/nab_loco.py:
 //   java -cp target/maomao.jar bench/NabTune.java /tmp/nab-out bench/nab-grid.txt
-//   python3 bench/nab_loco.py /tmp/nab-out bench/nab-grid.txt
+//   python3 bench/nab_loco.py /tmp/nab-out bench/nab-grid.txt [method=zscore|method=likelihood]
 import java.nio.file.*; import java.util.*; import org.maomao.spike.*;
 public class NabTune {
   public static void main(String[] a) throws Exception {

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
 # Scores the NabTune output of each grid line with NAB rules (../shared/tools/nab_score.py).
+#   python3 bench/nab_loco.py RESULTS_DIR GRID_FILE [ONLY_LINES_WITH]
 import sys, json, os
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'shared', 'tools'))
 sys.path.insert(0, '/work/shared/tools')
@@ -30,6 +31,11 @@ for i,c in enumerate(cfgs):
         names=[n for n in LABELS if not n.startswith(cat)]
         row['train_wo_'+cat]=round(score(data,names,'standard'),2)
     rows.append(row); print(json.dumps(row)); sys.stdout.flush()
+# An optional third argument keeps only the grid lines that contain it (e.g. method=zscore), so the
+# folds of one method can be read from a run over the whole grid.
+if len(sys.argv) > 3:
+    rows=[r for r in rows if sys.argv[3] in r['cfg']]
+    print('only the %d settings with "%s"' % (len(rows), sys.argv[3]))
 # Leave-one-category-out: for each category, the setting best on the other two and its score on it
 # (artificialNoAnomaly has no windows, so its "score" is the raw false-positive cost), then the
 # setting with the best mean rank over the three training sets: the shipped defaults.

@@ -75,13 +75,14 @@ class SeriesRescanEndToEndTest {
         daemon = new TestDaemon(dir.resolve("data"), Map.of("spike.webhook",
                 "http://127.0.0.1:" + hook.getAddress().getPort() + "/hook"));
 
-        // a threshold nothing reaches: the run stores no spike
-        daemon.register("hourly", hourly, ",\"spike\":{\"threshold\":1000}");
+        // the z-score alone with a threshold nothing reaches: the run stores no spike (the default
+        // method, likelihood, would still report row 150 by its run of improbable scores)
+        daemon.register("hourly", hourly, ",\"spike\":{\"method\":\"zscore\",\"threshold\":1000}");
         JsonNode first = daemon.awaitEnd(daemon.runNow("hourly", "rs"), RUN_TIMEOUT);
         assertThat(first.get("state").asText()).as(first.toString()).isEqualTo("succeeded");
         assertThat(spikes()).isEmpty();
 
-        // back to threshold 5: the re-scan finds the spike of row 150 in the stored history
+        // back to the default method with threshold 5: the re-scan finds the spike of row 150 in the stored history
         daemon.register("hourly", hourly, ",\"spike\":{\"threshold\":5}");
         TestDaemon.Response r = daemon.post(ID + "/rescan", "");
         assertThat(r.status()).as(r.toString()).isEqualTo(200);
@@ -102,8 +103,8 @@ class SeriesRescanEndToEndTest {
         assertThat(again).hasSize(1);
         assertThat(again.get(0).get("timestamp").asText()).isEqualTo("2026-01-07T06:00:00");
 
-        // a high threshold again: the re-scan removes the stored spike
-        daemon.register("hourly", hourly, ",\"spike\":{\"threshold\":1000}");
+        // the z-score alone with a high threshold again: the re-scan removes the stored spike
+        daemon.register("hourly", hourly, ",\"spike\":{\"method\":\"zscore\",\"threshold\":1000}");
         assertThat(daemon.post(ID + "/rescan", "").json().get("spikes").asInt()).isZero();
         assertThat(spikes()).isEmpty();
 

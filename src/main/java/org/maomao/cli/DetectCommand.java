@@ -54,16 +54,17 @@ public final class DetectCommand implements Callable<Integer> {
     String column;
 
     @Option(names = "--method", paramLabel = "METHOD",
-            description = "zscore (mean/standard deviation) or robust (median/MAD) (default: zscore).")
+            description = "likelihood (z-score plus an anomaly likelihood over the recent scores), zscore "
+                    + "(mean/standard deviation) or robust (median/MAD) (default: likelihood).")
     String method;
 
     @Option(names = "--lag", paramLabel = "SPAN|POINTS",
             description = "Window a point is judged against: a span such as 12h or 7d, or a number of points "
-                    + "(default: 6h).")
+                    + "(default: 12h).")
     String lag;
 
     @Option(names = "--threshold", paramLabel = "DEVIATIONS",
-            description = "Deviations from the window's centre that make a spike (default: 5).")
+            description = "Deviations from the window's centre that make a spike (default: 4).")
     String threshold;
 
     @Option(names = "--influence", paramLabel = "0..1",
@@ -88,6 +89,15 @@ public final class DetectCommand implements Callable<Integer> {
                     + "or a number of points (default: auto).")
     String season;
 
+    @Option(names = "--history", paramLabel = "SPAN|POINTS",
+            description = "For method likelihood: span over which the usual level of the recent scores is learnt "
+                    + "(default: 2d).")
+    String history;
+
+    @Option(names = "--likelihood-tail", paramLabel = "PROBABILITY",
+            description = "For method likelihood: recent scores this improbable are a spike (default: 1e-7).")
+    String likelihoodTail;
+
     @Option(names = "--explain",
             description = "Also print the expected value and the band outside which a point is a spike: "
                     + "timestamp,value,expected,lower,upper,score,spike.")
@@ -108,6 +118,8 @@ public final class DetectCommand implements Callable<Integer> {
             put(settings, SpikeParameters.KEY_COOLDOWN, cooldown);
             put(settings, SpikeParameters.KEY_MIN_POINTS, minPoints);
             put(settings, SpikeParameters.KEY_SEASON, season);
+            put(settings, SpikeParameters.KEY_HISTORY, history);
+            put(settings, SpikeParameters.KEY_LIKELIHOOD_TAIL, likelihoodTail);
             parameters = SpikeParameters.fromMap(settings);
         } catch (IllegalArgumentException e) {
             err.println(e.getMessage() + ".");

@@ -71,6 +71,23 @@ public final class DetectorState {
     double[] autoValues = new double[0];
     int autoSize;
 
+    // --- anomaly likelihood (SpikeMethod.LIKELIHOOD) -------------------------------------------
+    /** Scores averaged into the recent mean |z|. */
+    static final int RECENT = 10;
+    /** The last {@link #RECENT} capped |z| scores, a ring; {@code recentSize} of them are set. */
+    double[] recent = new double[RECENT];
+    int recentStart;
+    int recentSize;
+    /** Recent means fed into the history so far (its running moments count them up to the history length). */
+    long historyCount;
+    /** Exponentially weighted mean and variance of the recent mean |z| over the history. */
+    double historyMean;
+    double historyVariance;
+    /** The history in points, once resolved. */
+    int historyPoints;
+    /** Points left during which the likelihood reports no spike (any spike restarts it). */
+    int likelihoodCooldown;
+
     /** An empty state for a window of {@code lag} points. */
     public DetectorState(int lag) {
         if (lag < SpikeParameters.MIN_LAG || lag > SpikeParameters.MAX_LAG) {
@@ -108,7 +125,7 @@ public final class DetectorState {
 
     /** Entries held: window values, seasonal profile and cadence samples; bounds the stored size. */
     public int storedValues() {
-        return size + (profile == null ? 0 : profile.length) + steps.length + autoSize;
+        return size + (profile == null ? 0 : profile.length) + steps.length + autoSize + recentSize;
     }
 
     /** Points left during which no further upward spike is reported. */
@@ -265,6 +282,14 @@ public final class DetectorState {
         resized.seasonSeen = seasonSeen;
         resized.autoValues = autoValues.clone();
         resized.autoSize = autoSize;
+        resized.recent = recent.clone();
+        resized.recentStart = recentStart;
+        resized.recentSize = recentSize;
+        resized.historyCount = historyCount;
+        resized.historyMean = historyMean;
+        resized.historyVariance = historyVariance;
+        resized.historyPoints = historyPoints;
+        resized.likelihoodCooldown = likelihoodCooldown;
         return resized;
     }
 
@@ -284,14 +309,52 @@ public final class DetectorState {
         sorted = null;
     }
 
-    /** Empties the window (when a season is found and the window switches to residuals). */
+    /**
+     * Empties the window (when a season is found and the window switches to residuals), and the
+     * likelihood's history with it: scores against a flat window do not tell how residuals vary.
+     */
     void clearWindow() {
+        recentStart = 0;
+        recentSize = 0;
+        historyCount = 0;
+        historyMean = 0;
+        historyVariance = 0;
         start = 0;
         size = 0;
         mean = 0;
         m2 = 0;
         sinceRecompute = 0;
         sorted = null;
+    }
+
+    /** Adds a capped |z| to the recent ring and returns the mean of the ring (at most {@link #RECENT} values). */
+    double pushRecent(double raw) {
+        if (recentSize < RECENT) {
+            recent[(recentStart + recentSize) % RECENT] = raw;
+            recentSize++;
+        } else {
+            recent[recentStart] = raw;
+            recentStart = (recentStart + 1) % RECENT;
+        }
+        // Ten additions: exact every time, so no running sum drifts.
+        double sum = 0;
+        for (int i = 0; i < recentSize; i++) {
+            sum += recent[i];
+        }
+        return sum / recentSize;
+    }
+
+    /**
+     * Feeds a recent mean into the history's exponentially weighted moments: a plain running mean
+     * and variance until {@code points} were seen, then each new value weighs 1/points, so the
+     * history forgets at the pace of its length with two numbers of state.
+     */
+    void learnHistory(double value, int points) {
+        historyCount++;
+        double weight = 1.0 / Math.min(historyCount, Math.max(1, points));
+        double delta = value - historyMean;
+        historyMean += weight * delta;
+        historyVariance = (1 - weight) * (historyVariance + weight * delta * delta);
     }
 
     /** Records a timestamp; keeps the step to the previous one while the cadence is still unknown. */

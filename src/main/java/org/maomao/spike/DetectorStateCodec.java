@@ -2,8 +2,8 @@ package org.maomao.spike;
 
 /**
  * The exact text form of a {@link DetectorState}, the one the daemon stores per series between
- * runs: {@code s1} (window, running mean and M2, cool-downs) or {@code s2} (also cadence and
- * season). Doubles are written in their shortest exact form, so a decoded state continues with
+ * runs: {@code s1} (window, running mean and M2, cool-downs), {@code s2} (also cadence and
+ * season) or {@code s3} (also the anomaly likelihood of {@link SpikeMethod#LIKELIHOOD}). Doubles are written in their shortest exact form, so a decoded state continues with
  * bit-identical results; a change of layout is a new format tag here, and decode still reads the old ones.
  */
 final class DetectorStateCodec {
@@ -12,6 +12,8 @@ final class DetectorStateCodec {
     private static final char FIELD = ';';
     private static final char VALUE = ',';
     private static final String FORMAT_2 = "s2";
+    /** s2 plus the anomaly likelihood ({@link SpikeMethod#LIKELIHOOD}); written only when that state is in use. */
+    private static final String FORMAT_3 = "s3";
 
     private DetectorStateCodec() {
     }
@@ -23,9 +25,11 @@ final class DetectorStateCodec {
      * {@link #decode(String)} restores them bit for bit.
      */
     static String encode(DetectorState s) {
-        boolean plain = !s.resolved && s.steps.length == 0 && Double.isNaN(s.lastTime) && s.seasonMode == DetectorState.SEASON_NONE;
+        boolean likelihood = s.historyCount > 0 || s.recentSize > 0 || s.likelihoodCooldown > 0 || s.historyPoints > 0;
+        boolean plain = !likelihood && !s.resolved && s.steps.length == 0 && Double.isNaN(s.lastTime)
+                && s.seasonMode == DetectorState.SEASON_NONE;
         StringBuilder out = new StringBuilder(64 + (s.size + (s.profile == null ? 0 : s.profile.length)) * 12);
-        out.append(plain ? FORMAT : FORMAT_2).append(FIELD).append(s.lag).append(FIELD).append(s.count)
+        out.append(plain ? FORMAT : likelihood ? FORMAT_3 : FORMAT_2).append(FIELD).append(s.lag).append(FIELD).append(s.count)
                 .append(FIELD).append(s.cooldownUp).append(FIELD).append(s.cooldownDown)
                 .append(FIELD).append(number(s.mean)).append(FIELD).append(number(s.m2))
                 .append(FIELD).append(s.sinceRecompute).append(FIELD);
@@ -62,6 +66,15 @@ final class DetectorStateCodec {
                 }
             }
         }
+        if (likelihood) {
+            // s3 adds: history points, likelihood cool-down, history count, mean and variance, recent |z| oldest first.
+            out.append(FIELD).append(s.historyPoints).append(FIELD).append(s.likelihoodCooldown)
+                    .append(FIELD).append(s.historyCount).append(FIELD).append(number(s.historyMean))
+                    .append(FIELD).append(number(s.historyVariance)).append(FIELD);
+            for (int i = 0; i < s.recentSize; i++) {
+                out.append(i > 0 ? "," : "").append(number(s.recent[(s.recentStart + i) % DetectorState.RECENT]));
+            }
+        }
         return out.toString();
     }
 
@@ -77,11 +90,12 @@ final class DetectorStateCodec {
             throw new IllegalArgumentException("cannot read spike detector state: it is missing (null)");
         }
         String[] fields = text.split(String.valueOf(FIELD), -1);
-        boolean v2 = fields.length == 19 && FORMAT_2.equals(fields[0]);
+        boolean v3 = fields.length == 25 && FORMAT_3.equals(fields[0]);
+        boolean v2 = v3 || fields.length == 19 && FORMAT_2.equals(fields[0]);
         if (!v2 && (fields.length != 9 || !FORMAT.equals(fields[0]))) {
             throw new IllegalArgumentException("cannot read spike detector state: expected 9 fields starting with '"
-                    + FORMAT + "' or 19 starting with '" + FORMAT_2 + "', got '" + abbreviate(text)
-                    + "'; start the series over with a new state");
+                    + FORMAT + "', 19 starting with '" + FORMAT_2 + "' or 25 starting with '" + FORMAT_3
+                    + "', got '" + abbreviate(text) + "'; start the series over with a new state");
         }
         try {
             DetectorState state = new DetectorState(Integer.parseInt(fields[1]));
@@ -136,6 +150,27 @@ final class DetectorStateCodec {
                 state.autoSize = auto.length;
                 state.profile = fields[18].isEmpty() ? null : profile(fields[18]);
             }
+            if (v3) {
+                // Older forms carry no likelihood: a series stored by them starts its history afresh.
+                state.historyPoints = nonNegative(Integer.parseInt(fields[19]), "history points");
+                state.likelihoodCooldown = nonNegative(Integer.parseInt(fields[20]), "likelihood cool-down");
+                state.historyCount = Long.parseLong(fields[21]);
+                if (state.historyCount < 0) {
+                    throw new IllegalArgumentException("history count is negative (" + fields[21] + ")");
+                }
+                state.historyMean = finite(Double.parseDouble(fields[22]), "history mean");
+                state.historyVariance = finite(Double.parseDouble(fields[23]), "history variance");
+                if (state.historyVariance < 0) {
+                    throw new IllegalArgumentException("history variance is negative (" + fields[23] + ")");
+                }
+                String[] recent = fields[24].isEmpty() ? new String[0] : fields[24].split(",", -1);
+                if (recent.length > DetectorState.RECENT) {
+                    throw new IllegalArgumentException("more than " + DetectorState.RECENT + " recent scores");
+                }
+                for (String value : recent) {
+                    state.recent[state.recentSize++] = finite(Double.parseDouble(value), "recent score");
+                }
+            }
             return state;
         } catch (IllegalArgumentException e) { // includes NumberFormatException
             throw new IllegalArgumentException("cannot read spike detector state '" + abbreviate(text) + "': "
@@ -159,6 +194,13 @@ final class DetectorStateCodec {
             profile[i] = cells[i].isEmpty() ? Double.NaN : Double.parseDouble(cells[i]);
         }
         return profile;
+    }
+
+    private static double finite(double value, String what) {
+        if (!Double.isFinite(value)) {
+            throw new IllegalArgumentException(what + " is not a finite number (" + value + ")");
+        }
+        return value;
     }
 
     private static int nonNegative(int value, String what) {

@@ -36,8 +36,15 @@ public final class SpikeDetector {
 
     private final SpikeParameters parameters;
 
+    /** Recent mean |z| above the history's mean by this many of its deviations is a likelihood spike. */
+    private final double likelihoodCut;
+
     public SpikeDetector(SpikeParameters parameters) {
         this.parameters = Objects.requireNonNull(parameters, "parameters");
+        // The tail probability as a cut on the standardised recent mean, once, so the hot loop compares
+        // two numbers instead of evaluating the normal distribution at every point.
+        this.likelihoodCut = -new org.apache.commons.math3.distribution.NormalDistribution(null, 0, 1)
+                .inverseCumulativeProbability(parameters.likelihoodTail());
     }
 
     public SpikeParameters parameters() {
@@ -169,9 +176,57 @@ public final class SpikeDetector {
         double filtered = direction == 0
                 ? y
                 : parameters.influence() * y + (1 - parameters.influence()) * state.newest();
+        if (parameters.method() == SpikeMethod.LIKELIHOOD) {
+            signal = likelihood(state, score, signal);
+        }
         state.push(filtered);
         learnSeason(state, phase, value, expectedSeason, direction);
         return new Detection(value, centre + offset, deviation, score, signal);
+    }
+
+    /**
+     * The anomaly likelihood over the z-scores (after Numenta's, as used on NAB): the mean of the last
+     * {@value DetectorState#RECENT} capped |z| is standardised against the exponentially weighted mean
+     * and deviation of that same mean over the {@code history}; above {@link #likelihoodCut} (its
+     * normal tail probability below {@code likelihood_tail}) it is a spike, unless a spike of either
+     * kind came within the cool-down. A spike the z-score test reports passes through and restarts
+     * that cool-down. The likelihood's cool-down is not restarted by points that stay unlikely, so a
+     * second change during a long disturbance is still reported once the cool-down has run.
+     */
+    private int likelihood(DetectorState state, double score, int signal) {
+        double recentMean = state.pushRecent(Math.min(Math.abs(score), LIKELIHOOD_SCORE_CAP));
+        if (state.likelihoodCooldown > 0) {
+            state.likelihoodCooldown--;
+        }
+        int historyPoints = historyPoints(state);
+        int reported = signal;
+        if (signal != 0) {
+            state.likelihoodCooldown = cooldownPoints(state);
+        } else if (state.historyCount >= parameters.minPoints() && state.likelihoodCooldown == 0) {
+            double spread = Math.max(Math.sqrt(state.historyVariance), LIKELIHOOD_MIN_SPREAD);
+            if ((recentMean - state.historyMean) / spread > likelihoodCut) {
+                reported = score >= 0 ? 1 : -1;
+                state.likelihoodCooldown = cooldownPoints(state);
+            }
+        }
+        state.learnHistory(recentMean, historyPoints);
+        return reported;
+    }
+
+    /**
+     * |z| above this counts as this much in the likelihood's recent mean: one wild point must not
+     * dwarf the history for days, and anything past it is already a spike by the threshold.
+     */
+    static final double LIKELIHOOD_SCORE_CAP = 10;
+    /**
+     * Smallest deviation of the recent mean |z| over the history: a series so regular that its
+     * scores hardly vary (a clean sine) must not turn a small wobble into a spike.
+     */
+    static final double LIKELIHOOD_MIN_SPREAD = 0.05;
+
+    private int historyPoints(DetectorState state) {
+        return state.resolved ? state.historyPoints
+                : parameters.history().resolve(Double.NaN, SpikeParameters.MIN_LAG, SpikeParameters.MAX_HISTORY);
     }
 
     /** Points before a young window's median and MAD are trusted to damp a wild point. */
@@ -224,6 +279,9 @@ public final class SpikeDetector {
         }
         state.resize(lag);
         state.cooldownPoints = parameters.cooldown().resolve(step, 0, SpikeParameters.MAX_COOLDOWN);
+        // Only the likelihood keeps a history; other methods keep their state in the s1/s2 form.
+        state.historyPoints = parameters.method() == SpikeMethod.LIKELIHOOD
+                ? parameters.history().resolve(step, SpikeParameters.MIN_LAG, SpikeParameters.MAX_HISTORY) : 0;
         SpikeSeason season = parameters.season();
         SpikeWindow period = season.auto() ? SpikeSeason.DAY : season.period();
         if (period == null) {
@@ -237,6 +295,12 @@ public final class SpikeDetector {
             // point a minute the three days kept for the test would make the stored state too large.
             state.seasonMode = DetectorState.SEASON_NONE;
             state.profile = null;
+            return;
+        }
+        if (season.auto() && state.seasonMode == DetectorState.SEASON_NONE && state.profile == null
+                && state.seasonSeen > 0) {
+            // auto already looked at this series and found no daily cycle: a resumed series keeps that
+            // decision instead of testing again from scratch on every run.
             return;
         }
         int mode = season.auto() ? DetectorState.SEASON_CANDIDATE : DetectorState.SEASON_ACTIVE;

@@ -13,11 +13,17 @@ import java.util.stream.Collectors;
  *   <li>{@link #ROBUST}: median and median absolute deviation scaled by {@value #MAD_TO_SIGMA}, so
  *       that the spread matches a standard deviation for normal data while ignoring up to half of
  *       the window being outliers; O(lag) per point.</li>
+ *   <li>{@link #LIKELIHOOD}: {@link #ZSCORE}, plus an anomaly likelihood (after Numenta's, as used on
+ *       the Numenta Anomaly Benchmark) over its scores: the mean |z| of the last few points is compared
+ *       with how that mean usually varies over a long {@code history}, and a run of unusually large
+ *       scores is a spike even when no single point passes {@code threshold} (a change in level,
+ *       spread or shape); O(1) per point.</li>
  * </ul>
  */
 public enum SpikeMethod {
     ZSCORE,
-    ROBUST;
+    ROBUST,
+    LIKELIHOOD;
 
     /** Scales a MAD to the standard deviation of a normal distribution (1 / Φ⁻¹(3/4)). */
     public static final double MAD_TO_SIGMA = 1.4826;

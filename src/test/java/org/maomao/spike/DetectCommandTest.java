@@ -154,7 +154,8 @@ class DetectCommandTest {
         assertThat(detect(csv.toString(), "--lag", "2h", "--cooldown", "1d", "--min-points", "10", "--season", "none"))
                 .isZero();
         for (String[] bad : new String[][] {{"--lag", "12x"}, {"--season", "yearly"}, {"--min-points", "1"},
-                {"--cooldown", "-2"}, {"--threshold", "0"}}) {
+                {"--cooldown", "-2"}, {"--threshold", "0"}, {"--method", "magic"}, {"--history", "1"},
+                {"--history", "3y"}, {"--likelihood-tail", "0.5"}, {"--likelihood-tail", "never"}}) {
             out.getBuffer().setLength(0);
             err.getBuffer().setLength(0);
             assertThat(detect(csv.toString(), bad[0], bad[1])).as(String.join(" ", bad)).isEqualTo(2);

@@ -91,4 +91,24 @@ class SpikeParametersTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("cooldown must be 0");
     }
+
+    @Test
+    void should_read_the_likelihood_settings_write_them_back_and_reject_bad_ones_with_a_sentence() {
+        SpikeParameters parameters = SpikeParameters.fromMap(Map.of("method", "likelihood", "history", "2d",
+                "likelihood_tail", "1e-7"));
+        assertThat(parameters.method()).isEqualTo(SpikeMethod.LIKELIHOOD);
+        assertThat(parameters.history().duration()).hasDays(2);
+        assertThat(parameters.likelihoodTail()).isEqualTo(1e-7);
+        assertThat(SpikeParameters.fromMap(parameters.toMap())).isEqualTo(parameters);
+        assertThatThrownBy(() -> SpikeParameters.fromMap(Map.of("history", "1")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("history must be between 2 and");
+        assertThatThrownBy(() -> SpikeParameters.fromMap(Map.of("history", "-5")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("history must be between 2 and");
+        for (String tail : new String[] {"0", "0.5", "-1e-6", "1e-13", "Infinity"}) {
+            assertThatThrownBy(() -> SpikeParameters.fromMap(Map.of("likelihood_tail", tail))).as(tail)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("likelihood_tail");
+        }
+        assertThatThrownBy(() -> SpikeParameters.fromMap(Map.of("likelihood_tail", "rare")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("likelihood_tail");
+    }
 }
