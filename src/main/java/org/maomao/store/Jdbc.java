@@ -125,6 +125,10 @@ final class Jdbc {
                 ps.setNull(i + 1, Types.NULL);
             } else if (p instanceof Instant t) {
                 ps.setLong(i + 1, t.toEpochMilli());
+            } else if (p instanceof String t && t.indexOf('\u0000') >= 0) {
+                // PostgreSQL's text cannot hold U+0000 and refuses the whole statement; collector output
+                // (a column name, a cell, a message) may carry one, so both databases keep U+FFFD instead
+                ps.setString(i + 1, t.replace('\u0000', '\uFFFD'));
             } else {
                 ps.setObject(i + 1, p);
             }

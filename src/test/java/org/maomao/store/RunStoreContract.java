@@ -238,6 +238,24 @@ public abstract class RunStoreContract {
     }
 
     @Test
+    void should_store_a_nul_character_a_collector_wrote_without_failing() {
+        // PostgreSQL's text cannot hold U+0000 (H2's can): the store keeps it, or keeps U+FFFD in its place
+        String nul = "bad\u0000text";
+        Run r = new Run("r", "c", "ds", "img:1", "manual", null, RunState.RUNNING, 1, 2, null, "message " + nul, null,
+                "{\"msg\":\"" + nul + "\"}", null, t0, t0, t0, null);
+        store.insert(r);
+        store.addEvent("r", "log", nul);
+        Run retried = r.moveTo(RunState.RETRYING).withOutcome(2, "again " + nul, t0.plusSeconds(1));
+        assertThat(store.update(retried, RunState.RUNNING, "retry_scheduled", nul)).isTrue();
+
+        Run stored = store.find("r").orElseThrow();
+        assertThat(stored.message()).isIn(retried.message(), retried.message().replace('\u0000', '\uFFFD'));
+        assertThat(stored.result()).isIn(r.result(), r.result().replace('\u0000', '\uFFFD'));
+        assertThat(store.events("r")).extracting(RunEvent::payload).allSatisfy(p ->
+                assertThat(p).isIn(nul, nul.replace('\u0000', '\uFFFD')));
+    }
+
+    @Test
     void should_let_exactly_one_of_two_racing_state_changes_win() {
         for (int i = 0; i < 20; i++) {
             String id = "race-" + i;

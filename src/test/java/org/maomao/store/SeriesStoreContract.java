@@ -231,6 +231,21 @@ public abstract class SeriesStoreContract {
     }
 
     @Test
+    void should_store_a_nul_character_from_collector_data_without_failing() {
+        // a column name and a timestamp cell are the collector's; PostgreSQL's text cannot hold U+0000
+        String name = "c/f.csv#bad\u0000column";
+        String ts = "2026\u0000";
+        store.save(new SeriesRecord("ds", name, "state", 1, ts, 1.0, null), List.of(spike("ds", name, ts, 1)));
+
+        SeriesRecord stored = store.page(null, null, 10).get(0);
+        assertThat(stored.name()).isIn(name, name.replace('\u0000', '\uFFFD'));
+        assertThat(stored.lastTimestamp()).isIn(ts, ts.replace('\u0000', '\uFFFD'));
+        assertThat(store.find("ds", stored.name())).isPresent();
+        assertThat(store.spikes(new SpikeQuery(null, null, null, 10))).singleElement().satisfies(k ->
+                assertThat(k.timestamp()).isIn(ts, ts.replace('\u0000', '\uFFFD')));
+    }
+
+    @Test
     void should_keep_one_series_and_every_spike_when_a_new_series_is_saved_twice_at_once() {
         for (int i = 0; i < 10; i++) {
             String name = "c/f.csv#racer" + i;
