@@ -138,4 +138,29 @@ class PostgresStoreEndToEndTest {
                 .anyMatch(r -> Instant.parse(r.get("created_at").asText()).isAfter(restarted)));
         assertThat(daemon.delete("/schedules/quick@none").status()).isIn(200, 204);
     }
+
+    @Test
+    void should_keep_series_whose_names_and_times_carry_nul_characters_which_postgresql_text_refuses() {
+        // a CSV with a NUL byte is refused at ingest; JSON's \u0000 escape is valid text that decodes to one
+        String nul = TestImages.collector("maomao-test/nul:pg", """
+                cat > /output/nul.jsonl <<'EOF'
+                {"timestamp":"2026-01-01T00:00:01\\u0000","va\\u0000lue":1}
+                {"timestamp":"2026-01-01T00:00:02\\u0000","va\\u0000lue":2}
+                {"timestamp":"2026-01-01T00:00:03\\u0000","va\\u0000lue":3}
+                EOF
+                echo '::result {"success":true,"msg":"n\\u0000ul"}'
+                """);
+        PostgresServer pg = PostgresServer.shared();
+        url = pg.newDatabase();
+        daemon = new TestDaemon(dir.resolve("data"), Map.of("store.url", url, "store.user", pg.user()));
+        daemon.register("nul", nul, "");
+
+        JsonNode done = daemon.awaitEnd(daemon.runNow("nul", "nuls"), WAIT);
+
+        assertThat(done.get("state").asText()).isEqualTo("succeeded");
+        JsonNode series = daemon.get("/series?dataset=nuls").json().get("series");
+        assertThat(series).hasSize(1);
+        assertThat(series.get(0).get("id").asText()).isEqualTo("nuls/nul/nul.jsonl#va\uFFFDlue");
+        assertThat(series.get(0).get("points").asLong()).isEqualTo(3);
+    }
 }
