@@ -6,7 +6,9 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -41,24 +43,34 @@ final class ClientConfig {
 
     /** The settings of the standard files and {@code env}. */
     static ClientConfig load(Map<String, String> env) throws Unsure {
-        ClientConfig c = new ClientConfig();
-        c.readIfFile(Path.of("/etc/maomao/config.ini"));
+        List<Path> files = new ArrayList<>();
+        files.add(Path.of("/etc/maomao/config.ini"));
         String home = System.getProperty("user.home");
         if (home != null) {
-            c.readIfFile(Path.of(home, ".config", "maomao", "config.ini"));
+            files.add(Path.of(home, ".config", "maomao", "config.ini"));
         }
-        c.readIfFile(Path.of("config.ini"));
+        files.add(Path.of("config.ini"));
+        return load(files, env);
+    }
+
+    /** The settings of {@code files} (those that are not regular files are skipped), then {@code env}. */
+    static ClientConfig load(List<Path> files, Map<String, String> env) throws Unsure {
+        ClientConfig c = new ClientConfig();
+        for (Path f : files) {
+            c.readIfFile(f);
+        }
         // Settings applies MAOMAO_<SECTION>_<KEY> in the variables' sorted order, the last one winning
-        new TreeMap<>(env).forEach((k, v) -> {
+        for (Map.Entry<String, String> e : new TreeMap<>(env).entrySet()) {
+            String k = e.getKey();
             if (k.startsWith("MAOMAO_")) {
                 String rest = k.substring("MAOMAO_".length()).toLowerCase(Locale.ROOT);
                 if (rest.equals("daemon_listen")) {
-                    c.listen = v;
+                    c.listen = e.getValue();
                 } else if (rest.equals("daemon_token")) {
-                    c.token = v;
+                    c.token = e.getValue();
                 }
             }
-        });
+        }
         return c;
     }
 
@@ -91,7 +103,7 @@ final class ClientConfig {
     }
 
     /** Reads one file's lines, as INIConfiguration.read does for these plain lines. */
-    void read(BufferedReader r) throws IOException, Unsure {
+    private void read(BufferedReader r) throws IOException, Unsure {
         String section = "";
         Set<String> seen = new HashSet<>();
         for (String raw = r.readLine(); raw != null; raw = r.readLine()) {

@@ -47,9 +47,9 @@ final class MiniJson {
             return Double.toString(Double.parseDouble(literal));
         }
 
-        /** What {@code JsonNode.asDouble()} gives. */
+        /** What {@code JsonNode.asDouble()} gives: an integer's value (0 for -0), or the float's. */
         double asDouble() {
-            return Double.parseDouble(literal);
+            return integral && literal.equals("-0") ? 0.0 : Double.parseDouble(literal);
         }
     }
 
@@ -153,7 +153,7 @@ final class MiniJson {
         while (true) {
             char c = next();
             if (c == '"') {
-                return b.toString();
+                return paired(b);
             }
             if (c < 0x20) {
                 throw new Unsure("a control character in a string");
@@ -187,6 +187,22 @@ final class MiniJson {
                 throw new Unsure("too long a string");
             }
         }
+    }
+
+    /**
+     * The string, if each surrogate in it is half of a pair: Jackson refuses a broken pair in a
+     * name (and reads one in a value), and the daemon writes none.
+     */
+    private static String paired(StringBuilder b) throws Unsure {
+        for (int k = 0; k < b.length(); k++) {
+            char c = b.charAt(k);
+            if (Character.isHighSurrogate(c) && k + 1 < b.length() && Character.isLowSurrogate(b.charAt(k + 1))) {
+                k++;
+            } else if (Character.isSurrogate(c)) {
+                throw new Unsure("half a surrogate pair");
+            }
+        }
+        return b.toString();
     }
 
     private Object word(String w, Object v) throws Unsure {

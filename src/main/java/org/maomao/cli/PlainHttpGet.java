@@ -90,7 +90,11 @@ final class PlainHttpGet {
         }
         // what HttpURLConnection sends, so the daemon's log reads the same
         req.append("User-Agent: Java/").append(System.getProperty("java.version")).append("\r\n");
-        req.append("Host: ").append(host).append(port == 80 ? "" : ":" + port).append("\r\n");
+        req.append("Host: ").append(host);
+        if (port != 80) {
+            req.append(':').append(port);
+        }
+        req.append("\r\n");
         req.append("Connection: close\r\n\r\n");
         try (Socket s = new Socket()) {
             try {
