@@ -232,8 +232,9 @@ class MaomaoJarIT {
         Files.copy(Path.of("maomao"), home.resolve("maomao"), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
         Path jar = Files.copy(JAR, Files.createDirectories(home.resolve("target")).resolve("maomao.jar"));
         Files.copy(CLI_JAR, home.resolve("target/maomao-cli.jar"));
-        Path archive = home.resolve("target/maomao-cli.jsa");
-        Path stamp = home.resolve("target/maomao-cli.jsa.stamp");
+        // a listing's archive (maomao-list.jsa); the full CLI's (maomao-cli.jsa) works the same way
+        Path archive = home.resolve("target/maomao-list.jsa");
+        Path stamp = home.resolve("target/maomao-list.jsa.stamp");
         try (org.maomao.testing.TestDaemon daemon = new org.maomao.testing.TestDaemon(dir.resolve("data"), Map.of())) {
             daemon.register("launched", TestImages.collector("maomao-test/jar-launched:1", "echo hi\n"), "");
             String url = daemon.url("");
@@ -308,6 +309,7 @@ class MaomaoJarIT {
                 jarArgs.addAll(args);
                 assertThat(launch(home, args.toArray(String[]::new))).as(args.toString()).isEqualTo(java(home, jarArgs));
             }
+            assertThat(home.resolve("target/maomao-list.jsa")).isNotEmptyFile();
             assertThat(home.resolve("target/maomao-cli.jsa")).isNotEmptyFile();
 
             // a listing loads its classes from the small jar (or the archive of it) and the JDK only

@@ -130,7 +130,7 @@ final class ClientConfig {
                 throw new Unsure("a key that is not a plain word");
             }
             key = key.toLowerCase(Locale.ROOT);
-            if (!seen.add(section + "\n" + key)) {
+            if (!seen.add(FastCli.cat(section, "\n", key))) {
                 throw new Unsure("a key given twice");
             }
             if (!section.equals("daemon") || !key.equals("listen") && !key.equals("token")) {

@@ -30,7 +30,10 @@ import java.util.Set;
  * GET, which changes nothing).
  */
 public final class FastCli {
-    /** Set by the launcher for the run that records the class-data archive: see {@link #rehearse}. */
+    /**
+     * Set by the launcher for the run that records a class-data archive: {@code list} for the
+     * listing path ({@link FastCliRehearsal}), {@code cli} for the full CLI.
+     */
     static final String TRAINING = "maomao.cli.training";
 
     /** The commands answered here, aliases included. */
@@ -52,13 +55,11 @@ public final class FastCli {
     }
 
     public static void main(String[] args) {
-        boolean training = Boolean.getBoolean(TRAINING);
-        Answer a = null;
-        if (training) {
-            rehearse(args);
-        } else {
-            a = answer(args, System.getenv());
+        String training = System.getProperty(TRAINING);
+        if ("list".equals(training)) {
+            FastCliRehearsal.perform();
         }
+        Answer a = "cli".equals(training) ? null : answer(args, System.getenv());
         if (a == null) {
             MaomaoCli.main(args);
             return;
@@ -74,28 +75,6 @@ public final class FastCli {
             err.flush();
         }
         System.exit(a.code());
-    }
-
-    /**
-     * The launcher's training run for the class-data archive: runs this path on a sample listing
-     * and on {@code args} (its output dropped), so that its classes are archived, then the full
-     * CLI on {@code args}, so that those of the commands answered by {@link MaomaoCli} are too.
-     */
-    @SuppressWarnings("unchecked")
-    private static void rehearse(String[] args) {
-        try {
-            Map<String, Object> row = new java.util.LinkedHashMap<>();
-            String sample = "[{\"name\":\"n\",\"z\":1.5,\"n\":2,\"ok\":true,\"no\":null,\"o\":{\"a\":[\"x\\n\"]}}]";
-            for (Object o : (List<?>) MiniJson.parse(sample)) {
-                row.putAll((Map<String, Object>) o);
-            }
-            MiniJson.pretty(row);
-            Table t = new Table("A", "B", "C").row(text(row, "name"), text(row, "o"), String.format("%.2f", 1.5));
-            t.print(new PrintWriter(new StringWriter()));
-            answer(args, System.getenv());
-        } catch (MiniJson.Unsure e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** picocli's own writer for standard output or error ({@code CommandLine.getOut()}), for the same bytes. */
@@ -180,11 +159,11 @@ public final class FastCli {
             case "datasets" -> "/datasets";
             case "runs" -> {
                 String limit = limit(opts.get("--limit"), "20");
-                yield limit == null ? null : "/runs?limit=" + limit + query(opts, "--before", "--collector", "--state");
+                yield limit == null ? null : cat("/runs?limit=", limit, query(opts, "--before", "--collector", "--state"));
             }
             case "spikes" -> {
                 String limit = limit(opts.get("--limit"), "100");
-                yield limit == null ? null : "/spikes?limit=" + limit + query(opts, "--collector", "--series", "--since");
+                yield limit == null ? null : cat("/spikes?limit=", limit, query(opts, "--collector", "--series", "--since"));
             }
             default -> null;
         };
@@ -231,7 +210,7 @@ public final class FastCli {
                 if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
                     host = "127.0.0.1";
                 }
-                u = "http://" + host + ":" + listen.substring(colon + 1);
+                u = cat("http://", host, ":", listen.substring(colon + 1));
             }
             if (t == null) {
                 t = c.token();
@@ -244,8 +223,8 @@ public final class FastCli {
         try {
             r = http.get(path, t);
         } catch (PlainHttpGet.Unreachable e) {
-            return failure(ExitCode.UNREACHABLE, "maomao daemon not reachable at " + base
-                    + " (start it with `maomao daemon`, or point --url / MAOMAO_URL at it)");
+            return failure(ExitCode.UNREACHABLE, cat("maomao daemon not reachable at ", base,
+                    " (start it with `maomao daemon`, or point --url / MAOMAO_URL at it)"));
         }
         if (r.status() >= 400) {
             return refused(r);
@@ -280,7 +259,7 @@ public final class FastCli {
     /** ApiClient.check: the daemon's sentence and the exit code for its status. */
     private static Answer refused(PlainHttpGet.Response r) throws MiniJson.Unsure, Unsure {
         int s = r.status();
-        String message = "HTTP " + s;
+        String message = cat("HTTP ", Integer.toString(s));
         if (!r.body().isEmpty()) {
             Object n = MiniJson.parse(r.body());
             if (n instanceof Map<?, ?> m && m.containsKey("message")) {
@@ -291,7 +270,7 @@ public final class FastCli {
             }
         }
         if (s == 401) {
-            return failure(ExitCode.USAGE, message + " (give --token or MAOMAO_TOKEN)");
+            return failure(ExitCode.USAGE, cat(message, " (give --token or MAOMAO_TOKEN)"));
         }
         return failure(s < 500 ? ExitCode.USAGE : ExitCode.FAILED, message);
     }
@@ -299,7 +278,7 @@ public final class FastCli {
     private static Answer failure(ExitCode code, String message) {
         StringWriter err = new StringWriter();
         PrintWriter w = new PrintWriter(err);
-        w.println("maomao: " + message);
+        w.println(cat("maomao: ", message));
         w.flush();
         return new Answer(code.code(), "", err.toString());
     }
@@ -323,7 +302,7 @@ public final class FastCli {
             case "schedules" -> t.row(text(r, "id"), text(r, "frequency"), text(r, "timezone"), text(r, "next_fire_time"),
                     text(r, "paused"));
             case "runs" -> t.row(text(r, "id"), text(r, "collector"), text(r, "dataset"), text(r, "state"),
-                    text(r, "attempt") + "/" + text(r, "max_attempts"), text(r, "created_at"), text(r, "message"));
+                    cat(text(r, "attempt"), "/", text(r, "max_attempts")), text(r, "created_at"), text(r, "message"));
             case "datasets" -> {
                 Object head = r.get("head");
                 if (head != MiniJson.NULL && !(head instanceof String h && h.length() >= 12)) {
@@ -341,6 +320,18 @@ public final class FastCli {
             }
             default -> throw new IllegalArgumentException(command);
         }
+    }
+
+    /**
+     * The strings one after the other. This path writes no {@code +} between strings: javac makes
+     * each an invokedynamic whose first call builds method handles, some milliseconds a listing.
+     */
+    static String cat(String... parts) {
+        StringBuilder b = new StringBuilder();
+        for (String p : parts) {
+            b.append(p);
+        }
+        return b.toString();
     }
 
     /** ClientCommand.text: "-" for a missing field or null, a string as is, anything else as JSON. */
