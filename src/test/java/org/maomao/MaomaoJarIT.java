@@ -26,6 +26,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /** The shaded jar as a user runs it: {@code java -jar target/maomao.jar ...}. */
 class MaomaoJarIT {
     static final Path JAR = Path.of("target/maomao.jar");
+    /** The classes of the CLI's fast path, first on the launcher's class path. */
+    static final Path CLI_JAR = Path.of("target/maomao-cli.jar");
     static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @TempDir
@@ -229,8 +231,10 @@ class MaomaoJarIT {
         Path home = Files.createDirectories(dir.resolve("home"));
         Files.copy(Path.of("maomao"), home.resolve("maomao"), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
         Path jar = Files.copy(JAR, Files.createDirectories(home.resolve("target")).resolve("maomao.jar"));
-        Path archive = home.resolve("target/maomao-cli.jsa");
-        Path stamp = home.resolve("target/maomao-cli.jsa.stamp");
+        Files.copy(CLI_JAR, home.resolve("target/maomao-cli.jar"));
+        // a listing's archive (maomao-list.jsa); the full CLI's (maomao-cli.jsa) works the same way
+        Path archive = home.resolve("target/maomao-list.jsa");
+        Path stamp = home.resolve("target/maomao-list.jsa.stamp");
         try (org.maomao.testing.TestDaemon daemon = new org.maomao.testing.TestDaemon(dir.resolve("data"), Map.of())) {
             daemon.register("launched", TestImages.collector("maomao-test/jar-launched:1", "echo hi\n"), "");
             String url = daemon.url("");
@@ -271,6 +275,58 @@ class MaomaoJarIT {
             List<Object> down = launch(home, "--url", "http://127.0.0.1:9", "collectors");
             assertThat(down.get(0)).isEqualTo(3);
             assertThat((String) down.get(2)).contains("not reachable");
+        }
+    }
+
+    /** {@code java ARGS} from {@code home}: exit code, stdout, stderr. */
+    static List<Object> java(Path home, List<String> args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of("java"));
+        cmd.addAll(args);
+        Process p = new ProcessBuilder(cmd).directory(home.toFile()).redirectOutput(home.resolve("stdout").toFile())
+                .redirectError(home.resolve("stderr").toFile()).start();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        return List.of(p.exitValue(), Files.readString(home.resolve("stdout")), Files.readString(home.resolve("stderr")));
+    }
+
+    @Test
+    void should_print_through_the_launcher_what_the_jar_prints_and_list_without_opening_the_shaded_jar() throws Exception {
+        Path home = Files.createDirectories(dir.resolve("home"));
+        Files.copy(Path.of("maomao"), home.resolve("maomao"), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        Files.copy(JAR, Files.createDirectories(home.resolve("target")).resolve("maomao.jar"));
+        Files.copy(CLI_JAR, home.resolve("target/maomao-cli.jar"));
+        try (org.maomao.testing.TestDaemon daemon = new org.maomao.testing.TestDaemon(dir.resolve("data"), Map.of())) {
+            daemon.register("fast", TestImages.collector("maomao-test/jar-fast:1", "echo hi\n"), "");
+            daemon.awaitEnd(daemon.runNow("fast", "fastset"), Duration.ofSeconds(90));
+            String url = daemon.url("");
+            String down = "http://127.0.0.1:" + Ports.free();
+            // the launcher (FastCli, with the class-data archive) and java -jar (MaomaoCli) print the same bytes
+            for (List<String> args : List.of(List.of("--url", url, "collectors"), List.of("--url", url, "--json", "runs"),
+                    List.of("--url", url, "schedules"), List.of("--url", url, "datasets", "--json"),
+                    List.of("--url", url, "spikes"), List.of("--url", down, "list"), List.of("--url", url, "runs", "--limit", "0"),
+                    List.of("--url", url, "collectors", "--bogus"), List.of("--url", url, "status"),
+                    List.of("--url", url, "collectors", "show", "fast"), List.of("runs", "--help"))) {
+                List<String> jarArgs = new java.util.ArrayList<>(List.of("-jar", "target/maomao.jar"));
+                jarArgs.addAll(args);
+                assertThat(launch(home, args.toArray(String[]::new))).as(args.toString()).isEqualTo(java(home, jarArgs));
+            }
+            assertThat(home.resolve("target/maomao-list.jsa")).isNotEmptyFile();
+            assertThat(home.resolve("target/maomao-cli.jsa")).isNotEmptyFile();
+
+            // a listing loads its classes from the small jar (or the archive of it) and the JDK only
+            Path log = home.resolve("classes.log");
+            List<Object> listed = java(home, List.of("-Xlog:class+load=info:file=" + log, "-cp",
+                    "target/maomao-cli.jar:target/maomao.jar", "org.maomao.cli.FastCli", "--url", url, "collectors"));
+            assertThat(listed.get(0)).isEqualTo(0);
+            assertThat((String) listed.get(1)).contains("fast", "maomao-test/jar-fast:1");
+            String classes = Files.readString(log);
+            assertThat(classes).contains("org.maomao.cli.FastCli ", "org.maomao.cli.MiniJson ")
+                    .doesNotContain("maomao.jar", "picocli.", "com.fasterxml.", "org.apache.commons.", "org.maomao.config.",
+                            "org.maomao.cli.MaomaoCli", "java.net.HttpURLConnection");
+            // anything else is the full CLI's, in the same process
+            List<Object> other = java(home, List.of("-Xlog:class+load=info:file=" + log, "-cp",
+                    "target/maomao-cli.jar:target/maomao.jar", "org.maomao.cli.FastCli", "--url", url, "collectors", "show", "fast"));
+            assertThat(other.get(0)).isEqualTo(0);
+            assertThat(Files.readString(log)).contains("org.maomao.cli.MaomaoCli ", "picocli.CommandLine ");
         }
     }
 }

@@ -32,7 +32,13 @@ final class Table {
         for (String[] r : rows) {
             StringBuilder sb = new StringBuilder();
             for (int i = 0; i < cols && i < r.length; i++) {
-                sb.append(i == cols - 1 ? r[i] : String.format("%-" + w[i] + "s  ", r[i]));
+                // left-aligned in its column, two blanks after: String.format("%-<w>s  "), without a Formatter
+                sb.append(r[i]);
+                if (i < cols - 1) {
+                    for (int pad = w[i] - r[i].length() + 2; pad > 0; pad--) {
+                        sb.append(' ');
+                    }
+                }
             }
             out.println(sb.toString().stripTrailing());
         }
