@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 
 import org.eclipse.jgit.api.TransportConfigCallback;
+import org.maomao.collector.Names;
 import org.maomao.run.DatasetWriter;
 import org.maomao.spike.TableRows;
 
@@ -30,6 +31,7 @@ public final class GitDatasets implements DatasetWriter {
     private final DatasetIngest ingest;
     private volatile TransportConfigCallback transport = t -> { };
     private volatile RemoteUrls remotes;
+    private volatile ClusteredIngest clustered;
 
     /**
      * @param push whether to push each commit of a dataset that has a remote
@@ -42,6 +44,33 @@ public final class GitDatasets implements DatasetWriter {
         this.clones = new DatasetClones(folders, locks, history, () -> this.remotes, () -> this.transport);
         this.pushes = new DatasetPushes(folders, locks, push, () -> this.transport);
         this.ingest = new DatasetIngest(folders, locks, pushes, authorName, authorEmail);
+    }
+
+    /**
+     * Cluster mode: a dataset needs a remote (one without is refused at create and at ingest),
+     * and each ingest fetches, fast-forwards, commits and pushes under {@code lock}; see
+     * {@link ClusteredIngest}. Commits are then pushed whatever {@code [git] push} says: the
+     * remote is what the members share.
+     */
+    public void enableCluster(ClusterDatasetLock lock) {
+        ClusteredIngest c = new ClusteredIngest(folders, lock, () -> this.transport);
+        this.clustered = c;
+        ingest.setClustered(c);
+    }
+
+    /** Whether this daemon is a cluster member ({@link #enableCluster}). */
+    public boolean clustered() {
+        return clustered != null;
+    }
+
+    /**
+     * Null when runs may go into the dataset; else the sentence saying why not and how to fix
+     * it (in cluster mode, a dataset needs a remote).
+     */
+    public String refusal(String dataset) {
+        ClusteredIngest c = clustered;
+        return c == null || Names.NO_DATASET.equals(dataset) || c.hasRemote(dataset) ? null
+                : ClusteredIngest.needsRemote(dataset) + ".";
     }
 
     /** Which remotes a dataset may be cloned from ({@code [git] allowed_remotes}). */
@@ -86,6 +115,9 @@ public final class GitDatasets implements DatasetWriter {
      * a symbolic link or a submodule is refused. On failure nothing is left behind.
      */
     public DatasetInfo create(String name, String url) throws IOException {
+        if (url == null && clustered != null) {
+            throw new IllegalArgumentException(ClusteredIngest.needsRemote(name) + ".");
+        }
         return clones.create(name, url);
     }
 
