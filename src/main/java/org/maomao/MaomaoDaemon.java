@@ -68,6 +68,8 @@ public final class MaomaoDaemon implements AutoCloseable {
     /** Where this daemon's API answers, as members list it; known once the port is bound. */
     private volatile String apiUrl;
     private static final String VERSION = version();
+    /** The longest a run's commit waits for its dataset's cluster lock: many members' pushes, each bounded by a minute. */
+    static final java.time.Duration DATASET_LOCK_WAIT = java.time.Duration.ofMinutes(5);
 
     private MaomaoDaemon(Supplier<DaemonConfig> configSource, Clock clock, Startup up) {
         this.configSource = configSource;
@@ -117,6 +119,10 @@ public final class MaomaoDaemon implements AutoCloseable {
         GitDatasets datasets = new GitDatasets(dataDir.resolve("datasets"), config.gitAuthorName(), config.gitAuthorEmail(),
                 config.gitPush());
         datasets.setRemotes(new RemoteUrls(config.allowedRemotes(), dataDir));
+        if (members instanceof EtcdMembership m) {
+            // members share each dataset through its remote, one commit at a time under an etcd lock
+            datasets.enableCluster(m.datasetLocks(DATASET_LOCK_WAIT), m.datasetCatalog());
+        }
         this.datasets = datasets;
         SshKeys keys = SshKeys.init(dataDir.resolve("keys"));
         datasets.setTransport(keys);

@@ -291,6 +291,11 @@ public final class EtcdMembership implements Members, AutoCloseable {
         return new EtcdDatasetLocks(client, prefix, this::leaseId, wait);
     }
 
+    /** The cluster's datasets by name and remote (see {@link EtcdDatasetCatalog}). */
+    public org.maomao.dataset.DatasetCatalog datasetCatalog() {
+        return new EtcdDatasetCatalog(client, prefix);
+    }
+
     /** This member's key. */
     public String key() {
         return members + id;

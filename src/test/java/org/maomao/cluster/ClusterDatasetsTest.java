@@ -87,14 +87,18 @@ class ClusterDatasetsTest {
     }
 
     /** A member's dataset writer: its own data dir, its clone of the remote, the cluster lock under its own lease. */
-    GitDatasets member(String id, ClusterDatasetLock lock, Path remote) throws Exception {
+    GitDatasets member(String id, EtcdMembership m, Path remote) throws Exception {
+        return member(id, m.datasetLocks(Duration.ofMinutes(2)), m, remote);
+    }
+
+    GitDatasets member(String id, ClusterDatasetLock lock, EtcdMembership m, Path remote) throws Exception {
         Path root = dir.resolve(id).resolve("datasets");
         GitDatasets d = new GitDatasets(root, "maomao " + id, id + "@localhost", false);
         d.setRemotes(new RemoteUrls(List.of("file://" + dir.toRealPath() + "/*"), root));
+        d.enableCluster(lock, m.datasetCatalog());
         if (remote != null) {
             d.create("shared", "file://" + remote.toRealPath());
         }
-        d.enableCluster(lock);
         return d;
     }
 
@@ -109,7 +113,7 @@ class ClusterDatasetsTest {
         Path remote = bareRemote();
         List<GitDatasets> members = new ArrayList<>();
         for (String id : List.of("m1", "m2", "m3")) {
-            members.add(member(id, join(id).datasetLocks(Duration.ofMinutes(2)), remote));
+            members.add(member(id, join(id), remote));
         }
         // two workers per member: runs of one member also meet at its local lock
         ExecutorService pool = Executors.newFixedThreadPool(6);
@@ -151,7 +155,7 @@ class ClusterDatasetsTest {
 
     @Test
     void a_dataset_without_a_remote_is_refused_with_how_to_add_one() throws Exception {
-        GitDatasets d = member("m1", join("m1").datasetLocks(Duration.ofSeconds(10)), null);
+        GitDatasets d = member("m1", join("m1"), null);
         assertThatThrownBy(() -> d.create("local", null)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("dataset \"local\" has no remote")
                 .hasMessageContaining("maomao datasets add local URL");
@@ -168,7 +172,8 @@ class ClusterDatasetsTest {
         Path root = dir.resolve("m2").resolve("datasets");
         GitDatasets alone = new GitDatasets(root, "maomao", "m@localhost", false);
         alone.create("shared", null);
-        alone.enableCluster(join("m2").datasetLocks(Duration.ofSeconds(10)));
+        EtcdMembership m2 = join("m2");
+        alone.enableCluster(m2.datasetLocks(Duration.ofSeconds(10)), m2.datasetCatalog());
         assertThatThrownBy(() -> alone.ingest(run("m2", "r2", TablesCheck.NONE))).isInstanceOf(IngestException.class)
                 .hasMessageContaining("has no remote");
         assertThat(alone.commits("shared", 10)).isEmpty();
@@ -176,12 +181,38 @@ class ClusterDatasetsTest {
     }
 
     @Test
+    void a_dataset_added_through_one_member_is_listed_and_written_on_another() throws Exception {
+        Path remote = bareRemote();
+        GitDatasets a = member("a", join("a"), remote); // adds "shared" with its remote
+        GitDatasets b = member("b", join("b"), null);
+        assertThat(b.list()).containsExactly("shared");
+        assertThat(b.refusal("shared")).isNull();
+        assertThat(b.info("shared")).get().satisfies(i -> assertThat(i.toString()).contains("remote.git"));
+        IngestResult r = b.ingest(run("b", "on-b", TablesCheck.NONE));
+        assertThat(r.commit()).isEqualTo(GitCli.run(remote, "rev-parse", "main"));
+        a.ingest(run("a", "on-a", TablesCheck.NONE));
+        assertThat(GitCli.run(remote, "rev-list", "--count", "main")).isEqualTo("2");
+        // the first remote given for a name stands: another is refused on any member
+        Path other = dir.resolve("other.git");
+        Files.createDirectories(other);
+        GitCli.run(other, "init", "--bare", "-b", "main");
+        GitDatasets c = member("c", join("c"), null);
+        assertThatThrownBy(() -> c.create("shared", "file://" + other.toRealPath()))
+                .isInstanceOf(GitDatasets.DatasetExistsException.class)
+                .hasMessageContaining("already exists in the cluster with remote");
+        assertThat(dir.resolve("c/datasets/shared")).doesNotExist();
+        // a name no member added is refused with how to add it
+        assertThat(c.refusal("nobody")).contains("maomao datasets add nobody URL");
+    }
+
+    @Test
     void a_member_that_lost_its_lock_never_commits_a_run_twice_and_never_overwrites_another() throws Exception {
         Path remote = bareRemote();
-        GitDatasets taker = member("taker", join("taker").datasetLocks(Duration.ofSeconds(30)), remote);
+        EtcdMembership t = join("taker");
+        GitDatasets taker = member("taker", t, remote);
         // a paused member whose lease ran out: it goes on as if it held the lock
         ClusterDatasetLock lost = dataset -> () -> { };
-        GitDatasets paused = member("paused", lost, remote);
+        GitDatasets paused = member("paused", lost, t, remote);
         taker.ingest(run("taker", "first", TablesCheck.NONE));
 
         // while the paused member writes run R, the member that took R over commits and pushes it
