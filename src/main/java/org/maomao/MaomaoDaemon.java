@@ -163,8 +163,9 @@ public final class MaomaoDaemon implements AutoCloseable {
         }
         // stopped before Quartz closes and the store: runs interrupted at shutdown are stored as retrying
         up.onClose("the run executor", () -> executor.shutdown(config.shutdownGrace()));
-        declared = new DeclaredCollectors(registry, scheduler, docker.images());
-        declared.declare(config.collectorsDir());
+        declared = new DeclaredCollectors(registry, scheduler, docker.images(),
+                members instanceof EtcdMembership m ? m.declarations() : null);
+        declared.start(config.collectorsDir());
         up.run("clear stale git locks", "check the datasets under " + dataDir.resolve("datasets"),
                 datasets::clearStaleLocks);
         up.run("recover the runs of the last start", "check the [store] database", executor::recover);

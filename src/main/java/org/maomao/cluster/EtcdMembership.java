@@ -296,6 +296,11 @@ public final class EtcdMembership implements Members, AutoCloseable {
         return new EtcdDatasetCatalog(client, prefix);
     }
 
+    /** The collectors each member's files declare (see {@link EtcdDeclarations}). */
+    public Declarations declarations() {
+        return new EtcdDeclarations(client, prefix, id);
+    }
+
     /** This member's key. */
     public String key() {
         return members + id;
