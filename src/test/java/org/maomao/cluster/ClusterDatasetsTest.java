@@ -206,6 +206,55 @@ class ClusterDatasetsTest {
     }
 
     @Test
+    void a_commit_that_cannot_be_pushed_is_taken_back_and_the_run_commits_once_at_its_next_attempt() throws Exception {
+        Path remote = bareRemote();
+        GitDatasets m = member("m1", join("m1"), remote);
+        Path clone = dir.resolve("m1/datasets/shared");
+        // a stale lock on the remote's branch: fetches work, every push is refused
+        Path stuck = Files.createDirectories(remote.resolve("refs/heads")).resolve("main.lock");
+        Files.writeString(stuck, "");
+        assertThatThrownBy(() -> m.ingest(run("m1", "R", TablesCheck.NONE))).isInstanceOf(IngestException.class)
+                .hasMessageContaining("cannot push to the remote of dataset shared")
+                .hasMessageContaining("nothing was committed");
+        assertThat(GitCli.run(clone, "rev-list", "--all")).as("the unpushed commit is taken back").isEmpty();
+        Files.delete(stuck);
+        assertThat(m.ingest(run("m1", "R", TablesCheck.NONE)).earlier()).isFalse();
+        assertThat(GitCli.run(remote, "rev-list", "--count", "main")).isEqualTo("1");
+        assertThat(GitCli.lines(remote, "show", "main:col/data.csv")).containsExactly("member,run", "m1,R");
+
+        // the same on a remote that has commits: the clone goes back to the remote's head
+        String head = GitCli.run(remote, "rev-parse", "main");
+        Files.writeString(stuck, "");
+        assertThatThrownBy(() -> m.ingest(run("m1", "S", TablesCheck.NONE))).isInstanceOf(IngestException.class);
+        assertThat(GitCli.run(clone, "rev-parse", "HEAD")).isEqualTo(head);
+        assertThat(GitCli.run(clone, "status", "--porcelain")).isEmpty();
+        Files.delete(stuck);
+        m.ingest(run("m1", "S", TablesCheck.NONE));
+        assertThat(GitCli.lines(remote, "show", "main:col/data.csv")).containsExactly("member,run", "m1,R", "m1,S");
+        assertThat(GitCli.run(remote, "rev-list", "--count", "main")).isEqualTo("2");
+    }
+
+    @Test
+    void a_remote_that_gains_a_symbolic_link_is_refused_and_nothing_of_it_is_checked_out() throws Exception {
+        Path remote = bareRemote();
+        GitDatasets m = member("m1", join("m1"), remote);
+        m.ingest(run("m1", "first", TablesCheck.NONE));
+        Path clone = dir.resolve("m1/datasets/shared");
+        String before = GitCli.run(clone, "rev-parse", "HEAD");
+        // someone with write access to the remote pushes a link out of the dataset
+        GitCli.run(dir, "clone", remote.toString(), "attacker");
+        Path attacker = dir.resolve("attacker");
+        Files.createSymbolicLink(attacker.resolve("col/evil"), Path.of("/etc/passwd"));
+        GitCli.run(attacker, "add", "col/evil");
+        GitCli.run(attacker, "-c", "user.name=x", "-c", "user.email=x@x", "commit", "-m", "link");
+        GitCli.run(attacker, "push", "origin", "main");
+        assertThatThrownBy(() -> m.ingest(run("m1", "second", TablesCheck.NONE))).isInstanceOf(IngestException.class)
+                .hasMessageContaining("never checks out").hasMessageContaining("nothing was committed");
+        assertThat(Files.exists(clone.resolve("col/evil"), java.nio.file.LinkOption.NOFOLLOW_LINKS)).isFalse();
+        assertThat(GitCli.run(clone, "rev-parse", "HEAD")).isEqualTo(before);
+    }
+
+    @Test
     void a_member_that_lost_its_lock_never_commits_a_run_twice_and_never_overwrites_another() throws Exception {
         Path remote = bareRemote();
         EtcdMembership t = join("taker");
