@@ -94,11 +94,18 @@ public final class GitDatasets implements DatasetWriter {
         if (cat == null || !Names.isValid(name) || Files.exists(folders.datasetDir(name), LinkOption.NOFOLLOW_LINKS)) {
             return null;
         }
+        Optional<String> url;
         try {
-            Optional<String> url = cat.remoteOf(name);
-            if (url.isEmpty()) {
-                return null;
-            }
+            url = cat.remoteOf(name);
+        } catch (RuntimeException e) {
+            log.warn("cannot look dataset {} up in etcd: {}", name, e.getMessage());
+            return "dataset \"" + name + "\" is not on this member yet, and the cluster's datasets cannot be read from "
+                    + "etcd now (" + e.getMessage() + "); check [etcd] endpoints and that etcd is up.";
+        }
+        if (url.isEmpty()) {
+            return null;
+        }
+        try {
             clones.create(name, url.get());
             log.info("dataset {}, added through another member, cloned here from {}", name, RemoteUrls.mask(url.get()));
             return null;

@@ -203,6 +203,13 @@ class ClusterDatasetsTest {
         assertThat(dir.resolve("c/datasets/shared")).doesNotExist();
         // a name no member added is refused with how to add it
         assertThat(c.refusal("nobody")).contains("maomao datasets add nobody URL");
+        // a member whose [git] allowed_remotes refuses the remote says so, and clones nothing
+        GitDatasets strict = member("strict", join("strict"), null);
+        strict.setRemotes(new RemoteUrls(List.of("https://*"), dir.resolve("strict/datasets")));
+        assertThat(strict.refusal("shared")).contains("was added through another member, but this member cannot clone it");
+        assertThatThrownBy(() -> strict.ingest(run("strict", "s1", TablesCheck.NONE))).isInstanceOf(IngestException.class)
+                .hasMessageContaining("cannot clone it");
+        assertThat(dir.resolve("strict/datasets/shared")).doesNotExist();
     }
 
     @Test
