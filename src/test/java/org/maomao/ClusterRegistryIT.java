@@ -177,6 +177,22 @@ class ClusterRegistryIT {
         assertThat(GitCli.run(remote, "log", "--format=%(trailers:key=Run-Id,valueonly)", "main"))
                 .contains(onM1, onM2);
 
+        // runs on both members at once: one linear history, one commit each
+        List<String> burst = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            burst.add("1:" + json(p1, "POST", "/run", "{\"name\":\"quick\",\"cron\":false}").get("id").asText());
+            burst.add("2:" + json(p2, "POST", "/run", "{\"name\":\"quick\",\"cron\":false}").get("id").asText());
+        }
+        for (String b : burst) {
+            JsonNode end = awaitEnd(b.startsWith("1:") ? p1 : p2, b.substring(2));
+            assertThat(end.get("state").asText()).as(end.toString()).isEqualTo("succeeded");
+        }
+        assertThat(GitCli.run(remote, "rev-list", "--count", "main")).isEqualTo("12");
+        assertThat(GitCli.run(remote, "log", "--merges", "--oneline", "main")).isEmpty();
+        GitCli.run(remote, "fsck", "--strict");
+        assertThat(GitCli.lines(remote, "log", "--format=%(trailers:key=Run-Id,valueonly)", "main").stream()
+                .filter(l -> !l.isBlank()).toList()).hasSize(12).doesNotHaveDuplicates();
+
         // spike settings changed on m1 are in force for the next run on m2
         Path levels = Files.createDirectories(dir.resolve("levels.git"));
         GitCli.run(levels, "init", "--bare", "-b", "main");
