@@ -3,7 +3,9 @@ package org.maomao;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
+import org.maomao.cluster.Declarations;
 import org.maomao.collector.Collector;
 import org.maomao.collector.CollectorRegistry;
 import org.maomao.config.CollectorFile;
@@ -33,23 +35,42 @@ final class DeclaredCollectors {
     private final QuartzRunScheduler scheduler;
     private final DockerImageBuilder images;
 
-    DeclaredCollectors(CollectorRegistry registry, QuartzRunScheduler scheduler, DockerImageBuilder images) {
+    /** In cluster mode, what the other members declare; null for a daemon alone. */
+    private final Declarations others;
+
+    DeclaredCollectors(CollectorRegistry registry, QuartzRunScheduler scheduler, DockerImageBuilder images,
+                       Declarations others) {
         this.registry = registry;
         this.scheduler = scheduler;
         this.images = images;
+        this.others = others;
+    }
+
+    /** At start: declares the files of {@code dir} and, in a cluster, records what this member declares. */
+    List<String> start(Path dir) {
+        List<String> applied = declare(dir);
+        if (others != null) {
+            others.publish(applied);
+        }
+        return applied;
     }
 
     /**
      * Declares the files of {@code dir}, then removes the file collectors (with their schedules)
-     * that no file declares any more.
+     * that no file declares any more. In a cluster, every member reads its own {@code collectors_dir}
+     * into the one shared registry: a file collector is removed only when no member declares it
+     * (this one's files now, the others' at their last start or reload), so members whose folders
+     * differ never undo each other.
      */
     Reconciled reconcile(Path dir) {
         List<String> declared;
         List<String> removed = new ArrayList<>();
         try {
             declared = declare(dir);
+            Set<String> elsewhere = others == null ? Set.of() : others.declaredByOthers();
             for (Collector c : registry.list()) {
-                if (Collector.SOURCE_FILE.equals(c.source()) && !declared.contains(c.name())) {
+                if (Collector.SOURCE_FILE.equals(c.source()) && !declared.contains(c.name())
+                        && !elsewhere.contains(c.name())) {
                     scheduler.deleteForCollector(c.name());
                     registry.delete(c.name());
                     removed.add(c.name());
@@ -57,6 +78,9 @@ final class DeclaredCollectors {
             }
         } catch (ScheduleException e) {
             throw new IllegalStateException("reload failed in the scheduler: " + e.getMessage(), e);
+        }
+        if (others != null) {
+            others.publish(declared);
         }
         return new Reconciled(declared, removed);
     }

@@ -68,6 +68,8 @@ public final class MaomaoDaemon implements AutoCloseable {
     /** Where this daemon's API answers, as members list it; known once the port is bound. */
     private volatile String apiUrl;
     private static final String VERSION = version();
+    /** The longest a run's commit waits for its dataset's cluster lock: many members' pushes, each bounded by a minute. */
+    static final java.time.Duration DATASET_LOCK_WAIT = java.time.Duration.ofMinutes(5);
 
     private MaomaoDaemon(Supplier<DaemonConfig> configSource, Clock clock, Startup up) {
         this.configSource = configSource;
@@ -117,6 +119,10 @@ public final class MaomaoDaemon implements AutoCloseable {
         GitDatasets datasets = new GitDatasets(dataDir.resolve("datasets"), config.gitAuthorName(), config.gitAuthorEmail(),
                 config.gitPush());
         datasets.setRemotes(new RemoteUrls(config.allowedRemotes(), dataDir));
+        if (members instanceof EtcdMembership m) {
+            // members share each dataset through its remote, one commit at a time under an etcd lock
+            datasets.enableCluster(m.datasetLocks(DATASET_LOCK_WAIT), m.datasetCatalog());
+        }
         this.datasets = datasets;
         SshKeys keys = SshKeys.init(dataDir.resolve("keys"));
         datasets.setTransport(keys);
@@ -157,8 +163,9 @@ public final class MaomaoDaemon implements AutoCloseable {
         }
         // stopped before Quartz closes and the store: runs interrupted at shutdown are stored as retrying
         up.onClose("the run executor", () -> executor.shutdown(config.shutdownGrace()));
-        declared = new DeclaredCollectors(registry, scheduler, docker.images());
-        declared.declare(config.collectorsDir());
+        declared = new DeclaredCollectors(registry, scheduler, docker.images(),
+                members instanceof EtcdMembership m ? m.declarations() : null);
+        declared.start(config.collectorsDir());
         up.run("clear stale git locks", "check the datasets under " + dataDir.resolve("datasets"),
                 datasets::clearStaleLocks);
         up.run("recover the runs of the last start", "check the [store] database", executor::recover);

@@ -50,6 +50,7 @@ public final class EtcdMembership implements Members, AutoCloseable {
 
     private final Client client;
     private final String members;
+    private final String prefix;
     private final Duration ttl;
     private final Supplier<Member> self;
     private final String id;
@@ -68,6 +69,7 @@ public final class EtcdMembership implements Members, AutoCloseable {
         this.client = client;
         String p = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
         this.members = p + "/members/";
+        this.prefix = p;
         this.ttl = ttl;
         this.self = self;
         this.id = self.get().id();
@@ -279,6 +281,24 @@ public final class EtcdMembership implements Members, AutoCloseable {
     /** The lease this member's key lives under (for fencing what it does by its liveness). */
     public long leaseId() {
         return lease;
+    }
+
+    /**
+     * Per-dataset locks held under this member's lease (see {@link EtcdDatasetLocks}); a wait
+     * longer than {@code wait} fails.
+     */
+    public org.maomao.dataset.ClusterDatasetLock datasetLocks(Duration wait) {
+        return new EtcdDatasetLocks(client, prefix, this::leaseId, wait);
+    }
+
+    /** The cluster's datasets by name and remote (see {@link EtcdDatasetCatalog}). */
+    public org.maomao.dataset.DatasetCatalog datasetCatalog() {
+        return new EtcdDatasetCatalog(client, prefix);
+    }
+
+    /** The collectors each member's files declare (see {@link EtcdDeclarations}). */
+    public Declarations declarations() {
+        return new EtcdDeclarations(client, prefix, id);
     }
 
     /** This member's key. */

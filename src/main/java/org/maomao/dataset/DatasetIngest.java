@@ -47,7 +47,29 @@ final class DatasetIngest {
         this.authorEmail = authorEmail;
     }
 
+    /** In cluster mode: ingests go through the dataset's remote under the cluster's lock; null: alone. */
+    private volatile ClusteredIngest clustered;
+
+    void setClustered(ClusteredIngest clustered) {
+        this.clustered = clustered;
+    }
+
     IngestResult ingest(IngestRequest req) throws IngestException {
+        ReentrantLock lock = locks.of(req.dataset());
+        lock.lock();
+        try {
+            ClusteredIngest c = clustered;
+            if (c != null) {
+                return c.ingest(req, () -> ingestHere(req, false));
+            }
+            return ingestHere(req, pushes.enabled());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** What one ingest into this member's clone does: at most one commit, pushed when {@code push}. */
+    IngestResult ingestHere(IngestRequest req, boolean push) throws IngestException {
         ReentrantLock lock = locks.of(req.dataset());
         lock.lock();
         try {
@@ -84,7 +106,7 @@ final class DatasetIngest {
                             + "; nothing was committed", e);
                 }
                 String commit = commit(git, req, plan.written());
-                if (commit != null && pushes.enabled()) {
+                if (commit != null && push) {
                     pushes.pushIfAhead(req.dataset());
                 }
                 return new IngestResult(commit, plan.tables());

@@ -1,13 +1,19 @@
 package org.maomao.dataset;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
 import org.eclipse.jgit.api.TransportConfigCallback;
+import org.maomao.collector.Names;
 import org.maomao.run.DatasetWriter;
+import org.maomao.run.FileTrees;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.maomao.spike.TableRows;
 
 /**
@@ -23,6 +29,7 @@ import org.maomao.spike.TableRows;
  * {@link DatasetRecovery}; they share the per-dataset {@link DatasetLocks}.
  */
 public final class GitDatasets implements DatasetWriter {
+    private static final Logger log = LoggerFactory.getLogger(GitDatasets.class);
     private final DatasetFolders folders;
     private final DatasetHistory history;
     private final DatasetClones clones;
@@ -30,6 +37,8 @@ public final class GitDatasets implements DatasetWriter {
     private final DatasetIngest ingest;
     private volatile TransportConfigCallback transport = t -> { };
     private volatile RemoteUrls remotes;
+    private volatile ClusteredIngest clustered;
+    private volatile DatasetCatalog catalog;
 
     /**
      * @param push whether to push each commit of a dataset that has a remote
@@ -42,6 +51,72 @@ public final class GitDatasets implements DatasetWriter {
         this.clones = new DatasetClones(folders, locks, history, () -> this.remotes, () -> this.transport);
         this.pushes = new DatasetPushes(folders, locks, push, () -> this.transport);
         this.ingest = new DatasetIngest(folders, locks, pushes, authorName, authorEmail);
+    }
+
+    /**
+     * Cluster mode: a dataset needs a remote (one without is refused at create and at ingest),
+     * and each ingest fetches, fast-forwards, commits and pushes under {@code lock}; see
+     * {@link ClusteredIngest}. A dataset added through any member is in {@code catalog}, and is
+     * cloned here the first time this member needs it. Commits are then pushed whatever {@code [git] push} says: the
+     * remote is what the members share.
+     */
+    public void enableCluster(ClusterDatasetLock lock, DatasetCatalog catalog) {
+        ClusteredIngest c = new ClusteredIngest(folders, lock, () -> this.transport);
+        this.catalog = catalog;
+        this.clustered = c;
+        ingest.setClustered(c);
+    }
+
+    /** Whether this daemon is a cluster member ({@link #enableCluster}). */
+    public boolean clustered() {
+        return clustered != null;
+    }
+
+    /**
+     * Null when runs may go into the dataset; else the sentence saying why not and how to fix
+     * it (in cluster mode, a dataset needs a remote).
+     */
+    public String refusal(String dataset) {
+        ClusteredIngest c = clustered;
+        if (c == null || Names.NO_DATASET.equals(dataset) || c.hasRemote(dataset)) {
+            return null;
+        }
+        String failed = ensureLocal(dataset);
+        return failed != null ? failed : c.hasRemote(dataset) ? null : ClusteredIngest.needsRemote(dataset) + ".";
+    }
+
+    /**
+     * Cluster mode: clones a dataset another member added, when this member has no clone of it
+     * yet. Returns null when there is a clone (or nothing to clone), else why the clone failed.
+     */
+    private String ensureLocal(String name) {
+        DatasetCatalog cat = catalog;
+        if (cat == null || !Names.isValid(name) || Files.exists(folders.datasetDir(name), LinkOption.NOFOLLOW_LINKS)) {
+            return null;
+        }
+        Optional<String> url;
+        try {
+            url = cat.remoteOf(name);
+        } catch (RuntimeException e) {
+            log.warn("cannot look dataset {} up in etcd: {}", name, e.getMessage());
+            return "dataset \"" + name + "\" is not on this member yet, and the cluster's datasets cannot be read from "
+                    + "etcd now (" + e.getMessage() + "); check [etcd] endpoints and that etcd is up.";
+        }
+        if (url.isEmpty()) {
+            return null;
+        }
+        try {
+            clones.create(name, url.get());
+            log.info("dataset {}, added through another member, cloned here from {}", name, RemoteUrls.mask(url.get()));
+            return null;
+        } catch (DatasetExistsException e) {
+            return null; // cloned meanwhile by another thread of this member
+        } catch (IOException | RuntimeException e) {
+            String why = "dataset \"" + name + "\" was added through another member, but this member cannot clone it: "
+                    + RemoteUrls.maskAll(String.valueOf(e.getMessage()));
+            log.warn("{}", why);
+            return why.endsWith(".") ? why : why + ".";
+        }
     }
 
     /** Which remotes a dataset may be cloned from ({@code [git] allowed_remotes}). */
@@ -70,6 +145,11 @@ public final class GitDatasets implements DatasetWriter {
         public DatasetExistsException(String name) {
             super("dataset \"" + name + "\" already exists; GET /datasets/" + name + " shows it.");
         }
+
+        DatasetExistsException(String name, String remote) {
+            super("dataset \"" + name + "\" already exists in the cluster with remote " + RemoteUrls.mask(remote)
+                    + "; GET /datasets/" + name + " shows it, or choose another name.");
+        }
     }
 
     /** A clone that worked but holds what a dataset may not (links, submodules). */
@@ -86,11 +166,32 @@ public final class GitDatasets implements DatasetWriter {
      * a symbolic link or a submodule is refused. On failure nothing is left behind.
      */
     public DatasetInfo create(String name, String url) throws IOException {
-        return clones.create(name, url);
+        DatasetCatalog cat = catalog;
+        if (cat == null) {
+            return clones.create(name, url);
+        }
+        if (url == null) {
+            throw new IllegalArgumentException(ClusteredIngest.needsRemote(name) + ".");
+        }
+        Names.require("dataset", name);
+        remotes.check(url);
+        Optional<String> there = cat.remoteOf(name);
+        if (there.isPresent() && !there.get().equals(url)) {
+            throw new DatasetExistsException(name, there.get());
+        }
+        DatasetInfo made = clones.create(name, url);
+        String recorded = cat.register(name, url);
+        if (!recorded.equals(url)) {
+            // another member added the name with another remote at the same moment: its remote stands
+            FileTrees.delete(folders.datasetDir(name));
+            throw new DatasetExistsException(name, recorded);
+        }
+        return made;
     }
 
     /** The dataset's remote, branch, head and how far it is ahead of the remote. */
     public Optional<DatasetInfo> info(String name) throws IOException {
+        ensureLocal(name);
         return history.info(name);
     }
 
@@ -133,11 +234,25 @@ public final class GitDatasets implements DatasetWriter {
 
     /** Dataset names present on disk. */
     public List<String> list() {
-        return folders.list();
+        DatasetCatalog cat = catalog;
+        if (cat == null) {
+            return folders.list();
+        }
+        java.util.TreeSet<String> all = new java.util.TreeSet<>(folders.list());
+        try {
+            all.addAll(cat.all().keySet().stream().filter(Names::isValid).toList());
+        } catch (RuntimeException e) {
+            log.warn("cannot list the cluster's datasets in etcd: {}; listing this member's", e.getMessage());
+        }
+        return List.copyOf(all);
     }
 
     @Override
     public IngestResult ingest(IngestRequest req) throws IngestException {
+        String failed = clustered == null ? null : ensureLocal(req.dataset());
+        if (failed != null) {
+            throw new IngestException(failed + " Nothing was committed.", null);
+        }
         return ingest.ingest(req);
     }
 

@@ -26,7 +26,11 @@ final class RunCommits {
     }
 
     static Optional<String> find(Repository repo, String runId, Instant submittedAt) throws IOException {
-        ObjectId head = repo.resolve("HEAD");
+        return find(repo, repo.resolve("HEAD"), runId, submittedAt);
+    }
+
+    /** The same, walking back from {@code head} (a remote's branch, say); none when head is null. */
+    static Optional<String> find(Repository repo, ObjectId head, String runId, Instant submittedAt) throws IOException {
         if (head == null) {
             return Optional.empty();
         }

@@ -85,8 +85,8 @@ public final class ApiServer implements AutoCloseable {
         statusPage.showMembers(p.members());
         this.resources = List.of(
                 new SystemApi(new Health(p.health(), p.late()), statusPage, p.metrics(), p.sshPublicKey(), p.reload()),
-                new CollectorsApi(p.registry(), p.scheduler(), p.executor(), views),
-                new RunsApi(p.executor(), p.runs(), p.registry(), p.scheduler(), views),
+                new CollectorsApi(p.registry(), p.scheduler(), p.executor(), views, d -> p.datasets().refusal(d)),
+                new RunsApi(p.executor(), p.runs(), p.registry(), p.scheduler(), views, d -> p.datasets().refusal(d)),
                 new SchedulesApi(p.scheduler(), views),
                 new SeriesApi(p.series(), p.datasets(), p.seriesAnalyzer(), views),
                 new DatasetsApi(p.datasets(), views),

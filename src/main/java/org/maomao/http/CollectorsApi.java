@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 import org.maomao.collector.Collector;
 import org.maomao.collector.CollectorRegistry;
@@ -28,10 +29,14 @@ final class CollectorsApi implements Resource {
     /** Deleting a collector deletes its schedules too. */
     private final QuartzRunScheduler scheduler;
     private final JsonViews views;
+    /** Why runs may not go into a dataset (cluster mode: it has no remote), or null. */
+    private final Function<String, String> datasetRefusal;
     /** For a collector's failure streaks. */
     private final RunExecutor executor;
 
-    CollectorsApi(CollectorRegistry registry, QuartzRunScheduler scheduler, RunExecutor executor, JsonViews views) {
+    CollectorsApi(CollectorRegistry registry, QuartzRunScheduler scheduler, RunExecutor executor, JsonViews views,
+                  Function<String, String> datasetRefusal) {
+        this.datasetRefusal = datasetRefusal;
         this.registry = registry;
         this.scheduler = scheduler;
         this.executor = executor;
@@ -65,6 +70,10 @@ final class CollectorsApi implements Resource {
                     + "e.g. {\"name\":\"dummy\",\"url\":\"maomao/dummy:latest\"}.");
         }
         String dataset = body.string("dataset");
+        if (dataset != null) {
+            InvalidInput.as400(() -> org.maomao.collector.Names.require("dataset", dataset));
+            DatasetRefusal.check(datasetRefusal, dataset);
+        }
         Map<String, String> settings = new LinkedHashMap<>(body.scalars(RunPolicy.KEYS));
         body.stringMap("env").forEach((k, v) -> settings.put(RunPolicy.ENV_PREFIX + k, v));
         body.scalarMap("spike").forEach((k, v) -> settings.put(RunPolicy.SPIKE_PREFIX + k, v));

@@ -3,6 +3,7 @@ package org.maomao.http;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
+import java.util.function.Function;
 
 import org.maomao.collector.CollectorRegistry;
 import org.maomao.collector.Names;
@@ -39,8 +40,12 @@ final class RunsApi implements Resource {
     private final LogStreaming logs;
     private final JsonViews views;
     private final RunPage page;
+    /** Why runs may not go into a dataset (cluster mode: it has no remote), or null. */
+    private final Function<String, String> datasetRefusal;
 
-    RunsApi(RunExecutor executor, RunStore runs, CollectorRegistry registry, QuartzRunScheduler scheduler, JsonViews views) {
+    RunsApi(RunExecutor executor, RunStore runs, CollectorRegistry registry, QuartzRunScheduler scheduler, JsonViews views,
+            Function<String, String> datasetRefusal) {
+        this.datasetRefusal = datasetRefusal;
         this.executor = executor;
         this.runs = runs;
         this.registry = registry;
@@ -79,6 +84,10 @@ final class RunsApi implements Resource {
             if (frequency != null) {
                 throw ApiException.badRequest("\"frequency\" needs \"cron\": true; to run now, leave frequency out.");
             }
+            String into = dataset != null ? dataset : registry.find(name).map(c -> c.dataset()).orElse(null);
+            if (into != null) {
+                DatasetRefusal.check(datasetRefusal, into);
+            }
             try {
                 ctx.status(202).json(views.run(executor.submit(name, dataset, "manual", null)));
             } catch (UnknownCollectorException e) {
@@ -92,6 +101,7 @@ final class RunsApi implements Resource {
         }
         Frequency f = InvalidInput.as400(() -> Frequency.parse(frequency, name));
         var c = registry.find(name).orElseThrow(() -> unknownCollector(new UnknownCollectorException(name)));
+        DatasetRefusal.check(datasetRefusal, dataset != null ? dataset : c.dataset());
         Schedule s = scheduler.schedule(name, dataset != null ? dataset : c.dataset(), f, "api");
         ctx.status(201).json(views.schedule(s));
     }
