@@ -1,5 +1,7 @@
 package org.maomao.cli;
 
+import org.maomao.units.Elapsed;
+
 import java.io.BufferedWriter;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
@@ -288,7 +290,7 @@ public final class FastCli {
         return switch (command) {
             case "collectors", "list" -> new Table("NAME", "IMAGE", "DATASET", "SOURCE");
             case "schedules" -> new Table("ID", "FREQUENCY", "TIMEZONE", "NEXT", "PAUSED");
-            case "runs" -> new Table("ID", "COLLECTOR", "DATASET", "STATE", "ATTEMPT", "CREATED", "MESSAGE");
+            case "runs" -> new Table("ID", "COLLECTOR", "DATASET", "STATE", "ATTEMPT", "CREATED", "DURATION", "MESSAGE");
             case "datasets" -> new Table("NAME", "BRANCH", "HEAD", "AHEAD", "REMOTE");
             case "spikes" -> new Table("SERIES", "DATASET", "TIMESTAMP", "VALUE", "Z", "DIRECTION");
             default -> throw new IllegalArgumentException(command);
@@ -301,8 +303,13 @@ public final class FastCli {
             case "collectors", "list" -> t.row(text(r, "name"), text(r, "image"), text(r, "dataset"), text(r, "source"));
             case "schedules" -> t.row(text(r, "id"), text(r, "frequency"), text(r, "timezone"), text(r, "next_fire_time"),
                     text(r, "paused"));
-            case "runs" -> t.row(text(r, "id"), text(r, "collector"), text(r, "dataset"), text(r, "state"),
-                    cat(text(r, "attempt"), "/", text(r, "max_attempts")), text(r, "created_at"), text(r, "message"));
+            case "runs" -> {
+                Object d = r.get("duration_s");
+                t.row(text(r, "id"), text(r, "collector"), text(r, "dataset"), text(r, "state"),
+                        cat(text(r, "attempt"), "/", text(r, "max_attempts")), text(r, "created_at"),
+                        Elapsed.format(d instanceof MiniJson.Num n ? Double.valueOf(n.asDouble()) : null),
+                        text(r, "message"));
+            }
             case "datasets" -> {
                 Object head = r.get("head");
                 if (head != MiniJson.NULL && !(head instanceof String h && h.length() >= 12)) {
