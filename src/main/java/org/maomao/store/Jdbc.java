@@ -86,6 +86,38 @@ final class Jdbc {
         }
     }
 
+    /** SQLSTATE of a unique or primary key violation, on H2 and PostgreSQL alike. */
+    private static final String UNIQUE_VIOLATION = "23505";
+    /** Tries of {@link #inTransactionRetryingDuplicates}; each lost race means another writer's row is now there. */
+    private static final int DUPLICATE_TRIES = 10;
+
+    /**
+     * {@link #inTransaction}, run again when it lost a race to insert a row with the same key
+     * (two writers that both found no row and both inserted): the next try sees the winner's row,
+     * so an "update, else insert" becomes an update instead of an error. The SQL standard's MERGE
+     * and PostgreSQL's ON CONFLICT differ between the two databases, and MERGE can fail the same way.
+     */
+    <T> T inTransactionRetryingDuplicates(Work<T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return inTransaction(work);
+            } catch (StoreException e) {
+                if (attempt >= DUPLICATE_TRIES || !isUniqueViolation(e)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static boolean isUniqueViolation(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static void bind(PreparedStatement ps, Object... params) throws SQLException {
         for (int i = 0; i < params.length; i++) {
             Object p = params[i];
@@ -93,6 +125,10 @@ final class Jdbc {
                 ps.setNull(i + 1, Types.NULL);
             } else if (p instanceof Instant t) {
                 ps.setLong(i + 1, t.toEpochMilli());
+            } else if (p instanceof String t && t.indexOf('\u0000') >= 0) {
+                // PostgreSQL's text cannot hold U+0000 and refuses the whole statement; collector output
+                // (a column name, a cell, a message) may carry one, so both databases keep U+FFFD instead
+                ps.setString(i + 1, t.replace('\u0000', '\uFFFD'));
             } else {
                 ps.setObject(i + 1, p);
             }

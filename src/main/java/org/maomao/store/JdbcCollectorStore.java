@@ -29,7 +29,7 @@ public final class JdbcCollectorStore implements CollectorStore {
     @Override
     public boolean upsert(Collector c) {
         String settings = toJson(c.settings());
-        return jdbc.inTransaction(conn -> {
+        return jdbc.inTransactionRetryingDuplicates(conn -> {
             int n = Jdbc.update(conn, "UPDATE mm_collectors SET image=?, dataset=?, settings=?, source=?, updated_at=? WHERE name=?",
                     c.image(), c.dataset(), settings, c.source(), c.updatedAt(), c.name());
             if (n == 0) {

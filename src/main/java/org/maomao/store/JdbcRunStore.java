@@ -44,7 +44,7 @@ public final class JdbcRunStore implements RunStore {
 
     @Override
     public boolean update(Run r, RunState expected, String eventType, String eventPayload) {
-        return jdbc.inTransaction(c -> {
+        return jdbc.inTransactionRetryingDuplicates(c -> {
             if (!update(c, r, expected)) {
                 return false;
             }
@@ -96,11 +96,16 @@ public final class JdbcRunStore implements RunStore {
 
     @Override
     public void addEvent(String runId, String type, String payload) {
-        // seq is per run; the primary key makes two writers of one run retry rather than collide silently
-        jdbc.inTransaction(c -> addEvent(c, runId, type, payload));
+        jdbc.inTransactionRetryingDuplicates(c -> addEvent(c, runId, type, payload));
     }
 
+    /**
+     * seq is per run: the run's row is locked first, so writers of one run's events take turns
+     * and each reads the other's last seq; the primary key, and a retry, cover events of a run
+     * that has no row.
+     */
     private int addEvent(Connection c, String runId, String type, String payload) throws SQLException {
+        Jdbc.query(c, "SELECT id FROM mm_runs WHERE id=? FOR UPDATE", rs -> rs.getString("id"), runId);
         Integer max = Jdbc.query(c, "SELECT MAX(seq) AS m FROM mm_run_events WHERE run_id=?",
                 rs -> Jdbc.integer(rs, "m"), runId).get(0);
         return Jdbc.update(c, "INSERT INTO mm_run_events (run_id, seq, at, type, payload) VALUES (?,?,?,?,?)",

@@ -29,7 +29,7 @@ public final class JdbcScheduleStore implements ScheduleStore {
 
     @Override
     public void upsert(Row r) {
-        jdbc.inTransaction(c -> {
+        jdbc.inTransactionRetryingDuplicates(c -> {
             int n = Jdbc.update(c, "UPDATE mm_schedules SET collector=?, dataset=?, frequency=?, cron=?, timezone=?, source=? "
                     + "WHERE id=?", r.collector(), r.dataset(), r.frequency(), r.cron(), r.timezone(), r.source(), r.id());
             if (n == 0) {

@@ -37,7 +37,7 @@ public final class JdbcSeriesStore implements SeriesStore {
 
     @Override
     public void save(SeriesRecord s, List<SpikeRecord> newSpikes) {
-        jdbc.inTransaction(c -> {
+        jdbc.inTransactionRetryingDuplicates(c -> {
             write(c, s, newSpikes);
             return null;
         });
@@ -45,7 +45,7 @@ public final class JdbcSeriesStore implements SeriesStore {
 
     @Override
     public void replace(SeriesRecord s, List<SpikeRecord> spikes) {
-        jdbc.inTransaction(c -> {
+        jdbc.inTransactionRetryingDuplicates(c -> {
             Jdbc.update(c, "DELETE FROM mm_spikes WHERE dataset=? AND series=?", s.dataset(), s.name());
             write(c, s, spikes);
             return null;

@@ -25,7 +25,7 @@ import org.maomao.testing.Poll;
 import org.maomao.testing.MutableClock;
 
 /**
- * The scheduler on Quartz's real JDBC job store in H2, restarted on the same database, with
+ * The scheduler on Quartz's real JDBC job store in H2 (and PostgreSQL: {@link PgQuartzRunSchedulerTest}), restarted on the same database, with
  * runs recorded in memory. Quartz fires by real time and the scheduler judges by its clock:
  * schedules stored while the clock reads five days ago have their next time five days in the
  * past, as if the daemon had been down since, without editing Quartz's tables.
@@ -41,9 +41,19 @@ class QuartzRunSchedulerTest {
     Database db;
     QuartzRunScheduler scheduler;
 
+    /** The store's URL, the same at each open: H2 in the test's directory (PostgreSQL in a subclass). */
+    String storeUrl() {
+        return Database.h2Url(dir);
+    }
+
+    String storeUser() {
+        return null;
+    }
+
     void open() {
-        db = Database.open(Database.h2Url(dir), null, null, 4);
-        scheduler = new QuartzRunScheduler(db.dataSource(), false, false, runs, registry,
+        db = Database.open(storeUrl(), storeUser(), null, 4);
+        // Quartz's delegate and clustering as the daemon picks them for this store
+        scheduler = new QuartzRunScheduler(db.dataSource(), db.isPostgres(), db.isPostgres(), runs, registry,
                 new JdbcScheduleStore(db.dataSource(), clock, QuartzRunScheduler.SCHEDULER_NAME, QuartzRunScheduler.SCHEDULES),
                 ZoneOffset.UTC, clock, 2);
     }

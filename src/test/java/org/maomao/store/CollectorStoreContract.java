@@ -3,12 +3,14 @@ package org.maomao.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.maomao.collector.Collector;
 import org.maomao.collector.CollectorStore;
+import org.maomao.testing.Race;
 
 /**
  * What every {@link CollectorStore} must do; a subclass only supplies the store. Names differ
@@ -97,5 +99,19 @@ public abstract class CollectorStoreContract {
         assertThat(store.find("a%")).isEmpty();
         assertThat(store.delete("a%")).isFalse();
         assertThat(store.find("a_b")).isPresent();
+    }
+
+    @Test
+    void should_add_a_collector_registered_twice_at_once_exactly_once() {
+        for (int i = 0; i < 10; i++) {
+            Collector a = collector("racer" + i, "img:a", Map.of(), Collector.SOURCE_API, 0);
+            Collector b = collector("racer" + i, "img:b", Map.of(), Collector.SOURCE_API, 1);
+
+            List<Boolean> added = Race.run(() -> store.upsert(a), () -> store.upsert(b));
+
+            assertThat(added).as("exactly one of the two adds it").containsExactlyInAnyOrder(true, false);
+            assertThat(store.find("racer" + i).orElseThrow().image()).isIn("img:a", "img:b");
+        }
+        assertThat(store.list()).hasSize(10);
     }
 }

@@ -6,8 +6,11 @@ import static org.assertj.core.api.Assertions.tuple;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,6 +20,7 @@ import org.maomao.run.RunQuery;
 import org.maomao.run.RunState;
 import org.maomao.run.RunStore;
 import org.maomao.testing.MutableClock;
+import org.maomao.testing.Race;
 
 /**
  * What every {@link RunStore} must do, whatever keeps the runs: a subclass only supplies the
@@ -231,6 +235,67 @@ public abstract class RunStoreContract {
         assertThat(store.deleteEndedBeyond("nobody", 0)).isEmpty();
         assertThat(store.find("e0")).isPresent();
         assertThat(store.deleteEndedBeyond("c", 0)).containsExactlyInAnyOrder("e0", "e1");
+    }
+
+    @Test
+    void should_store_a_nul_character_a_collector_wrote_without_failing() {
+        // PostgreSQL's text cannot hold U+0000 (H2's can): the store keeps it, or keeps U+FFFD in its place
+        String nul = "bad\u0000text";
+        Run r = new Run("r", "c", "ds", "img:1", "manual", null, RunState.RUNNING, 1, 2, null, "message " + nul, null,
+                "{\"msg\":\"" + nul + "\"}", null, t0, t0, t0, null);
+        store.insert(r);
+        store.addEvent("r", "log", nul);
+        Run retried = r.moveTo(RunState.RETRYING).withOutcome(2, "again " + nul, t0.plusSeconds(1));
+        assertThat(store.update(retried, RunState.RUNNING, "retry_scheduled", nul)).isTrue();
+
+        Run stored = store.find("r").orElseThrow();
+        assertThat(stored.message()).isIn(retried.message(), retried.message().replace('\u0000', '\uFFFD'));
+        assertThat(stored.result()).isIn(r.result(), r.result().replace('\u0000', '\uFFFD'));
+        assertThat(store.events("r")).extracting(RunEvent::payload).allSatisfy(p ->
+                assertThat(p).isIn(nul, nul.replace('\u0000', '\uFFFD')));
+    }
+
+    @Test
+    void should_let_exactly_one_of_two_racing_state_changes_win() {
+        for (int i = 0; i < 20; i++) {
+            String id = "race-" + i;
+            Run queued = run(id, "c", RunState.QUEUED, i);
+            store.insert(queued);
+            Run started = queued.moveTo(RunState.RUNNING).withAttempt(1, t0.plusSeconds(5));
+            Run cancelled = queued.moveTo(RunState.CANCELLED).withOutcome(null, "cancelled", t0.plusSeconds(6));
+
+            List<Boolean> won = Race.run(() -> store.update(started, RunState.QUEUED, "started", "{}"),
+                    () -> store.update(cancelled, RunState.QUEUED, "finished", "{\"state\":\"cancelled\"}"));
+
+            assertThat(won).as("run %s: exactly one wins", id).containsExactlyInAnyOrder(true, false);
+            Run winner = won.get(0) ? started : cancelled;
+            assertThat(store.find(id)).contains(winner);
+            // only the winner's event is kept
+            assertThat(store.events(id)).extracting(RunEvent::type)
+                    .containsExactly(won.get(0) ? "started" : "finished");
+        }
+    }
+
+    @Test
+    void should_keep_and_number_every_event_added_to_one_run_at_once() {
+        store.insert(run("r", "c", RunState.RUNNING, 0));
+        List<Callable<Boolean>> writers = new ArrayList<>();
+        for (int w = 0; w < 4; w++) {
+            int writer = w;
+            writers.add(() -> {
+                for (int k = 0; k < 10; k++) {
+                    store.addEvent("r", "progress", "{\"w\":" + writer + ",\"k\":" + k + "}");
+                }
+                return true;
+            });
+        }
+
+        Race.run(writers);
+
+        List<RunEvent> events = store.events("r");
+        assertThat(events).extracting(RunEvent::seq).containsExactlyElementsOf(
+                IntStream.rangeClosed(1, 40).boxed().toList());
+        assertThat(events).extracting(RunEvent::payload).doesNotHaveDuplicates().hasSize(40);
     }
 
     private static List<String> ids(List<Run> runs) {

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.maomao.schedule.ScheduleStore.Row;
 import org.maomao.schedule.ScheduleStore;
 import org.maomao.testing.MutableClock;
+import org.maomao.testing.Race;
 
 /**
  * What every {@link ScheduleStore} must do; a subclass only supplies the store. When a schedule
@@ -106,5 +107,24 @@ public abstract class ScheduleStoreContract {
         assertThat(store.list("axb")).isEmpty();
         assertThat(store.list("a%")).isEmpty();
         assertThat(store.list("a_b")).hasSize(1);
+    }
+
+    @Test
+    void should_keep_one_row_for_a_schedule_written_twice_at_once() {
+        for (int i = 0; i < 10; i++) {
+            Row hourly = row("racer" + i, "ds", "hourly", "api");
+            Row daily = row("racer" + i, "ds", "daily", "file");
+
+            Race.run(() -> {
+                store.upsert(hourly);
+                return true;
+            }, () -> {
+                store.upsert(daily);
+                return true;
+            });
+
+            assertThat(store.find("racer" + i + "@ds").orElseThrow()).isIn(hourly, daily);
+        }
+        assertThat(store.count()).isEqualTo(10);
     }
 }

@@ -19,6 +19,7 @@ import org.maomao.spike.SpikeDetector;
 import org.maomao.spike.SpikeParameters;
 import org.maomao.spike.SpikeRecord;
 import org.maomao.testing.MutableClock;
+import org.maomao.testing.Race;
 
 /**
  * What every {@link SeriesStore} must do; a subclass only supplies the store. A series is named
@@ -227,6 +228,43 @@ public abstract class SeriesStoreContract {
         assertThat(timestamps(new SpikeQuery(null, null, null, 2))).containsExactly("cc-v-4", "c-w-3");
         assertThat(timestamps(new SpikeQuery(null, null, null, 0))).containsExactly("cc-v-4");
         assertThat(timestamps(new SpikeQuery("nobody", null, null, 10))).isEmpty();
+    }
+
+    @Test
+    void should_store_a_nul_character_from_collector_data_without_failing() {
+        // a column name and a timestamp cell are the collector's; PostgreSQL's text cannot hold U+0000
+        String name = "c/f.csv#bad\u0000column";
+        String ts = "2026\u0000";
+        store.save(new SeriesRecord("ds", name, "state", 1, ts, 1.0, null), List.of(spike("ds", name, ts, 1)));
+
+        SeriesRecord stored = store.page(null, null, 10).get(0);
+        assertThat(stored.name()).isIn(name, name.replace('\u0000', '\uFFFD'));
+        assertThat(stored.lastTimestamp()).isIn(ts, ts.replace('\u0000', '\uFFFD'));
+        assertThat(store.find("ds", stored.name())).isPresent();
+        assertThat(store.spikes(new SpikeQuery(null, null, null, 10))).singleElement().satisfies(k ->
+                assertThat(k.timestamp()).isIn(ts, ts.replace('\u0000', '\uFFFD')));
+    }
+
+    @Test
+    void should_keep_one_series_and_every_spike_when_a_new_series_is_saved_twice_at_once() {
+        for (int i = 0; i < 10; i++) {
+            String name = "c/f.csv#racer" + i;
+            SeriesRecord one = series("ds", name, "one", 1);
+            SeriesRecord two = series("ds", name, "two", 2);
+
+            Race.run(() -> {
+                store.save(one, List.of(spike("ds", name, "from-one", 1)));
+                return true;
+            }, () -> {
+                store.save(two, List.of(spike("ds", name, "from-two", 2)));
+                return true;
+            });
+
+            assertThat(store.find("ds", name).orElseThrow().detectorState()).isIn("one", "two");
+            assertThat(store.spikes(new SpikeQuery(null, name, null, 10))).extracting(SpikeRecord::timestamp)
+                    .containsExactlyInAnyOrder("from-one", "from-two");
+        }
+        assertThat(store.count()).isEqualTo(10);
     }
 
     private List<String> timestamps(SpikeQuery q) {

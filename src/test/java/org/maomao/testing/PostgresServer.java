@@ -18,14 +18,15 @@ import java.util.stream.Stream;
 
 /**
  * A real PostgreSQL (Debian's {@code postgresql}) for the tests: one server per JVM, in a new
- * data directory under {@code target/postgres/}, listening only on 127.0.0.1 on a free port
+ * data directory under {@code target/postgres/} (under {@code /tmp/maomao-postgres/} when the
+ * {@code postgres} user cannot reach target/, as in a checkout under {@code /root}), listening only on 127.0.0.1 on a free port
  * (no unix socket), trusting loopback, and stopped by a shutdown hook. {@code initdb} refuses
  * to run as root, so as root the server runs as the {@code postgres} OS user. Each caller of
  * {@link #newDatabase} gets a database of its own, so tests never see each other's rows.
  */
 public final class PostgresServer {
     private static final String SUPERUSER = "maomao";
-    private static final Path ROOT = Path.of("target", "postgres").toAbsolutePath();
+    private static final Path TARGET = Path.of("target").toAbsolutePath();
     private static final AtomicInteger DATABASES = new AtomicInteger();
     private static PostgresServer shared;
 
@@ -58,9 +59,10 @@ public final class PostgresServer {
 
     private static PostgresServer start() throws IOException, InterruptedException {
         Path bin = binaries();
-        Files.createDirectories(ROOT);
-        stopLeftovers(bin);
-        Path dir = Files.createTempDirectory(ROOT, "pg-");
+        Path root = root();
+        Files.createDirectories(root);
+        stopLeftovers(bin, root);
+        Path dir = Files.createTempDirectory(root, "pg-");
         Files.writeString(dir.resolve("owner.pid"), Long.toString(ProcessHandle.current().pid()));
         Path data = dir.resolve("data");
         Files.createDirectories(data);
@@ -81,9 +83,9 @@ public final class PostgresServer {
     }
 
     /** Servers left by JVMs that died before their shutdown hook ran (a {@code kill -9}). */
-    private static void stopLeftovers(Path bin) throws IOException, InterruptedException {
+    private static void stopLeftovers(Path bin, Path root) throws IOException, InterruptedException {
         List<Path> dirs;
-        try (Stream<Path> s = Files.list(ROOT)) {
+        try (Stream<Path> s = Files.list(root)) {
             dirs = s.filter(p -> p.getFileName().toString().startsWith("pg-")).toList();
         }
         for (Path d : dirs) {
@@ -100,6 +102,15 @@ public final class PostgresServer {
             }
             deleteTree(d);
         }
+    }
+
+    /** Where the data directories go: target/postgres, if the server's user can reach it. */
+    private static Path root() throws IOException, InterruptedException {
+        Files.createDirectories(TARGET);
+        if (!asRoot() || run(List.of("test", "-x", TARGET.toString()), true, false) == 0) {
+            return TARGET.resolve("postgres");
+        }
+        return Path.of(System.getProperty("java.io.tmpdir"), "maomao-postgres");
     }
 
     /** The newest installed PostgreSQL's programs. */
@@ -125,7 +136,7 @@ public final class PostgresServer {
         run(cmd, asPostgres, true);
     }
 
-    private static void run(List<String> cmd, boolean asPostgres, boolean mustSucceed) throws IOException, InterruptedException {
+    private static int run(List<String> cmd, boolean asPostgres, boolean mustSucceed) throws IOException, InterruptedException {
         List<String> full = new ArrayList<>();
         if (asPostgres && asRoot()) {
             full.addAll(List.of("runuser", "-u", "postgres", "--"));
@@ -140,6 +151,7 @@ public final class PostgresServer {
         if (mustSucceed && p.exitValue() != 0) {
             throw new IllegalStateException(String.join(" ", full) + " exited " + p.exitValue() + ":\n" + out);
         }
+        return p.exitValue();
     }
 
     private static void deleteTree(Path d) throws IOException {
