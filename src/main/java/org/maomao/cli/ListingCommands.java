@@ -59,9 +59,11 @@ final class ListingCommands {
             if (state != null) {
                 q.append("&state=").append(enc(state));
             }
-            return list(api.get(q.toString()), new Table("ID", "COLLECTOR", "DATASET", "STATE", "ATTEMPT", "CREATED", "MESSAGE"),
+            return list(api.get(q.toString()), new Table("ID", "COLLECTOR", "DATASET", "STATE", "ATTEMPT", "MEMBER", "CREATED",
+                            "MESSAGE"),
                     (t, r) -> t.row(text(r, "id"), text(r, "collector"), text(r, "dataset"), text(r, "state"),
-                            text(r, "attempt") + "/" + text(r, "max_attempts"), text(r, "created_at"), text(r, "message")));
+                            text(r, "attempt") + "/" + text(r, "max_attempts"), text(r, "member"), text(r, "created_at"),
+                            text(r, "message")));
         }
     }
 
