@@ -168,7 +168,12 @@ public final class RunExecutor implements AutoCloseable {
      * running or retrying is recorded as a skipped run with the reason.
      */
     public Run submitScheduled(String collectorName, String dataset, String scheduleId) {
-        return submissions.submitScheduled(collectorName, dataset, scheduleId);
+        return submissions.submitScheduled(collectorName, dataset, scheduleId, null);
+    }
+
+    /** As {@link #submitScheduled(String, String, String)}; {@code fireTime} goes into its {@code submitted} event. */
+    public Run submitScheduled(String collectorName, String dataset, String scheduleId, java.time.Instant fireTime) {
+        return submissions.submitScheduled(collectorName, dataset, scheduleId, fireTime);
     }
 
     /** Records a firing that does not run, as a run in state {@code skipped} with the reason. */
