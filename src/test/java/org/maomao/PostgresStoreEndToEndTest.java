@@ -29,12 +29,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 /**
  * The daemon on a real PostgreSQL ({@code [store] url = jdbc:postgresql://...}), end to end over
  * HTTP with the real Docker engine: collectors, runs and their events, series, spikes, detector
- * state and Quartz's triggers are kept in PostgreSQL, and are all there after a restart.
+ * state and Quartz's triggers are kept in PostgreSQL, and are all there after a restart. A collector's
+ * text that decodes to U+0000, which PostgreSQL's text refuses, is stored as U+FFFD.
  */
 class PostgresStoreEndToEndTest {
     static final Duration WAIT = Duration.ofSeconds(60);
     static String spiky;
     static String quick;
+    static String nul;
 
     @TempDir
     Path dir;
@@ -54,6 +56,16 @@ class PostgresStoreEndToEndTest {
                 done
                 """);
         quick = TestImages.collector("maomao-test/quick:pg", "echo \"t,v\n$MAOMAO_RUN_ID,1\" > /output/rows.csv\n");
+        // a CSV with a NUL byte is refused at ingest; JSON's escape for U+0000 is valid text that decodes to one,
+        // and PostgreSQL's text refuses U+0000
+        nul = TestImages.collector("maomao-test/nul:pg", """
+                cat > /output/nul.jsonl <<'EOF'
+                {"timestamp":"2026-01-01T00:00:01\\u0000","va\\u0000lue":1}
+                {"timestamp":"2026-01-01T00:00:02\\u0000","va\\u0000lue":2}
+                {"timestamp":"2026-01-01T00:00:03\\u0000","va\\u0000lue":3}
+                EOF
+                echo '::result {"success":true,"msg":"n\\u0000ul"}'
+                """);
     }
 
     @AfterEach
@@ -93,6 +105,14 @@ class PostgresStoreEndToEndTest {
         assertThat(done.get("state").asText()).isEqualTo("succeeded");
         assertThat(daemon.get("/spikes").json()).hasSize(1);
 
+        daemon.register("nul", nul, "");
+        JsonNode nuls = daemon.awaitEnd(daemon.runNow("nul", "nuls"), WAIT);
+        assertThat(nuls.get("state").asText()).as(nuls.toString()).isEqualTo("succeeded");
+        JsonNode nulSeries = daemon.get("/series?dataset=nuls").json().get("series");
+        assertThat(nulSeries).hasSize(1);
+        assertThat(nulSeries.get(0).get("id").asText()).isEqualTo("nuls/nul/nul.jsonl#va\uFFFDlue");
+        assertThat(nulSeries.get(0).get("points").asLong()).isEqualTo(3);
+
         daemon.register("quick", quick, "");
         TestDaemon.Response s = daemon.post("/run",
                 "{\"name\":\"quick\",\"dataset\":\"none\",\"cron\":true,\"frequency\":\"0/1 * * * * ?\"}");
@@ -110,7 +130,7 @@ class PostgresStoreEndToEndTest {
         // all of it is in PostgreSQL: no H2 file was made
         assertThat(dir.resolve("data/db")).satisfiesAnyOf(p -> assertThat(p).doesNotExist(),
                 p -> assertThat(Files.list(p)).isEmpty());
-        assertThat(count("SELECT COUNT(*) FROM mm_collectors")).isEqualTo(2);
+        assertThat(count("SELECT COUNT(*) FROM mm_collectors")).isEqualTo(3);
         assertThat(count("SELECT COUNT(*) FROM mm_runs WHERE id='" + run + "' AND state='succeeded'")).isEqualTo(1);
         assertThat(count("SELECT COUNT(*) FROM mm_run_events WHERE run_id='" + run + "'")).isEqualTo(events.size());
         assertThat(count("SELECT COUNT(*) FROM mm_schedules WHERE id='quick@none'")).isEqualTo(1);

@@ -24,7 +24,7 @@ import org.maomao.testing.Race;
 
 /**
  * What every {@link RunStore} must do, whatever keeps the runs: a subclass only supplies the
- * store (H2 now; PostgreSQL and in-memory ones plug in the same way). Times are whole
+ * store (H2, PostgreSQL and in memory, each a subclass). Times are whole
  * milliseconds, as the store keeps them.
  */
 public abstract class RunStoreContract {
