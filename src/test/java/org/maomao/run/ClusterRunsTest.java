@@ -145,4 +145,31 @@ class ClusterRunsTest {
         assertThat(h.run(runId.get()).state()).isEqualTo(RunState.CANCELLED);
         assertThat(h.events(runId.get())).containsExactly("submitted", "started", "finished");
     }
+
+    @Test
+    void overlap_queue_holds_across_members_a_second_run_waits_while_the_first_runs_on_another() {
+        PipelineHarness h = new PipelineHarness(dir).collector("c", "none", Map.of("overlap", "queue"));
+        ManualExecutor pool2 = new ManualExecutor();
+        RunExecutor m2 = secondMember(h, pool2, dir.resolve("runs"));
+        h.executor.joinCluster("m1", () -> Set.of("m1", "m2"));
+        m2.joinCluster("m2", () -> Set.of("m1", "m2"));
+        AtomicReference<String> second = new AtomicReference<>();
+        h.runner.then((spec, sink, cancellation) -> {
+            // a firing while the first runs on m1: m2 is free, but the run must wait
+            second.set(h.executor.submitScheduled("c", "none", "c@none").id());
+            m2.cluster().poll();
+            pool2.runAll();
+            assertThat(h.state(second.get())).isEqualTo(RunState.QUEUED);
+            return new ContainerResult(0, false, false);
+        }).then(FakeContainerRunner.exit(0));
+
+        h.executor.submitScheduled("c", "none", "c@none");
+        h.runQueued();
+        m2.cluster().poll();
+        pool2.runAll();
+        h.runQueued();
+
+        assertThat(h.run(second.get())).extracting(Run::state, Run::attempt).containsExactly(RunState.SUCCEEDED, 1);
+        assertThat(h.runner.started).hasSize(2);
+    }
 }
