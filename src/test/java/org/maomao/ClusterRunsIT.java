@@ -115,6 +115,7 @@ class ClusterRunsIT {
         // runs by the fire time their submitted event carries
         TreeMap<Instant, List<String>> byFire = new TreeMap<>();
         Set<String> members = new HashSet<>();
+        Map<String, Integer> perMember = new TreeMap<>();
         try (Connection c = DriverManager.getConnection(store, PostgresServer.shared().user(), "");
              ResultSet r = c.createStatement().executeQuery("SELECT r.state, r.member, e.payload FROM mm_runs r "
                      + "JOIN mm_run_events e ON e.run_id=r.id WHERE e.type='submitted' AND r.trigger_kind='schedule'")) {
@@ -122,8 +123,10 @@ class ClusterRunsIT {
                 Instant fire = Instant.parse(JSON.readTree(r.getString(3)).get("fire_time").asText());
                 byFire.computeIfAbsent(fire, k -> new ArrayList<>()).add(r.getString(1));
                 members.add(r.getString(2));
+                perMember.merge(String.valueOf(r.getString(2)), 1, Integer::sum);
             }
         }
+        System.out.println("ClusterRunsIT: " + byFire.size() + " fire times, runs per member " + perMember);
         assertThat(byFire.size()).as("fire times in a minute").isGreaterThanOrEqualTo(18);
         byFire.forEach((fire, states) -> assertThat(states).as("runs of fire time %s", fire).containsExactly("succeeded"));
         assertThat(Duration.between(byFire.firstKey(), byFire.lastKey()).toSeconds() / 3 + 1)
@@ -144,6 +147,7 @@ class ClusterRunsIT {
             assertThat(events("m3", id)).filteredOn(e -> e.get("type").asText().equals("started"))
                     .extracting(e -> e.get("payload").get("member").asText()).containsExactly(run.get("member").asText());
         }
+        System.out.println("ClusterRunsIT: six runs posted to m1 ran on " + ranOn);
         assertThat(ranOn).as("members that ran the posted runs").containsExactlyInAnyOrder("m1", "m2", "m3");
     }
 
@@ -174,6 +178,9 @@ class ClusterRunsIT {
         JsonNode lost = events.stream().filter(e -> e.get("type").asText().equals("lost")).findFirst().orElseThrow();
         assertThat(lost.get("payload").get("member").asText()).isEqualTo("m1");
         // taken over within the lease TTL and a poll or two (the run's own 2 s come after)
+        System.out.println("ClusterRunsIT: run of SIGKILLed m1 taken over after "
+                + Duration.between(killed, Instant.parse(lost.get("at").asText())).toMillis() + " ms, ended after "
+                + Duration.between(killed, Instant.parse(done.get("finished_at").asText())).toMillis() + " ms");
         assertThat(Duration.between(killed, Instant.parse(lost.get("at").asText())))
                 .isLessThanOrEqualTo(TTL.plusSeconds(4));
         assertThat(events).filteredOn(e -> e.get("type").asText().equals("finished")).hasSize(1);
