@@ -66,7 +66,7 @@ class ClusterRunsIT {
     }
 
     @AfterEach
-    void stop() throws Exception {
+    void stop(org.junit.jupiter.api.TestInfo test) throws Exception {
         for (Process p : daemons.values()) {
             new ProcessBuilder("kill", "-CONT", Long.toString(p.pid())).start().waitFor();
             p.destroy();
@@ -76,6 +76,12 @@ class ClusterRunsIT {
         }
         if (etcd != null) {
             etcd.close();
+        }
+        // the members' logs, kept for a look after a failure
+        Path keep = Files.createDirectories(Path.of("target/ClusterRunsIT", test.getTestMethod().orElseThrow().getName()));
+        for (String id : daemons.keySet()) {
+            Files.copy(dir.resolve(id).resolve("out.log"), keep.resolve(id + ".log"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
     }
 
@@ -127,6 +133,9 @@ class ClusterRunsIT {
             }
         }
         System.out.println("ClusterRunsIT: " + byFire.size() + " fire times, runs per member " + perMember);
+        System.out.println("ClusterRunsIT: fire times " + byFire.keySet());
+        System.out.println("ClusterRunsIT: all runs " + rows("SELECT id, trigger_kind, state, member, created_at, message "
+                + "FROM mm_runs ORDER BY created_at"));
         assertThat(byFire.size()).as("fire times in a minute").isGreaterThanOrEqualTo(18);
         byFire.forEach((fire, states) -> assertThat(states).as("runs of fire time %s", fire).containsExactly("succeeded"));
         assertThat(Duration.between(byFire.firstKey(), byFire.lastKey()).toSeconds() / 3 + 1)
@@ -216,6 +225,22 @@ class ClusterRunsIT {
                 + "no longer owns it");
         await("m2's container to be stopped and removed").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
                 .until(() -> DaemonEndToEndTest.dockerContainersOf(pausedRun).isEmpty());
+    }
+
+    List<String> rows(String sql) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(store, PostgresServer.shared().user(), "");
+             ResultSet r = c.createStatement().executeQuery(sql)) {
+            int n = r.getMetaData().getColumnCount();
+            while (r.next()) {
+                StringBuilder b = new StringBuilder();
+                for (int i = 1; i <= n; i++) {
+                    b.append(i > 1 ? " " : "").append(r.getString(i));
+                }
+                out.add(b.toString());
+            }
+        }
+        return out;
     }
 
     long count(String sql) throws Exception {
