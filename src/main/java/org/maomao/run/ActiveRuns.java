@@ -31,6 +31,14 @@ final class ActiveRuns {
         }
     }
 
+    /** The run's container has ended: there is nothing left to stop, and {@link #fences} no longer lists it. */
+    void containerEnded(String runId) {
+        Entry e = active.get(runId);
+        if (e != null) {
+            e.fence = null;
+        }
+    }
+
     void remove(String runId) {
         active.remove(runId);
     }
@@ -60,7 +68,7 @@ final class ActiveRuns {
         return e != null && e.lost;
     }
 
-    /** The fences of the runs whose attempt claimed them, by run id. */
+    /** The fences of the runs whose attempt claimed them and whose container may still run, by run id. */
     Map<String, String> fences() {
         Map<String, String> out = new java.util.HashMap<>();
         active.forEach((id, e) -> {

@@ -116,6 +116,7 @@ final class RunPipeline {
         }
         RunPolicy policy = ticket.policy();
         Attempt.Result tried = attempt.run(running, policy, cancellation);
+        active.containerEnded(running.id());
         Run r = tried.run();
         if (!owns(running)) {
             drop(running, "after its container ended");
