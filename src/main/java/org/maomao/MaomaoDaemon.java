@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -132,6 +133,13 @@ public final class MaomaoDaemon implements AutoCloseable {
         RunExecutor executor = new RunExecutor(runs, registry, runner, datasets, analyzer,
                 dataDir.resolve("runs"), clock, config.maxConcurrentRuns());
         running.set(executor);
+        if (cluster.enabled()) {
+            // the store is the members' queue; each attempt is owned and fenced by its member
+            Members listed = members;
+            String memberId = members.selfId();
+            runner.setMember(memberId);
+            executor.joinCluster(memberId, () -> liveIds(listed));
+        }
         // a member shares the triggers of the store as itself; a lone daemon on PostgreSQL stays clustered
         // so that daemons sharing a store by mistake never fire one schedule twice
         QuartzClustering clustering = cluster.enabled() ? QuartzClustering.member(cluster.memberId(), cluster.checkinInterval())
@@ -217,6 +225,17 @@ public final class MaomaoDaemon implements AutoCloseable {
                 throw StartupException.refused("cannot join the cluster: " + r.getMessage(), r);
             }
             throw e;
+        }
+    }
+
+    /** The ids of the members listed now; none when the list cannot be read (then no run is taken over). */
+    private static Set<String> liveIds(Members members) {
+        try {
+            return members.list().stream().map(Member::id).collect(java.util.stream.Collectors.toSet());
+        } catch (RuntimeException e) {
+            log.warn("cannot list the cluster's members ({}); no run of another member is taken over meanwhile",
+                    e.getMessage());
+            return Set.of();
         }
     }
 

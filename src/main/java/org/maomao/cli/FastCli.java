@@ -290,7 +290,8 @@ public final class FastCli {
         return switch (command) {
             case "collectors", "list" -> new Table("NAME", "IMAGE", "DATASET", "SOURCE");
             case "schedules" -> new Table("ID", "FREQUENCY", "TIMEZONE", "NEXT", "PAUSED");
-            case "runs" -> new Table("ID", "COLLECTOR", "DATASET", "STATE", "ATTEMPT", "CREATED", "DURATION", "MESSAGE");
+            case "runs" -> new Table("ID", "COLLECTOR", "DATASET", "STATE", "ATTEMPT", "MEMBER", "CREATED", "DURATION",
+                    "MESSAGE");
             case "datasets" -> new Table("NAME", "BRANCH", "HEAD", "AHEAD", "REMOTE");
             case "spikes" -> new Table("SERIES", "DATASET", "TIMESTAMP", "VALUE", "Z", "DIRECTION");
             default -> throw new IllegalArgumentException(command);
@@ -306,7 +307,7 @@ public final class FastCli {
             case "runs" -> {
                 Object d = r.get("duration_s");
                 t.row(text(r, "id"), text(r, "collector"), text(r, "dataset"), text(r, "state"),
-                        cat(text(r, "attempt"), "/", text(r, "max_attempts")), text(r, "created_at"),
+                        cat(text(r, "attempt"), "/", text(r, "max_attempts")), text(r, "member"), text(r, "created_at"),
                         Elapsed.format(d instanceof MiniJson.Num n ? Double.valueOf(n.asDouble()) : null),
                         text(r, "message"));
             }

@@ -61,10 +61,10 @@ final class ListingCommands {
             if (state != null) {
                 q.append("&state=").append(enc(state));
             }
-            return list(api.get(q.toString()), new Table("ID", "COLLECTOR", "DATASET", "STATE", "ATTEMPT", "CREATED",
-                            "DURATION", "MESSAGE"),
+            return list(api.get(q.toString()), new Table("ID", "COLLECTOR", "DATASET", "STATE", "ATTEMPT", "MEMBER",
+                            "CREATED", "DURATION", "MESSAGE"),
                     (t, r) -> t.row(text(r, "id"), text(r, "collector"), text(r, "dataset"), text(r, "state"),
-                            text(r, "attempt") + "/" + text(r, "max_attempts"), text(r, "created_at"),
+                            text(r, "attempt") + "/" + text(r, "max_attempts"), text(r, "member"), text(r, "created_at"),
                             Elapsed.format(r.path("duration_s").isNumber() ? r.get("duration_s").asDouble() : null),
                             text(r, "message")));
         }

@@ -23,18 +23,29 @@ final class ContainerCleanup {
 
     private final DockerClient docker;
     private final String instance;
+    /** In cluster mode, this member's id: leftovers must carry it too. */
+    private volatile String member;
 
     ContainerCleanup(DockerClient docker, String instance) {
         this.docker = docker;
         this.instance = instance;
     }
 
-    /** Removes this instance's containers whose run is not in {@code activeRunIds}; how many. */
+    void setMember(String member) {
+        this.member = member;
+    }
+
+    /**
+     * Removes this instance's containers whose run is not in {@code activeRunIds}; how many. In
+     * cluster mode only those that also carry this member's id.
+     */
     int removeLeftovers(Set<String> activeRunIds) {
         int n = 0;
         try {
+            String m = member;
             List<Container> list = docker.listContainersCmd().withShowAll(true)
-                    .withLabelFilter(Map.of(ContainerLabels.INSTANCE, instance)).exec();
+                    .withLabelFilter(m == null ? Map.of(ContainerLabels.INSTANCE, instance)
+                            : Map.of(ContainerLabels.INSTANCE, instance, ContainerLabels.MEMBER, m)).exec();
             for (Container c : list) {
                 String runId = c.getLabels() == null ? null : c.getLabels().get(ContainerLabels.RUN_ID);
                 if (runId != null && !activeRunIds.contains(runId)) {
@@ -44,6 +55,24 @@ final class ContainerCleanup {
             }
         } catch (RuntimeException e) {
             log.warn("cannot list leftover containers: {}", e.getMessage());
+        }
+        return n;
+    }
+
+    /**
+     * Removes the containers of run {@code runId} labelled with cluster member {@code member} (a gone
+     * member whose run this one took over), if they are on this engine; how many.
+     */
+    int removeContainersOf(String runId, String member) {
+        int n = 0;
+        try {
+            for (Container c : docker.listContainersCmd().withShowAll(true).withLabelFilter(
+                    Map.of(ContainerLabels.RUN_ID, runId, ContainerLabels.MEMBER, member)).exec()) {
+                remove(c.getId());
+                n++;
+            }
+        } catch (RuntimeException e) {
+            log.warn("cannot list the containers of run {}: {}", runId, e.getMessage());
         }
         return n;
     }

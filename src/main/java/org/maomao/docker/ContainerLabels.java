@@ -10,6 +10,12 @@ public final class ContainerLabels {
      * daemons sharing one engine clean up only their own leftovers.
      */
     public static final String INSTANCE = "maomao.instance";
+    /**
+     * The cluster member that runs the attempt (absent outside cluster mode): members sharing an
+     * engine never take each other's containers for leftovers, and a member that takes over a
+     * run of a gone member may remove that run's container, and only it.
+     */
+    public static final String MEMBER = "maomao.member";
 
     private ContainerLabels() {
     }

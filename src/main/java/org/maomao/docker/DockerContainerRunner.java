@@ -47,6 +47,8 @@ public final class DockerContainerRunner implements ContainerRunner {
     private final boolean chownOutput;
     private final OutputWatcher watcher;
     private final ContainerCleanup cleanup;
+    /** This daemon's cluster member id, put on every container it creates; null outside cluster mode. */
+    private volatile String member;
 
     /**
      * @param user     the unprivileged {@code uid:gid} the container runs as (never root)
@@ -88,8 +90,7 @@ public final class DockerContainerRunner implements ContainerRunner {
             spec.env().forEach((k, v) -> env.add(k + "=" + v));
             CreateContainerResponse created = docker.createContainerCmd(spec.image())
                     .withName("maomao-" + spec.collector() + "-" + spec.runId() + "-" + spec.attempt())
-                    .withLabels(Map.of(ContainerLabels.RUN_ID, spec.runId(), ContainerLabels.COLLECTOR, spec.collector(),
-                            ContainerLabels.ATTEMPT, Integer.toString(spec.attempt()), ContainerLabels.INSTANCE, instance))
+                    .withLabels(labels(spec))
                     .withEnv(env)
                     .withUser(user.toString())
                     .withHostConfig(ContainerHardening.hostConfig(spec))
@@ -164,9 +165,31 @@ public final class DockerContainerRunner implements ContainerRunner {
         return new ContainerResult(exit, timedOut, cancellation.isCancelled());
     }
 
+    private Map<String, String> labels(ContainerSpec spec) {
+        Map<String, String> labels = new java.util.HashMap<>(Map.of(ContainerLabels.RUN_ID, spec.runId(),
+                ContainerLabels.COLLECTOR, spec.collector(), ContainerLabels.ATTEMPT, Integer.toString(spec.attempt()),
+                ContainerLabels.INSTANCE, instance));
+        String m = member;
+        if (m != null) {
+            labels.put(ContainerLabels.MEMBER, m);
+        }
+        return labels;
+    }
+
+    /** Labels every container created from now on with this cluster member id; leftovers are then only its own. */
+    public void setMember(String member) {
+        this.member = member;
+        cleanup.setMember(member);
+    }
+
     @Override
     public int removeLeftovers(Set<String> activeRunIds) {
         return cleanup.removeLeftovers(activeRunIds);
+    }
+
+    @Override
+    public int removeContainersOf(String runId, String member) {
+        return cleanup.removeContainersOf(runId, member);
     }
 
     @Override

@@ -50,6 +50,7 @@ final class JsonViews {
         m.put("schedule_id", r.scheduleId());
         m.put("attempt", r.attempt());
         m.put("max_attempts", r.maxAttempts());
+        m.put("member", r.member()); // null for a lone daemon
         m.put("exit_code", r.exitCode());
         m.put("message", r.message());
         m.put("progress", r.progress());

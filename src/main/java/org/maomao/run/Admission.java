@@ -23,8 +23,10 @@ final class Admission {
      * @param parked  true: it waits behind a running one of its key and must not start
      * @param policy  the collector's policy (null when it was removed)
      * @param refusal null, or why the run fails without a container
+     * @param serial  true: a scheduled run with overlap = queue, which the store lets start only while no
+     *                other run of its collector@dataset runs on any daemon
      */
-    record Ticket(String runId, String key, boolean parked, RunPolicy policy, String refusal) {
+    record Ticket(String runId, String key, boolean parked, RunPolicy policy, String refusal, boolean serial) {
     }
 
     private final CollectorRegistry registry;
@@ -56,11 +58,11 @@ final class Admission {
         synchronized (busy) {
             if (serial && busy.containsKey(key)) {
                 waiting.computeIfAbsent(key, k -> new ArrayDeque<>()).add(queued.id());
-                return new Ticket(queued.id(), key, true, policy, refused);
+                return new Ticket(queued.id(), key, true, policy, refused, serial);
             }
             busy.merge(key, 1, Integer::sum);
         }
-        return new Ticket(queued.id(), key, false, policy, refused);
+        return new Ticket(queued.id(), key, false, policy, refused, serial);
     }
 
     /** The admitted run of {@code ticket} has stopped executing; returns the run that waited for it, if any. */

@@ -70,7 +70,8 @@ final class Attempt {
                 lines.finish();
             }
             FileTrees.delete(input);
-            store.addEvent(running.id(), "exited", EventJson.of(Map.of("exit_code", result.exitCode(),
+            // fenced: an attempt that lost its run adds nothing to it
+            store.update(lines.current(), RunState.RUNNING, "exited", EventJson.of(Map.of("exit_code", result.exitCode(),
                     "timed_out", result.timedOut(), "cancelled", result.cancelled())));
             return verdict(lines.current(), result, cancellation, policy, runLog, output, imageId);
         } catch (ContainerRunner.ContainerException e) {

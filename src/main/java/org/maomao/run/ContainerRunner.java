@@ -21,6 +21,14 @@ public interface ContainerRunner {
     /** Removes containers of maomao runs that are not in {@code activeRunIds}; returns how many. */
     int removeLeftovers(Set<String> activeRunIds);
 
+    /**
+     * Removes the containers of run {@code runId} that cluster member {@code member} created, if
+     * any are on this engine (a run taken over from a gone member); returns how many.
+     */
+    default int removeContainersOf(String runId, String member) {
+        return 0;
+    }
+
     /** Whether the engine answers. */
     boolean isAvailable();
 

@@ -88,11 +88,10 @@ final class ControlLines implements ContainerRunner.LineSink {
 
     private void storeProgress(int percent, boolean event) {
         Run next = current.withProgress(percent);
-        if (store.update(next, RunState.RUNNING)) {
+        // fenced, the row and its event in one write: an attempt that lost its run changes neither
+        if (event ? store.update(next, RunState.RUNNING, "progress", EventJson.of(Map.of("percent", percent)))
+                : store.update(next, RunState.RUNNING)) {
             current = next;
-            if (event) {
-                store.addEvent(next.id(), "progress", EventJson.of(Map.of("percent", percent)));
-            }
         }
     }
 

@@ -92,7 +92,8 @@ final class Endings {
                 if (r.isEmpty() || r.get().state().isFinal() || left <= 0) {
                     return r;
                 }
-                TimeUnit.NANOSECONDS.timedWait(ended, left);
+                // woken by an end here; a run another member ends is seen at the next look, within a second
+                TimeUnit.NANOSECONDS.timedWait(ended, Math.min(left, TimeUnit.SECONDS.toNanos(1)));
             }
         }
     }

@@ -50,10 +50,11 @@ final class Ingest {
                 tables -> checkSeriesLimits(r, policy, tables)));
         Run done = r;
         if (ingest.commit() != null) {
-            store.addEvent(r.id(), "committed", EventJson.of(ingest.earlier()
+            done = done.withCommit(ingest.commit());
+            // fenced with the commit id on the row: an attempt that lost its run records nothing (its end fails too)
+            store.update(done, RunState.RUNNING, "committed", EventJson.of(ingest.earlier()
                     ? Map.of("dataset", r.dataset(), "commit", ingest.commit(), "earlier", true)
                     : Map.of("dataset", r.dataset(), "commit", ingest.commit())));
-            done = done.withCommit(ingest.commit());
         }
         FileTrees.delete(output);
         return new Ingested(done, ingest.commit(), ingest.tables(), ingest.earlier());

@@ -43,13 +43,18 @@ final class Recovery {
     }
 
     void recover() {
+        recover(r -> true);
+    }
+
+    /**
+     * As {@link #recover()} for the running runs {@code ours} accepts (in cluster mode: this member's
+     * from its last start, and those of members that are gone; the others run elsewhere).
+     */
+    void recover(java.util.function.Predicate<Run> ours) {
         for (Run r : store.findByStates(EnumSet.of(RunState.RUNNING))) {
-            if (endIfCommitted(r)) {
-                continue;
+            if (ours.test(r)) {
+                recoverRunning(r, "the daemon stopped during attempt " + r.attempt());
             }
-            String msg = "the daemon stopped during attempt " + r.attempt();
-            log.warn("run {} of {} was running when the daemon stopped", r.id(), r.collector());
-            failures.onFailure(r.withOutcome(null, msg, clock.instant()), RunState.FAILED, msg, true);
         }
         int removed = runner.removeLeftovers(Set.of());
         if (removed > 0) {
@@ -58,6 +63,19 @@ final class Recovery {
         for (Run r : store.findByStates(EnumSet.of(RunState.QUEUED))) {
             enqueue.accept(r.id());
         }
+    }
+
+    /**
+     * A run whose attempt nobody runs any more (its daemon stopped, or its member is gone): it
+     * ends with the commit it made, or its attempt counts as failed and is retried by its policy.
+     * Every write is fenced by the attempt read, so of two daemons recovering it, one does.
+     */
+    void recoverRunning(Run r, String msg) {
+        if (endIfCommitted(r)) {
+            return;
+        }
+        log.warn("run {} of {}: {}", r.id(), r.collector(), msg);
+        failures.onFailure(r.withOutcome(null, msg, clock.instant()), RunState.FAILED, msg, true);
     }
 
     /**
@@ -82,7 +100,10 @@ final class Recovery {
         }
         log.warn("run {} of {} had committed {} to dataset {} before the daemon stopped; it succeeded",
                 r.id(), r.collector(), commit.get(), r.dataset());
-        store.addEvent(r.id(), "committed", EventJson.of(Map.of("dataset", r.dataset(), "commit", commit.get(), "earlier", true)));
+        if (!store.update(r.withCommit(commit.get()), RunState.RUNNING, "committed",
+                EventJson.of(Map.of("dataset", r.dataset(), "commit", commit.get(), "earlier", true)))) {
+            return true; // another daemon recovered it first
+        }
         try {
             analysis.analyse(r, commit.get(), datasets.tablesOf(r.dataset(), r.collector(), commit.get()), true);
         } catch (RuntimeException e) {

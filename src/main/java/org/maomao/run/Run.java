@@ -9,11 +9,23 @@ import java.util.function.Consumer;
  * @param trigger  {@code manual}, {@code schedule} or {@code startup}
  * @param result   the JSON of the collector's {@code ::result} line, if it printed one
  * @param commit   the dataset commit the run made, if any
+ * @param member   the cluster member that runs (or ran) its current (or last) attempt; null for a lone daemon
+ * @param fence    the token of its current attempt, drawn when the attempt claimed it: a write of the running
+ *                 run counts only while the stored fence is still this one (see {@link RunStore#update})
  */
 public record Run(String id, String collector, String dataset, String image, String trigger, String scheduleId,
                   RunState state, int attempt, int maxAttempts, Integer exitCode, String message, Integer progress,
                   String result, String commit, Instant createdAt, Instant startedAt, Instant finishedAt,
-                  Instant nextRetryAt) {
+                  Instant nextRetryAt, String member, String fence) {
+
+    /** A run without an owner (as stored before an attempt claims it). */
+    public Run(String id, String collector, String dataset, String image, String trigger, String scheduleId,
+               RunState state, int attempt, int maxAttempts, Integer exitCode, String message, Integer progress,
+               String result, String commit, Instant createdAt, Instant startedAt, Instant finishedAt,
+               Instant nextRetryAt) {
+        this(id, collector, dataset, image, trigger, scheduleId, state, attempt, maxAttempts, exitCode, message,
+                progress, result, commit, createdAt, startedAt, finishedAt, nextRetryAt, null, null);
+    }
 
     /** A new queued run. */
     public static Run queued(String id, String collector, String dataset, String image, String trigger,
@@ -40,6 +52,14 @@ public record Run(String id, String collector, String dataset, String image, Str
             c.progress = null;
             c.finishedAt = null;
             c.nextRetryAt = null;
+        });
+    }
+
+    /** This run owned by {@code member} (null: a lone daemon) under the attempt's {@code fence}. */
+    public Run withOwner(String member, String fence) {
+        return copy(c -> {
+            c.member = member;
+            c.fence = fence;
         });
     }
 
@@ -72,7 +92,8 @@ public record Run(String id, String collector, String dataset, String image, Str
         Fields f = new Fields(this);
         change.accept(f);
         return new Run(id, collector, dataset, image, trigger, scheduleId, f.state, f.attempt, maxAttempts, f.exitCode,
-                f.message, f.progress, f.result, f.commit, createdAt, f.startedAt, f.finishedAt, f.nextRetryAt);
+                f.message, f.progress, f.result, f.commit, createdAt, f.startedAt, f.finishedAt, f.nextRetryAt, f.member,
+                f.fence);
     }
 
     /** The fields a run changes over its life (its identity and creation never change). */
@@ -87,6 +108,8 @@ public record Run(String id, String collector, String dataset, String image, Str
         Instant startedAt;
         Instant finishedAt;
         Instant nextRetryAt;
+        String member;
+        String fence;
 
         Fields(Run r) {
             state = r.state;
@@ -99,6 +122,8 @@ public record Run(String id, String collector, String dataset, String image, Str
             startedAt = r.startedAt;
             finishedAt = r.finishedAt;
             nextRetryAt = r.nextRetryAt;
+            member = r.member;
+            fence = r.fence;
         }
     }
 }

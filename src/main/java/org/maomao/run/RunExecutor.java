@@ -12,6 +12,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import org.maomao.collector.Collector;
 import org.maomao.collector.CollectorRegistry;
@@ -41,6 +42,11 @@ public final class RunExecutor implements AutoCloseable {
     private final RetryTimer retries;
     private final Recovery recovery;
     private final boolean timerThread;
+    private final ContainerRunner runner;
+    /** The most runs executing at once here. */
+    private final int slots;
+    /** How runs are shared with the other members in cluster mode; null for a lone daemon. */
+    private volatile ClusterRuns cluster;
 
     public RunExecutor(RunStore store, CollectorRegistry registry, ContainerRunner runner, DatasetWriter datasets,
                        SeriesAnalyzer analyzer, Path runsDir, Clock clock, int maxConcurrentRuns) {
@@ -57,6 +63,8 @@ public final class RunExecutor implements AutoCloseable {
         this.clock = clock;
         this.runsDir = runsDir;
         this.timerThread = timerThread;
+        this.runner = runner;
+        this.slots = pool instanceof ThreadPoolExecutor t ? t.getMaximumPoolSize() : 1;
         this.queue = new RunQueue(pool);
         this.retries = new RetryTimer(store, clock, this::enqueue);
         this.streaks = new FailureStreaks(store, registry, clock, alerts);
@@ -79,9 +87,38 @@ public final class RunExecutor implements AutoCloseable {
         });
     }
 
-    /** Queues the execution of a queued run; when it ends, the run that waited for it (overlap = queue) follows. */
+    /**
+     * Queues the execution of a queued run; when it ends, the run that waited for it (overlap = queue)
+     * follows. In cluster mode the run is taken only into a free slot (else it waits in the store for
+     * whichever member frees one first).
+     */
     private void enqueue(String runId) {
+        ClusterRuns c = cluster;
+        if (c != null) {
+            c.offer(runId);
+            return;
+        }
         queue.execute(runId, () -> pipeline.execute(runId).ifPresent(this::enqueue));
+    }
+
+    /**
+     * Makes this executor member {@code memberId} of a cluster sharing its store: its attempts are
+     * owned by the member (in the store, the events and the container labels), queued runs are
+     * taken only into free slots, and runs of members gone from {@code liveMembers} are taken over.
+     * Call before {@link #recover()}.
+     */
+    public void joinCluster(String memberId, Supplier<Set<String>> liveMembers) {
+        pipeline.setMember(memberId);
+        ClusterRuns[] self = new ClusterRuns[1];
+        self[0] = new ClusterRuns(store, memberId, liveMembers, active, recovery, runner, slots,
+                id -> queue.execute(id, () -> {
+                    try {
+                        pipeline.execute(id).ifPresent(this::enqueue);
+                    } finally {
+                        self[0].done(id);
+                    }
+                }));
+        cluster = self[0];
     }
 
     /** Reports runs, spikes and component errors (Prometheus). */
@@ -131,7 +168,12 @@ public final class RunExecutor implements AutoCloseable {
      * running or retrying is recorded as a skipped run with the reason.
      */
     public Run submitScheduled(String collectorName, String dataset, String scheduleId) {
-        return submissions.submitScheduled(collectorName, dataset, scheduleId);
+        return submissions.submitScheduled(collectorName, dataset, scheduleId, null);
+    }
+
+    /** As {@link #submitScheduled(String, String, String)}; {@code fireTime} goes into its {@code submitted} event. */
+    public Run submitScheduled(String collectorName, String dataset, String scheduleId, java.time.Instant fireTime) {
+        return submissions.submitScheduled(collectorName, dataset, scheduleId, fireTime);
     }
 
     /** Records a firing that does not run, as a run in state {@code skipped} with the reason. */
@@ -161,7 +203,14 @@ public final class RunExecutor implements AutoCloseable {
             }
         }
         // it may have started between the looks above
-        return active.cancel(runId);
+        if (active.cancel(runId)) {
+            return true;
+        }
+        // in cluster mode it may run on another member: its end is stored fenced by its attempt, and
+        // that member sees its attempt lost and stops the container
+        Optional<Run> running = store.find(runId);
+        return cluster != null && running.isPresent() && running.get().state() == RunState.RUNNING
+                && endings.endWithoutAttempt(running.get(), RunState.RUNNING, RunState.CANCELLED, "cancelled");
     }
 
     /**
@@ -169,10 +218,24 @@ public final class RunExecutor implements AutoCloseable {
      * then starts the retry timer, which queues each retrying run when its time comes.
      */
     public void recover() {
-        recovery.recover();
+        ClusterRuns c = cluster;
+        if (c == null) {
+            recovery.recover();
+        } else {
+            Set<String> live = c.liveMembers();
+            recovery.recover(r -> c.recoverable(r, live));
+        }
         if (timerThread) {
             retries.start();
+            if (c != null) {
+                c.start();
+            }
         }
+    }
+
+    /** The cluster's sharing of runs, for tests that poll it by hand; null for a lone daemon. */
+    ClusterRuns cluster() {
+        return cluster;
     }
 
     /** The retry timer, for tests that fire it by hand. */
@@ -205,6 +268,10 @@ public final class RunExecutor implements AutoCloseable {
      */
     public void shutdown(Duration grace) {
         retries.close();
+        ClusterRuns c = cluster;
+        if (c != null) {
+            c.close();
+        }
         queue.shutdown(grace, active::ids);
     }
 

@@ -2,9 +2,12 @@ package org.maomao.run;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 
 import org.maomao.collector.RunPolicy;
 import org.slf4j.Logger;
@@ -15,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>{@link Admission}: the collector is still there and allowed; with {@code overlap = queue}
  *       a scheduled run waits for the one running into the same dataset.</li>
- *   <li>Start: {@code queued → running} by compare-and-set (a cancel may have come first), event {@code started}.</li>
+ *   <li>Claim: {@code queued → running} by compare-and-set (a cancel or another member may have come first),
+ *       with this member and a new fence; event {@code started}. Every later write of the attempt is fenced
+ *       (see {@link RunStore#update}): an attempt that lost its run changes nothing and is dropped.</li>
  *   <li>{@link Attempt}: the container with {@code /input}, {@code /output}, the environment and the log;
  *       {@code ::progress} and {@code ::result} lines stored as they come ({@link ControlLines}); event {@code exited}.</li>
  *   <li>{@link FailureHandler}, if the attempt failed: retry later ({@code retrying}, then the
@@ -43,6 +48,8 @@ final class RunPipeline {
     private final Endings endings;
     private final RunMetrics metrics;
     private final RunSeries figures;
+    /** This daemon's member id in cluster mode; null for a lone daemon. */
+    private volatile String member;
 
     RunPipeline(RunStore store, Clock clock, ActiveRuns active, Admission admission, Attempt attempt,
                 FailureHandler failures, Ingest ingest, Analysis analysis, Endings endings, RunMetrics metrics,
@@ -58,6 +65,10 @@ final class RunPipeline {
         this.analysis = analysis;
         this.endings = endings;
         this.metrics = metrics;
+    }
+
+    void setMember(String member) {
+        this.member = member;
     }
 
     /** Executes the queued run {@code runId}; returns a run that waited for it to end (overlap = queue), to be queued next. */
@@ -83,18 +94,34 @@ final class RunPipeline {
 
     /** Runs one attempt and what follows it; returns the rows it committed (for {@link RunSeries}). */
     private List<String> run(Run queued, Admission.Ticket ticket, Cancellation cancellation) {
-        Run running = queued.moveTo(RunState.RUNNING).withAttempt(queued.attempt() + 1, clock.instant());
-        if (!store.update(running, RunState.QUEUED)) {
-            return List.of();
+        Run running = queued.moveTo(RunState.RUNNING).withAttempt(queued.attempt() + 1, clock.instant())
+                .withOwner(member, UUID.randomUUID().toString());
+        if (!store.claim(running, ticket.serial())) {
+            return List.of(); // cancelled, claimed by another member, or waiting for a run of its key elsewhere
         }
+        active.claimed(running.id(), running.fence());
         if (ticket.refusal() != null) {
             endings.end(running, RunState.FAILED, null, ticket.refusal()); // no container is created
             return List.of();
         }
-        store.addEvent(running.id(), "started", EventJson.of(Map.of("attempt", running.attempt(), "image", running.image())));
+        Map<String, Object> started = new LinkedHashMap<>();
+        started.put("attempt", running.attempt());
+        started.put("image", running.image());
+        if (running.member() != null) {
+            started.put("member", running.member());
+        }
+        if (!store.update(running, RunState.RUNNING, "started", EventJson.of(started))) {
+            drop(running, "before its container started");
+            return List.of();
+        }
         RunPolicy policy = ticket.policy();
         Attempt.Result tried = attempt.run(running, policy, cancellation);
+        active.containerEnded(running.id());
         Run r = tried.run();
+        if (!owns(running)) {
+            drop(running, "after its container ended");
+            return List.of();
+        }
         if (tried.state() != RunState.SUCCEEDED) {
             failures.onFailure(r, tried.state(), r.message(), tried.retryable());
             return List.of();
@@ -117,5 +144,23 @@ final class RunPipeline {
             endings.end(r, RunState.FAILED, null, "maomao failed to run it: " + e);
         }
         return List.of();
+    }
+
+    /** Whether the attempt of {@code running} still owns its run: running under its fence, not lost. */
+    private boolean owns(Run running) {
+        if (active.isLost(running.id())) {
+            return false;
+        }
+        Run now = store.find(running.id()).orElse(null);
+        return now != null && now.state() == RunState.RUNNING && Objects.equals(now.fence(), running.fence());
+    }
+
+    /** The attempt lost its run (another member took it over, or it was ended elsewhere): nothing more is written. */
+    private void drop(Run running, String when) {
+        Run now = store.find(running.id()).orElse(null);
+        log.warn("run {} of {}: attempt {} on this member lost the run {} (it is now {}{}); its container is stopped "
+                        + "and it neither ends nor commits the run", running.id(), running.collector(), running.attempt(),
+                when, now == null ? "deleted" : now.state().id(),
+                now == null || now.member() == null ? "" : " with member " + now.member());
     }
 }

@@ -10,7 +10,10 @@ public interface RunStore {
 
     /**
      * Stores {@code run} only if the stored run is still in {@code expected}; returns
-     * false when another actor (a cancel, say) moved it first.
+     * false when another actor (a cancel, say) moved it first. A write of a running run
+     * ({@code expected} is {@code running}) is fenced: it counts only while the stored
+     * fence is {@code run.fence()} (null matches null), so an attempt that lost its run to
+     * another member (taken over, cancelled from elsewhere) changes nothing.
      */
     boolean update(Run run, RunState expected);
 
@@ -20,6 +23,14 @@ public interface RunStore {
      * {@code finished} event, nor a client see the end before the event).
      */
     boolean update(Run run, RunState expected, String eventType, String eventPayload);
+
+    /**
+     * An attempt claims a queued run: {@code running} (state running, its member and new
+     * fence) is stored only if the run is still queued and, when {@code serial}, no other
+     * run of its collector into its dataset is running (overlap = queue, checked across
+     * every daemon of the store). Of daemons racing for one run, exactly one wins.
+     */
+    boolean claim(Run running, boolean serial);
 
     Optional<Run> find(String id);
 

@@ -37,19 +37,29 @@ final class Submissions {
     }
 
     Run submit(String collectorName, String dataset, String trigger, String scheduleId) {
+        return submit(collectorName, dataset, trigger, scheduleId, null);
+    }
+
+    /** @param fireTime the schedule's fire time the run is for (null: not a firing), kept in its submitted event */
+    Run submit(String collectorName, String dataset, String trigger, String scheduleId, Instant fireTime) {
         Collector c = registry.find(collectorName).orElseThrow(() -> new UnknownCollectorException(collectorName));
         String ds = dataset == null ? c.dataset() : Names.require("dataset", dataset);
         RunPolicy policy = c.policy(registry.defaults());
         Run run = Run.queued(UUID.randomUUID().toString(), c.name(), ds, c.image(), trigger, scheduleId,
                 policy.retries() + 1, clock.instant());
         store.insert(run);
-        store.addEvent(run.id(), "submitted", EventJson.of(Map.of("trigger", trigger, "dataset", ds, "image", c.image())));
+        Map<String, Object> submitted = new java.util.LinkedHashMap<>(Map.of("trigger", trigger, "dataset", ds,
+                "image", c.image()));
+        if (fireTime != null) {
+            submitted.put("fire_time", fireTime.toString());
+        }
+        store.addEvent(run.id(), "submitted", EventJson.of(submitted));
         log.info("run {} of {} queued (dataset {}, trigger {})", run.id(), c.name(), ds, trigger);
         enqueue.accept(run.id());
         return run;
     }
 
-    Run submitScheduled(String collectorName, String dataset, String scheduleId) {
+    Run submitScheduled(String collectorName, String dataset, String scheduleId, Instant fireTime) {
         Collector c = registry.find(collectorName).orElseThrow(() -> new UnknownCollectorException(collectorName));
         RunPolicy policy = c.policy(registry.defaults());
         if (policy.overlap() == RunPolicy.Overlap.SKIP) {
@@ -59,7 +69,7 @@ final class Submissions {
                         + " is still " + busy.state().id() + " (overlap = skip)");
             }
         }
-        return submit(collectorName, dataset, "schedule", scheduleId);
+        return submit(collectorName, dataset, "schedule", scheduleId, fireTime);
     }
 
     Run skip(Collector c, String dataset, String scheduleId, String reason) {

@@ -40,10 +40,10 @@ final class ScheduleFiring {
                 RunPolicy policy = c.policy(registry.defaults());
                 Firing f = rules.judge(scheduled, cron, policy.onMissed(), policy.catchUpMax());
                 switch (f.kind()) {
-                    case ON_TIME -> runs.submit(collector, dataset, id);
+                    case ON_TIME -> runs.submit(collector, dataset, id, scheduled);
                     case RUN_ONCE -> {
                         log.info("schedule {}: missed since {}; running once (on_missed = run_once)", id, scheduled);
-                        runs.submit(collector, dataset, id);
+                        runs.submit(collector, dataset, id, scheduled);
                     }
                     case SKIP -> runs.skip(c, dataset, id, f.reason());
                     case CATCH_UP -> {

@@ -1,5 +1,7 @@
 package org.maomao.schedule;
 
+import java.time.Instant;
+
 import org.maomao.collector.Collector;
 import org.maomao.run.RunExecutor;
 
@@ -7,6 +9,11 @@ import org.maomao.run.RunExecutor;
 public interface ScheduledRuns {
     /** A firing's run; the collector's {@code overlap} applies (it may record a skipped run instead). */
     void submit(String collector, String dataset, String scheduleId);
+
+    /** As {@link #submit(String, String, String)}, for the fire time {@code fireTime} (kept in the run's events). */
+    default void submit(String collector, String dataset, String scheduleId, Instant fireTime) {
+        submit(collector, dataset, scheduleId);
+    }
 
     /** One run for a missed firing being caught up; {@code overlap} does not skip it (it would skip all but one). */
     void catchUp(String collector, String dataset, String scheduleId);
@@ -20,6 +27,11 @@ public interface ScheduledRuns {
             @Override
             public void submit(String collector, String dataset, String scheduleId) {
                 executor.submitScheduled(collector, dataset, scheduleId);
+            }
+
+            @Override
+            public void submit(String collector, String dataset, String scheduleId, Instant fireTime) {
+                executor.submitScheduled(collector, dataset, scheduleId, fireTime);
             }
 
             @Override

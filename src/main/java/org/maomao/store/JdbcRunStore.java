@@ -31,10 +31,10 @@ public final class JdbcRunStore implements RunStore {
     public void insert(Run r) {
         jdbc.update("INSERT INTO mm_runs (id, collector, dataset, image, trigger_kind, schedule_id, state, attempt, "
                         + "max_attempts, exit_code, message, progress, result, commit_id, created_at, started_at, finished_at, "
-                        + "next_retry_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        + "next_retry_at, member, fence) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 r.id(), r.collector(), r.dataset(), r.image(), r.trigger(), r.scheduleId(), r.state().id(), r.attempt(),
                 r.maxAttempts(), r.exitCode(), r.message(), r.progress(), r.result(), r.commit(), r.createdAt(),
-                r.startedAt(), r.finishedAt(), r.nextRetryAt());
+                r.startedAt(), r.finishedAt(), r.nextRetryAt(), r.member(), r.fence());
     }
 
     @Override
@@ -54,10 +54,38 @@ public final class JdbcRunStore implements RunStore {
     }
 
     private static boolean update(Connection c, Run r, RunState expected) throws SQLException {
-        return Jdbc.update(c, "UPDATE mm_runs SET state=?, attempt=?, exit_code=?, message=?, progress=?, result=?, "
-                        + "commit_id=?, started_at=?, finished_at=?, next_retry_at=? WHERE id=? AND state=?",
-                r.state().id(), r.attempt(), r.exitCode(), truncate(r.message(), 4000), r.progress(), r.result(),
-                r.commit(), r.startedAt(), r.finishedAt(), r.nextRetryAt(), r.id(), expected.id()) == 1;
+        String sql = "UPDATE mm_runs SET state=?, attempt=?, exit_code=?, message=?, progress=?, result=?, "
+                + "commit_id=?, started_at=?, finished_at=?, next_retry_at=?, member=?, fence=? WHERE id=? AND state=?";
+        Object[] params = {r.state().id(), r.attempt(), r.exitCode(), truncate(r.message(), 4000), r.progress(),
+                r.result(), r.commit(), r.startedAt(), r.finishedAt(), r.nextRetryAt(), r.member(), r.fence(), r.id(),
+                expected.id()};
+        if (expected != RunState.RUNNING) {
+            return Jdbc.update(c, sql, params) == 1;
+        }
+        if (r.fence() == null) {
+            return Jdbc.update(c, sql + " AND fence IS NULL", params) == 1;
+        }
+        Object[] fenced = java.util.Arrays.copyOf(params, params.length + 1);
+        fenced[params.length] = r.fence();
+        return Jdbc.update(c, sql + " AND fence=?", fenced) == 1;
+    }
+
+    @Override
+    public boolean claim(Run r, boolean serial) {
+        return jdbc.inTransaction(c -> {
+            if (serial) {
+                // the runs of the key are locked in one order, so two daemons claiming runs of one
+                // collector@dataset take turns, and the second's check below sees the first's claim
+                Jdbc.query(c, "SELECT id FROM mm_runs WHERE collector=? AND dataset=? AND state IN ('queued','running') "
+                        + "ORDER BY id FOR UPDATE", rs -> rs.getString("id"), r.collector(), r.dataset());
+                int running = Jdbc.query(c, "SELECT COUNT(*) AS n FROM mm_runs WHERE collector=? AND dataset=? "
+                        + "AND state='running' AND id<>?", rs -> rs.getInt("n"), r.collector(), r.dataset(), r.id()).get(0);
+                if (running > 0) {
+                    return false;
+                }
+            }
+            return update(c, r, RunState.QUEUED);
+        });
     }
 
     @Override
@@ -140,7 +168,7 @@ public final class JdbcRunStore implements RunStore {
                 rs.getInt("attempt"), rs.getInt("max_attempts"), Jdbc.integer(rs, "exit_code"), rs.getString("message"),
                 Jdbc.integer(rs, "progress"), rs.getString("result"), rs.getString("commit_id"),
                 Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "started_at"), Jdbc.instant(rs, "finished_at"),
-                Jdbc.instant(rs, "next_retry_at"));
+                Jdbc.instant(rs, "next_retry_at"), rs.getString("member"), rs.getString("fence"));
     }
 
     private static String truncate(String s, int max) {

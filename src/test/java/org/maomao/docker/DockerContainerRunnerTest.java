@@ -172,6 +172,56 @@ class DockerContainerRunnerTest {
     }
 
     @Test
+    void a_cluster_member_removes_only_its_own_leftovers_and_the_containers_of_a_run_it_took_over() throws Exception {
+        String mine = "m1-" + INSTANCE;
+        String gone = "m2-" + INSTANCE;
+        // two members with one instance id (a copied data_dir): only the member label tells them apart
+        String own = docker.createContainerCmd(sleeper).withLabels(Map.of("maomao.run-id", "run-mh",
+                "maomao.instance", INSTANCE, "maomao.member", mine)).exec().getId();
+        String other = docker.createContainerCmd(sleeper).withLabels(Map.of("maomao.run-id", "run-mi",
+                "maomao.instance", INSTANCE, "maomao.member", gone)).exec().getId();
+        String otherRun = docker.createContainerCmd(sleeper).withLabels(Map.of("maomao.run-id", "run-mj",
+                "maomao.instance", INSTANCE, "maomao.member", gone)).exec().getId();
+        DockerContainerRunner member = new DockerContainerRunner(docker, ContainerUser.NOBODY, INSTANCE);
+        member.setMember(mine);
+        try {
+            assertThat(member.removeLeftovers(java.util.Set.of())).isEqualTo(1);
+            assertThat(containers("run-mh")).isEmpty();
+            assertThat(containers("run-mi")).hasSize(1);
+            // run-i was taken over from the gone member: its container, and only it, goes; not under another member's id
+            assertThat(member.removeContainersOf("run-mi", mine)).isZero();
+            assertThat(member.removeContainersOf("run-mi", gone)).isEqualTo(1);
+            assertThat(containers("run-mi")).isEmpty();
+            assertThat(containers("run-mj")).hasSize(1);
+        } finally {
+            for (String id : java.util.List.of(own, other, otherRun)) {
+                try {
+                    docker.removeContainerCmd(id).withForce(true).exec();
+                } catch (com.github.dockerjava.api.exception.NotFoundException e) {
+                    // removed by the test
+                }
+            }
+        }
+    }
+
+    @Test
+    void should_label_a_members_containers_with_its_id() throws Exception {
+        DockerContainerRunner member = new DockerContainerRunner(docker, ContainerUser.NOBODY, INSTANCE);
+        member.setMember("m7");
+        java.util.List<Map<String, String>> labels = new java.util.ArrayList<>();
+        String ok = TestImages.collector("maomao-test/member-label:1", "echo hi\n");
+        member.run(spec("run-mk", ok, Duration.ofSeconds(60)), (stream, line) -> {
+                    if (labels.isEmpty()) {
+                        docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of("maomao.run-id", "run-mk"))
+                                .exec().forEach(c -> labels.add(c.getLabels()));
+                    }
+                }, new Cancellation());
+        assertThat(labels).singleElement().satisfies(l -> assertThat(l).containsEntry("maomao.member", "m7")
+                .containsEntry("maomao.instance", INSTANCE));
+        assertThat(containers("run-mk")).isEmpty();
+    }
+
+    @Test
     void should_refuse_to_run_containers_as_root() {
         assertThatThrownBy(() -> new DockerContainerRunner(docker, ContainerUser.parse("0:0"), INSTANCE))
                 .hasMessageContaining("never run as root");

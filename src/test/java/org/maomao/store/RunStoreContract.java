@@ -301,4 +301,133 @@ public abstract class RunStoreContract {
     private static List<String> ids(List<Run> runs) {
         return runs.stream().map(Run::id).toList();
     }
+
+    // --- members and fences (cluster mode): an attempt owns its run while the stored fence is its own ---
+
+    private Run claimedBy(Run queued, String member, String fence) {
+        return queued.moveTo(RunState.RUNNING).withAttempt(queued.attempt() + 1, t0.plusSeconds(5))
+                .withOwner(member, fence);
+    }
+
+    @Test
+    void should_store_the_member_and_fence_a_claim_gives_the_run() {
+        Run queued = run("r", "c", RunState.QUEUED, 0);
+        store.insert(queued);
+
+        assertThat(store.claim(claimedBy(queued, "m1", "f1"), false)).isTrue();
+
+        Run stored = store.find("r").orElseThrow();
+        assertThat(stored.state()).isEqualTo(RunState.RUNNING);
+        assertThat(stored.member()).isEqualTo("m1");
+        assertThat(stored.fence()).isEqualTo("f1");
+        // a claim only takes a queued run
+        assertThat(store.claim(claimedBy(queued, "m2", "f2"), false)).isFalse();
+        assertThat(store.find("r").orElseThrow().member()).isEqualTo("m1");
+    }
+
+    @Test
+    void should_let_exactly_one_of_three_members_claim_a_queued_run() {
+        for (int i = 0; i < 15; i++) {
+            String id = "claim-" + i;
+            Run queued = run(id, "c", RunState.QUEUED, i);
+            store.insert(queued);
+            List<Callable<Boolean>> claims = new ArrayList<>();
+            for (String m : List.of("m1", "m2", "m3")) {
+                claims.add(() -> store.claim(claimedBy(queued, m, "fence-" + m), false));
+            }
+
+            List<Boolean> won = Race.run(claims);
+
+            assertThat(won).as("run %s: exactly one member claims it", id).containsOnlyOnce(true);
+            String winner = List.of("m1", "m2", "m3").get(won.indexOf(true));
+            assertThat(store.find(id).orElseThrow()).extracting(Run::member, Run::fence)
+                    .containsExactly(winner, "fence-" + winner);
+        }
+    }
+
+    @Test
+    void should_refuse_every_write_of_an_attempt_whose_fence_is_no_longer_the_runs() {
+        Run queued = run("r", "c", RunState.QUEUED, 0);
+        store.insert(queued);
+        Run first = claimedBy(queued, "m1", "f1");
+        assertThat(store.claim(first, false)).isTrue();
+        // m2 takes the run over: m1's attempt is lost and retried, and m2's attempt claims it anew
+        assertThat(store.update(first, RunState.RUNNING, "lost", "{\"member\":\"m1\"}")).isTrue();
+        Run retrying = first.moveTo(RunState.RETRYING).withOutcome(null, "member m1 is gone", t0.plusSeconds(9));
+        assertThat(store.update(retrying, RunState.RUNNING)).isTrue();
+        Run requeued = retrying.moveTo(RunState.QUEUED);
+        assertThat(store.update(requeued, RunState.RETRYING)).isTrue();
+        Run second = claimedBy(requeued, "m2", "f2");
+        assertThat(store.claim(second, false)).isTrue();
+        int events = store.events("r").size();
+
+        // m1 comes back (it was paused): none of its writes counts, though the run is running again
+        assertThat(store.update(first.withProgress(50), RunState.RUNNING)).isFalse();
+        assertThat(store.update(first, RunState.RUNNING, "exited", "{}")).isFalse();
+        assertThat(store.update(first.withCommit("c0ffee"), RunState.RUNNING, "committed", "{}")).isFalse();
+        assertThat(store.update(first.moveTo(RunState.SUCCEEDED).withOutcome(0, null, t0.plusSeconds(20)),
+                RunState.RUNNING, "finished", "{}")).isFalse();
+
+        Run stored = store.find("r").orElseThrow();
+        assertThat(stored).extracting(Run::state, Run::member, Run::fence, Run::commit, Run::progress, Run::attempt)
+                .containsExactly(RunState.RUNNING, "m2", "f2", null, null, 2);
+        assertThat(store.events("r")).hasSize(events);
+        // m2's attempt, holding the fence, ends it
+        assertThat(store.update(second.moveTo(RunState.SUCCEEDED).withOutcome(0, null, t0.plusSeconds(30)),
+                RunState.RUNNING, "finished", "{}")).isTrue();
+        assertThat(store.find("r").orElseThrow().state()).isEqualTo(RunState.SUCCEEDED);
+    }
+
+    @Test
+    void should_let_exactly_one_of_two_survivors_take_over_a_gone_members_run() {
+        for (int i = 0; i < 15; i++) {
+            String id = "takeover-" + i;
+            Run queued = run(id, "c", RunState.QUEUED, i);
+            store.insert(queued);
+            Run dead = claimedBy(queued, "gone", "f-gone");
+            assertThat(store.claim(dead, false)).isTrue();
+
+            List<Boolean> won = Race.run(
+                    () -> store.update(dead, RunState.RUNNING, "lost", "{\"by\":\"m1\"}")
+                            && store.update(dead.moveTo(RunState.RETRYING), RunState.RUNNING),
+                    () -> store.update(dead, RunState.RUNNING, "lost", "{\"by\":\"m2\"}")
+                            && store.update(dead.moveTo(RunState.RETRYING), RunState.RUNNING));
+
+            assertThat(store.find(id).orElseThrow().state()).isEqualTo(RunState.RETRYING);
+            assertThat(won).as("run %s: one retry stored", id).containsOnlyOnce(true);
+        }
+    }
+
+    @Test
+    void should_claim_a_serial_run_only_while_no_run_of_its_collector_and_dataset_runs() {
+        Run a = run("a", "c", RunState.QUEUED, 0);
+        Run b = run("b", "c", RunState.QUEUED, 1);
+        Run other = run("o", "other", RunState.QUEUED, 2);
+        store.insert(a);
+        store.insert(b);
+        store.insert(other);
+        assertThat(store.claim(claimedBy(a, "m1", "fa"), true)).isTrue();
+
+        assertThat(store.claim(claimedBy(b, "m2", "fb"), true)).as("c@ds is running on m1").isFalse();
+        assertThat(store.find("b").orElseThrow().state()).isEqualTo(RunState.QUEUED);
+        assertThat(store.claim(claimedBy(other, "m2", "fo"), true)).as("another collector").isTrue();
+        Run aRunning = store.find("a").orElseThrow();
+        assertThat(store.update(aRunning.moveTo(RunState.SUCCEEDED), RunState.RUNNING)).isTrue();
+        assertThat(store.claim(claimedBy(b, "m2", "fb"), true)).isTrue();
+    }
+
+    @Test
+    void should_start_only_one_of_two_serial_runs_claimed_at_once_by_two_members() {
+        for (int i = 0; i < 10; i++) {
+            Run a = run("sa-" + i, "s" + i, RunState.QUEUED, 2 * i);
+            Run b = run("sb-" + i, "s" + i, RunState.QUEUED, 2 * i + 1);
+            store.insert(a);
+            store.insert(b);
+
+            List<Boolean> won = Race.run(() -> store.claim(claimedBy(a, "m1", "f1"), true),
+                    () -> store.claim(claimedBy(b, "m2", "f2"), true));
+
+            assertThat(won).as("round %d: one of the two starts", i).containsOnlyOnce(true);
+        }
+    }
 }

@@ -48,11 +48,15 @@ public final class InMemoryRunStore implements RunStore {
         if (stored == null || stored.state() != expected) {
             return false;
         }
+        // as the SQL UPDATE: a write of a running run is fenced by the attempt's token
+        if (expected == RunState.RUNNING && !java.util.Objects.equals(stored.fence(), run.fence())) {
+            return false;
+        }
         // as the SQL UPDATE: identity, trigger and creation are never written
         runs.put(run.id(), new Run(stored.id(), stored.collector(), stored.dataset(), stored.image(), stored.trigger(),
                 stored.scheduleId(), run.state(), run.attempt(), stored.maxAttempts(), run.exitCode(),
                 truncate(run.message()), run.progress(), run.result(), run.commit(), stored.createdAt(), run.startedAt(),
-                run.finishedAt(), run.nextRetryAt()));
+                run.finishedAt(), run.nextRetryAt(), run.member(), run.fence()));
         return true;
     }
 
@@ -63,6 +67,19 @@ public final class InMemoryRunStore implements RunStore {
         }
         addEvent(run.id(), eventType, eventPayload);
         return true;
+    }
+
+    @Override
+    public synchronized boolean claim(Run run, boolean serial) {
+        Run stored = runs.get(run.id());
+        if (stored == null || stored.state() != RunState.QUEUED) {
+            return false;
+        }
+        if (serial && runs.values().stream().anyMatch(r -> r.state() == RunState.RUNNING && !r.id().equals(run.id())
+                && r.collector().equals(stored.collector()) && r.dataset().equals(stored.dataset()))) {
+            return false;
+        }
+        return update(run, RunState.QUEUED);
     }
 
     @Override
