@@ -199,12 +199,12 @@ class ClusterRegistryIT {
         assertThat(send(p2, "POST", "/datasets", "{\"name\":\"levels\",\"url\":\"file://" + levels.toRealPath() + "\"}")
                 .statusCode()).isEqualTo(201);
         assertThat(send(p1, "POST", "/register", "{\"name\":\"spiky\",\"url\":\"" + spiky
-                + "\",\"dataset\":\"levels\",\"spike\":{\"lag\":20,\"threshold\":1000}}").statusCode()).isEqualTo(201);
+                + "\",\"dataset\":\"levels\",\"spike\":{\"method\":\"zscore\",\"lag\":20,\"threshold\":1000}}").statusCode()).isEqualTo(201);
         JsonNode quiet = awaitEnd(p2, json(p2, "POST", "/run", "{\"name\":\"spiky\",\"cron\":false}").get("id").asText());
         assertThat(quiet.get("state").asText()).isEqualTo("succeeded");
         assertThat(json(p2, "GET", "/spikes", null)).isEmpty();
         assertThat(send(p1, "POST", "/register", "{\"name\":\"spiky\",\"url\":\"" + spiky
-                + "\",\"dataset\":\"levels\",\"spike\":{\"lag\":20,\"threshold\":5}}").statusCode()).isEqualTo(200);
+                + "\",\"dataset\":\"levels\",\"spike\":{\"method\":\"zscore\",\"lag\":20,\"threshold\":5}}").statusCode()).isEqualTo(200);
         assertThat(json(p2, "GET", "/collectors/spiky", null).get("settings").get("spike.threshold").asText()).isEqualTo("5");
         JsonNode loud = awaitEnd(p2, json(p2, "POST", "/run", "{\"name\":\"spiky\",\"cron\":false}").get("id").asText());
         assertThat(loud.get("state").asText()).isEqualTo("succeeded");
