@@ -14,7 +14,10 @@ public final class Poll {
     /** Returns the first non-null, non-false value of {@code probe}, or fails after {@code timeout}. */
     public static <T> T until(Duration timeout, String what, Supplier<T> probe) {
         AtomicReference<T> got = new AtomicReference<>();
-        await(what).atMost(timeout).pollInterval(Duration.ofMillis(50)).until(() -> {
+        // Awaitility by default fails the wait when any thread of the JVM throws uncaught; an
+        // ssh client's NIO thread does that when a read completes after its session was closed
+        // (a refused key), which says nothing about the condition waited for.
+        await(what).atMost(timeout).pollInterval(Duration.ofMillis(50)).dontCatchUncaughtExceptions().until(() -> {
             T v = probe.get();
             if (v != null && !Boolean.FALSE.equals(v)) {
                 got.set(v);
