@@ -1,14 +1,13 @@
 package org.maomao.cluster;
 
+import static org.maomao.cluster.EtcdCall.await;
+import static org.maomao.cluster.EtcdCall.bytes;
+
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import org.maomao.dataset.DatasetCatalog;
 
@@ -28,7 +27,6 @@ import io.etcd.jetcd.options.PutOption;
  * its remote: a put-if-absent, so two members adding one name at once agree on one remote.
  */
 final class EtcdDatasetCatalog implements DatasetCatalog {
-    private static final long CALL_SECONDS = 5;
     /** The most datasets read in one listing. */
     static final int MAX_DATASETS = 10_000;
 
@@ -42,14 +40,14 @@ final class EtcdDatasetCatalog implements DatasetCatalog {
 
     @Override
     public Optional<String> remoteOf(String name) {
-        List<KeyValue> kvs = call("read " + datasets + name, client.getKVClient().get(bytes(datasets + name))).getKvs();
+        List<KeyValue> kvs = await("read " + datasets + name, client.getKVClient().get(bytes(datasets + name))).getKvs();
         return kvs.isEmpty() ? Optional.empty() : Optional.of(kvs.get(0).getValue().toString(StandardCharsets.UTF_8));
     }
 
     @Override
     public String register(String name, String url) {
         ByteSequence key = bytes(datasets + name);
-        TxnResponse r = call("record dataset " + name, client.getKVClient().txn()
+        TxnResponse r = await("record dataset " + name, client.getKVClient().txn()
                 .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0)))
                 .Then(Op.put(key, bytes(url), PutOption.DEFAULT))
                 .Else(Op.get(key, GetOption.DEFAULT)).commit());
@@ -62,30 +60,11 @@ final class EtcdDatasetCatalog implements DatasetCatalog {
     @Override
     public Map<String, String> all() {
         Map<String, String> out = new TreeMap<>();
-        for (KeyValue kv : call("list the datasets", client.getKVClient().get(bytes(datasets),
+        for (KeyValue kv : await("list the datasets", client.getKVClient().get(bytes(datasets),
                 GetOption.builder().isPrefix(true).withLimit(MAX_DATASETS).build())).getKvs()) {
             out.put(kv.getKey().toString(StandardCharsets.UTF_8).substring(datasets.length()),
                     kv.getValue().toString(StandardCharsets.UTF_8));
         }
         return out;
-    }
-
-    private static <T> T call(String what, CompletableFuture<T> f) {
-        try {
-            return f.get(CALL_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted: " + what, e);
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause() == null ? e : e.getCause();
-            throw new IllegalStateException("cannot " + what + " in etcd: " + c.getMessage(), c);
-        } catch (TimeoutException e) {
-            f.cancel(true);
-            throw new IllegalStateException("cannot " + what + " in etcd: no answer within " + CALL_SECONDS + " s", e);
-        }
-    }
-
-    private static ByteSequence bytes(String s) {
-        return ByteSequence.from(s, StandardCharsets.UTF_8);
     }
 }

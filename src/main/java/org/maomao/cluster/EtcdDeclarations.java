@@ -1,16 +1,14 @@
 package org.maomao.cluster;
 
+import static org.maomao.cluster.EtcdCall.await;
+import static org.maomao.cluster.EtcdCall.bytes;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
-import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.options.GetOption;
@@ -22,7 +20,6 @@ import io.etcd.jetcd.options.GetOption;
  * {@code etcdctl del <prefix>/declared/<id>}).
  */
 final class EtcdDeclarations implements Declarations {
-    private static final long CALL_SECONDS = 5;
     private static final int MAX_MEMBERS = 10_000;
 
     private final Client client;
@@ -38,7 +35,7 @@ final class EtcdDeclarations implements Declarations {
     @Override
     public Set<String> declaredByOthers() {
         Set<String> out = new TreeSet<>();
-        for (KeyValue kv : call(client.getKVClient().get(bytes(declared),
+        for (KeyValue kv : await("read the members' declared collectors", client.getKVClient().get(bytes(declared),
                 GetOption.builder().isPrefix(true).withLimit(MAX_MEMBERS).build())).getKvs()) {
             if (!kv.getKey().toString(StandardCharsets.UTF_8).equals(declared + id)) {
                 Arrays.stream(kv.getValue().toString(StandardCharsets.UTF_8).split("\n"))
@@ -50,23 +47,6 @@ final class EtcdDeclarations implements Declarations {
 
     @Override
     public void publish(List<String> names) {
-        call(client.getKVClient().put(bytes(declared + id), bytes(String.join("\n", names))));
-    }
-
-    private static <T> T call(CompletableFuture<T> f) {
-        try {
-            return f.get(CALL_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while reading the declared collectors in etcd", e);
-        } catch (ExecutionException | TimeoutException e) {
-            f.cancel(true);
-            throw new IllegalStateException("cannot read or record the members' declared collectors in etcd: "
-                    + (e.getCause() == null ? e : e.getCause()).getMessage(), e);
-        }
-    }
-
-    private static ByteSequence bytes(String s) {
-        return ByteSequence.from(s, StandardCharsets.UTF_8);
+        await("record this member's declared collectors", client.getKVClient().put(bytes(declared + id), bytes(String.join("\n", names))));
     }
 }

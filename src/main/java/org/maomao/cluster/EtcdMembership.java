@@ -1,16 +1,17 @@
 package org.maomao.cluster;
 
+import static org.maomao.cluster.EtcdCall.await;
+import static org.maomao.cluster.EtcdCall.bytes;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
@@ -41,8 +42,6 @@ import io.etcd.jetcd.options.PutOption;
  */
 public final class EtcdMembership implements Members, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EtcdMembership.class);
-    /** The longest one etcd call may take. */
-    private static final long CALL_SECONDS = 5;
     /** How often the value is compared with the member's state, and put when it changed. */
     private static final Duration REFRESH = Duration.ofSeconds(1);
     /** The most members read in one listing. */
@@ -132,7 +131,7 @@ public final class EtcdMembership implements Members, AutoCloseable {
                 }
                 Thread.sleep(250);
                 // our own lease must outlive the wait
-                call("keep the lease alive", client.getLeaseClient().keepAliveOnce(granted));
+                await("keep the lease alive", client.getLeaseClient().keepAliveOnce(granted));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -149,7 +148,7 @@ public final class EtcdMembership implements Members, AutoCloseable {
         ByteSequence key = bytes(key());
         String value = me.text();
         for (int round = 0; round < 3; round++) {
-            TxnResponse r = call("put " + key(), client.getKVClient().txn()
+            TxnResponse r = await("put " + key(), client.getKVClient().txn()
                     .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0)))
                     .Then(Op.put(key, bytes(value), PutOption.builder().withLeaseId(lease).build()))
                     .Else(Op.get(key, GetOption.DEFAULT)).commit());
@@ -178,12 +177,12 @@ public final class EtcdMembership implements Members, AutoCloseable {
 
     private void renew() {
         try {
-            long ttlLeft = call("keep the lease alive", client.getLeaseClient().keepAliveOnce(lease)).getTTL();
+            long ttlLeft = await("keep the lease alive", client.getLeaseClient().keepAliveOnce(lease)).getTTL();
             if (ttlLeft <= 0) {
                 rejoin("its lease " + Long.toHexString(lease) + " expired");
                 return;
             }
-            GetResponse own = call("read " + key(), client.getKVClient().get(bytes(key())));
+            GetResponse own = await("read " + key(), client.getKVClient().get(bytes(key())));
             if (own.getKvs().isEmpty() || own.getKvs().get(0).getLease() != lease) {
                 rejoin("its key " + key() + " was removed");
                 return;
@@ -216,7 +215,7 @@ public final class EtcdMembership implements Members, AutoCloseable {
         try {
             String value = self.get().text();
             if (!value.equals(put) && !unreachable) {
-                call("update " + key(), client.getKVClient().put(bytes(key()), bytes(value),
+                await("update " + key(), client.getKVClient().put(bytes(key()), bytes(value),
                         PutOption.builder().withLeaseId(lease).build()));
                 put = value;
             }
@@ -260,7 +259,7 @@ public final class EtcdMembership implements Members, AutoCloseable {
     /** Every live member, by id; a value that is not a member is left out. */
     @Override
     public List<Member> list() {
-        GetResponse r = call("list the members", client.getKVClient().get(bytes(members),
+        GetResponse r = await("list the members", client.getKVClient().get(bytes(members),
                 GetOption.builder().isPrefix(true).withLimit(MAX_MEMBERS).build()));
         List<Member> out = new ArrayList<>();
         for (KeyValue kv : r.getKvs()) {
@@ -316,7 +315,7 @@ public final class EtcdMembership implements Members, AutoCloseable {
     }
 
     private long grant() {
-        return call("grant a lease", client.getLeaseClient().grant(ttl.toSeconds())).getID();
+        return await("grant a lease", client.getLeaseClient().grant(ttl.toSeconds())).getID();
     }
 
     private void revokeQuietly(long l) {
@@ -324,31 +323,10 @@ public final class EtcdMembership implements Members, AutoCloseable {
             return;
         }
         try {
-            call("revoke the lease", client.getLeaseClient().revoke(l));
+            await("revoke the lease", client.getLeaseClient().revoke(l));
         } catch (RuntimeException e) {
             log.debug("cannot revoke lease {}: {}", Long.toHexString(l), e.getMessage());
         }
-    }
-
-    /** Waits for an etcd call; failures are IllegalStateException with etcd's words. */
-    private static <T> T call(String what, java.util.concurrent.CompletableFuture<T> f) {
-        try {
-            return f.get(CALL_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            f.cancel(true);
-            throw new IllegalStateException("interrupted: " + what, e);
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause() == null ? e : e.getCause();
-            throw new IllegalStateException("cannot " + what + " in etcd: " + c.getMessage(), c);
-        } catch (TimeoutException e) {
-            f.cancel(true);
-            throw new IllegalStateException("cannot " + what + " in etcd: no answer within " + CALL_SECONDS + " s", e);
-        }
-    }
-
-    private static ByteSequence bytes(String s) {
-        return ByteSequence.from(s, StandardCharsets.UTF_8);
     }
 
     /** Leaves the cluster: the lease is revoked, so the key is gone at once for every member. */
@@ -356,7 +334,7 @@ public final class EtcdMembership implements Members, AutoCloseable {
     public void close() {
         timer.shutdownNow();
         try {
-            timer.awaitTermination(CALL_SECONDS, TimeUnit.SECONDS);
+            timer.awaitTermination(EtcdCall.SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
