@@ -2,9 +2,6 @@ package org.maomao;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,13 +12,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.maomao.cli.MaomaoCli;
 import org.maomao.cluster.EtcdMembership;
 import org.maomao.cluster.Member;
+import org.maomao.testing.CliRun;
 import org.maomao.testing.EtcdServer;
 import org.maomao.testing.Ports;
-
-import picocli.CommandLine;
 
 /**
  * Starting in cluster mode against a real etcd: a member id a live member holds and a version other
@@ -66,9 +61,9 @@ class ClusterStartTest {
     @Test
     void a_member_id_held_by_a_live_member_is_refused_with_exit_2_and_nothing_written() throws Exception {
         try (EtcdMembership holder = live("/dup", "node-1", MaomaoDaemon.version())) {
-            String[] r = daemon(config("/dup", "node-1"));
-            assertThat(r[0]).isEqualTo("2");
-            assertThat(r[1]).contains("maomao: cannot join the cluster: member id \"node-1\" is in use by the member at "
+            CliRun r = CliRun.daemon(config("/dup", "node-1"));
+            assertThat(r.code()).isEqualTo(2);
+            assertThat(r.err()).contains("maomao: cannot join the cluster: member id \"node-1\" is in use by the member at "
                     + "http://10.0.0.1:8080", "give this daemon its own [cluster] member_id");
             assertThat(dir.resolve("data")).doesNotExist();
             assertThat(holder.list()).singleElement().satisfies(m -> assertThat(m.url()).isEqualTo("http://10.0.0.1:8080"));
@@ -78,9 +73,9 @@ class ClusterStartTest {
     @Test
     void another_version_than_the_members_is_refused_with_exit_2_and_nothing_written() throws Exception {
         try (EtcdMembership other = live("/ver", "node-1", "0.0.1-old")) {
-            String[] r = daemon(config("/ver", "node-2"));
-            assertThat(r[0]).isEqualTo("2");
-            assertThat(r[1]).contains("maomao: cannot join the cluster: member node-1 at http://10.0.0.1:8080 runs maomao "
+            CliRun r = CliRun.daemon(config("/ver", "node-2"));
+            assertThat(r.code()).isEqualTo(2);
+            assertThat(r.err()).contains("maomao: cannot join the cluster: member node-1 at http://10.0.0.1:8080 runs maomao "
                     + "0.0.1-old, but this daemon is " + MaomaoDaemon.version());
             assertThat(dir.resolve("data")).doesNotExist();
             assertThat(other.list()).extracting(Member::id).containsExactly("node-1");
@@ -95,9 +90,9 @@ class ClusterStartTest {
         logged.start();
         logger.addAppender(logged);
         try (EtcdMembership watcher = live("/fail", "watcher", MaomaoDaemon.version())) {
-            String[] r = daemon(config("/fail", "node-3"));
-            assertThat(r[0]).isEqualTo("1");
-            assertThat(r[1]).contains("maomao: cannot open the store at jdbc:postgresql://127.0.0.1:");
+            CliRun r = CliRun.daemon(config("/fail", "node-3"));
+            assertThat(r.code()).isEqualTo(1);
+            assertThat(r.err()).contains("maomao: cannot open the store at jdbc:postgresql://127.0.0.1:");
             assertThat(logged.list).extracting(e -> e.getFormattedMessage())
                     .anySatisfy(m -> assertThat(m).startsWith("joined the cluster as member node-3"))
                     .anySatisfy(m -> assertThat(m).isEqualTo("member node-3 left the cluster"));
@@ -105,19 +100,6 @@ class ClusterStartTest {
             assertThat(watcher.list()).extracting(Member::id).containsExactly("watcher");
         } finally {
             logger.detachAppender(logged);
-        }
-    }
-
-    /** {@code maomao daemon --config FILE}: exit code and standard error. */
-    private static String[] daemon(Path config) {
-        PrintStream old = System.err;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            int code = new CommandLine(new MaomaoCli()).execute("daemon", "--config", config.toString());
-            return new String[] {Integer.toString(code), err.toString(StandardCharsets.UTF_8)};
-        } finally {
-            System.setErr(old);
         }
     }
 }

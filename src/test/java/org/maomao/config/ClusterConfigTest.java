@@ -3,9 +3,6 @@ package org.maomao.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,9 +12,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.maomao.cli.MaomaoCli;
-
-import picocli.CommandLine;
+import org.maomao.testing.CliRun;
 
 /** [cluster]: its defaults, and each missing or bad setting refused at start with a sentence (exit 2, nothing written). */
 class ClusterConfigTest {
@@ -119,33 +114,20 @@ class ClusterConfigTest {
         Path noPg = dir.resolve("no-pg.ini");
         Files.writeString(noPg, "[daemon]\nlisten = 127.0.0.1:0\ndata_dir = " + data + "\n[cluster]\nenabled = true\n"
                 + "member_id = a\n[etcd]\nendpoints = " + ETCD + "\n");
-        String[] r = daemon(noPg);
-        assertThat(r[0]).isEqualTo("2");
-        assertThat(r[1]).contains("maomao: [cluster] enabled = true needs a PostgreSQL store");
+        CliRun r = CliRun.daemon(noPg);
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("maomao: [cluster] enabled = true needs a PostgreSQL store");
         Path noEtcd = dir.resolve("no-etcd.ini");
         Files.writeString(noEtcd, "[daemon]\nlisten = 127.0.0.1:0\ndata_dir = " + data + "\n[cluster]\nenabled = true\n"
                 + "member_id = a\n[store]\nurl = " + PG + "\n");
-        r = daemon(noEtcd);
-        assertThat(r[0]).isEqualTo("2");
-        assertThat(r[1]).contains("maomao: [cluster] enabled = true needs etcd for membership");
+        r = CliRun.daemon(noEtcd);
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("maomao: [cluster] enabled = true needs etcd for membership");
         Path typo = dir.resolve("typo.ini");
         Files.writeString(typo, "[cluster]\nlease-ttl = 10s\n");
-        r = daemon(typo);
-        assertThat(r[0]).isEqualTo("2");
-        assertThat(r[1]).contains("unknown key `lease-ttl` in [cluster]", "did you mean `lease_ttl`?");
+        r = CliRun.daemon(typo);
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("unknown key `lease-ttl` in [cluster]", "did you mean `lease_ttl`?");
         assertThat(data).doesNotExist();
-    }
-
-    /** {@code maomao daemon --config FILE}: exit code and standard error. */
-    private static String[] daemon(Path config) {
-        PrintStream old = System.err;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            int code = new CommandLine(new MaomaoCli()).execute("daemon", "--config", config.toString());
-            return new String[] {Integer.toString(code), err.toString(StandardCharsets.UTF_8)};
-        } finally {
-            System.setErr(old);
-        }
     }
 }

@@ -3,9 +3,6 @@ package org.maomao.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,9 +11,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.maomao.cli.MaomaoCli;
-
-import picocli.CommandLine;
+import org.maomao.testing.CliRun;
 
 /** Unknown sections and keys stop the start (exit 2) or leave a collector file unapplied, with a sentence. */
 class StrictConfigTest {
@@ -30,26 +25,10 @@ class StrictConfigTest {
         return p;
     }
 
-    /** {@code maomao daemon --config FILE}: its exit code and what it wrote on stderr. */
-    private record Start(int code, String err) {
-    }
-
-    private Start daemon(Path config) {
-        PrintStream old = System.err;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            int code = new CommandLine(new MaomaoCli()).execute("daemon", "--config", config.toString());
-            return new Start(code, err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setErr(old);
-        }
-    }
-
     @Test
     void a_typo_stops_the_start_with_exit_2_naming_file_line_and_closest_key() throws Exception {
         Path c = file("config.ini", "[daemon]\nlisten = 127.0.0.1:0\n\ndata-dir = " + dir.resolve("d") + "\n");
-        Start s = daemon(c);
+        CliRun s = CliRun.daemon(c);
         assertThat(s.code()).isEqualTo(2);
         assertThat(s.err()).contains("unknown key `data-dir` in [daemon] of " + c + " line 4; did you mean `data_dir`?");
         assertThat(dir.resolve("d")).doesNotExist();
@@ -58,7 +37,7 @@ class StrictConfigTest {
     @Test
     void a_key_of_the_python_prototype_gets_its_own_hint() throws Exception {
         Path c = file("config.ini", "; the prototype's file\n[daemon]\nimportdir = " + dir.resolve("imports") + "\n");
-        Start s = daemon(c);
+        CliRun s = CliRun.daemon(c);
         assertThat(s.code()).isEqualTo(2);
         assertThat(s.err()).contains("unknown key `importdir` in [daemon] of " + c + " line 3; did you mean `data_dir`?",
                 "prototype's importdir is data_dir now");
@@ -67,7 +46,7 @@ class StrictConfigTest {
     @Test
     void an_unknown_section_stops_the_start_even_when_empty() throws Exception {
         Path c = file("config.ini", "[deamon]\nlisten = 127.0.0.1:0\n");
-        Start s = daemon(c);
+        CliRun s = CliRun.daemon(c);
         assertThat(s.code()).isEqualTo(2);
         assertThat(s.err()).contains("unknown section [deamon] of " + c + " line 1; did you mean [daemon]?");
         Path empty = file("empty.ini", "[daemon]\nlisten = 127.0.0.1:0\n[sotre]\n; nothing yet\n");

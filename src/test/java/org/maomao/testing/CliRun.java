@@ -1,7 +1,11 @@
 package org.maomao.testing;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,5 +26,22 @@ public record CliRun(int code, String out, String err) {
         all.addAll(List.of(args));
         int code = cmd.execute(all.toArray(String[]::new));
         return new CliRun(code, o.toString(), e.toString());
+    }
+
+    /**
+     * Runs {@code maomao daemon --config FILE} in this JVM as far as it gets: a refused start
+     * returns at once with its exit code and what it wrote on standard error (where the daemon
+     * command writes, bypassing picocli's writers).
+     */
+    public static CliRun daemon(Path config) {
+        PrintStream old = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            int code = new CommandLine(new MaomaoCli()).execute("daemon", "--config", config.toString());
+            return new CliRun(code, "", err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setErr(old);
+        }
     }
 }
