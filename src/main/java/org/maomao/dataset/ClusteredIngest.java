@@ -132,6 +132,26 @@ final class ClusteredIngest {
         }
     }
 
+    /**
+     * Fast-forwards this member's clone to the remote (no cluster lock: a fetch only reads the
+     * remote, and the caller holds this member's lock of the dataset, so no ingest here moves
+     * the clone meanwhile). A dataset without a remote is left as it is: its ingest is refused.
+     */
+    void catchUp(String name) throws IngestException {
+        if (!hasRemote(name)) {
+            return;
+        }
+        Path dir = folders.datasetDir(name);
+        DatasetPaths.requireRealRepository(dir);
+        try (Git git = Git.open(dir.toFile())) {
+            String branch = git.getRepository().getBranch();
+            fastForward(git, name, branch, fetch(git, name, branch));
+        } catch (IOException | GitAPIException e) {
+            throw new IngestException("cannot bring this member's clone of dataset " + name + " up to its remote: "
+                    + RemoteUrls.maskAll(GitFailures.rootMessage(e)), e);
+        }
+    }
+
     /** Fetches the remote; returns its branch, or null while the remote has none (an empty repository). */
     private ObjectId fetch(Git git, String name, String branch) throws IngestException {
         try {

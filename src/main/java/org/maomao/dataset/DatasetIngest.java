@@ -54,6 +54,21 @@ final class DatasetIngest {
         this.clustered = clustered;
     }
 
+    /** In cluster mode, fast-forwards this member's clone to the remote, under this member's lock of the dataset. */
+    void catchUp(String dataset) throws IngestException {
+        ClusteredIngest c = clustered;
+        if (c == null) {
+            return;
+        }
+        ReentrantLock lock = locks.of(dataset);
+        lock.lock();
+        try {
+            c.catchUp(dataset);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     IngestResult ingest(IngestRequest req) throws IngestException {
         ReentrantLock lock = locks.of(req.dataset());
         lock.lock();

@@ -257,6 +257,15 @@ public final class GitDatasets implements DatasetWriter {
     }
 
     @Override
+    public void catchUp(String dataset) throws IngestException {
+        String failed = clustered == null ? null : ensureLocal(dataset);
+        if (failed != null) {
+            throw new IngestException(failed, null);
+        }
+        ingest.catchUp(dataset);
+    }
+
+    @Override
     public Optional<String> commitOf(String dataset, String runId, Instant submittedAt) {
         return history.commitOf(dataset, runId, submittedAt);
     }

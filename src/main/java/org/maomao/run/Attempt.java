@@ -78,6 +78,10 @@ final class Attempt {
             log.warn("run {} of {}: {}", running.id(), running.collector(), e.getMessage());
             metrics.error("docker");
             return failed(lines, running, null, e.getMessage(), RunState.FAILED, e.retryable());
+        } catch (DatasetWriter.IngestException e) {
+            // the clone could not be brought up to the remote: retried, as an ingest that cannot reach it is
+            log.warn("run {} of {}: {}", running.id(), running.collector(), e.getMessage());
+            return failed(lines, running, null, e.getMessage() + "; the collector was not started", RunState.FAILED, true);
         } catch (RuntimeException e) {
             log.error("run {} of {} failed inside maomao", running.id(), running.collector(), e);
             return failed(lines, running, null, "maomao failed to run it: " + e, RunState.FAILED, false);
@@ -115,11 +119,12 @@ final class Attempt {
     }
 
     /** /input is a run-private snapshot, never a path inside the dataset: a link there cannot redirect the mount. */
-    private Path input(Run running, Path input) {
+    private Path input(Run running, Path input) throws DatasetWriter.IngestException {
         if (Names.NO_DATASET.equals(running.dataset())) {
             resetDirectory(input);
             return input;
         }
+        datasets.catchUp(running.dataset());
         try {
             InputSnapshot.build(datasets.datasetDir(running.dataset()), running.collector(), input);
         } catch (IOException e) {

@@ -67,6 +67,16 @@ public interface DatasetWriter {
     /** The dataset's work tree (may not exist yet); a run's /input is a snapshot taken from it. */
     Path datasetDir(String dataset);
 
+    /**
+     * Brings the dataset's work tree up to what the dataset holds before a run's /input is
+     * taken from it. Alone, the work tree is the dataset and there is nothing to do. In cluster
+     * mode the remote is the dataset and this member's clone may be behind it (other members
+     * commit there): a collector that reads its earlier output would work from stale rows.
+     * Throws with a sentence when that cannot be done (the attempt fails and is retried).
+     */
+    default void catchUp(String dataset) throws IngestException {
+    }
+
     /** Output that cannot go into the dataset (bad CSV header, too big); the run fails with the message. */
     final class IngestException extends Exception {
         public IngestException(String message, Throwable cause) {

@@ -154,6 +154,34 @@ class ClusterDatasetsTest {
     }
 
     @Test
+    void a_member_brings_its_clone_up_to_the_remote_before_a_run_reads_it_and_refuses_a_link_there() throws Exception {
+        Path remote = bareRemote();
+        GitDatasets m1 = member("m1", join("m1"), remote);
+        GitDatasets m2 = member("m2", join("m2"), remote);
+        m1.ingest(run("m1", "first", TablesCheck.NONE));
+        Path m2Rows = m2.datasetDir("shared").resolve("col/data.csv");
+        assertThat(m2Rows).as("m2's clone, behind the remote").doesNotExist();
+
+        m2.catchUp("shared");
+        assertThat(Files.readAllLines(m2Rows)).containsExactly("member,run", "m1,first");
+        assertThat(GitCli.run(m2.datasetDir("shared"), "rev-parse", "HEAD")).isEqualTo(GitCli.run(remote, "rev-parse", "main"));
+        m2.catchUp("shared"); // nothing new: nothing changes, nothing fails
+        assertThat(Files.readAllLines(m2Rows)).containsExactly("member,run", "m1,first");
+
+        // a link pushed to the remote is never checked out for a run to read
+        GitCli.run(dir, "clone", remote.toString(), "attacker");
+        Path attacker = dir.resolve("attacker");
+        Files.createSymbolicLink(attacker.resolve("col/evil"), Path.of("/etc/passwd"));
+        GitCli.run(attacker, "add", "col/evil");
+        GitCli.run(attacker, "-c", "user.name=x", "-c", "user.email=x@x", "commit", "-m", "link");
+        GitCli.run(attacker, "push", "origin", "main");
+        assertThatThrownBy(() -> m2.catchUp("shared")).isInstanceOf(IngestException.class)
+                .hasMessageContaining("never checks out");
+        assertThat(Files.exists(m2.datasetDir("shared").resolve("col/evil"), java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                .isFalse();
+    }
+
+    @Test
     void a_dataset_without_a_remote_is_refused_with_how_to_add_one() throws Exception {
         GitDatasets d = member("m1", join("m1"), null);
         assertThatThrownBy(() -> d.create("local", null)).isInstanceOf(IllegalArgumentException.class)

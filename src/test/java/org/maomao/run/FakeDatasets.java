@@ -27,6 +27,9 @@ final class FakeDatasets implements DatasetWriter {
     int ingests;
     /** When set, every ingest fails with it. */
     String failWith;
+    /** When set, bringing a dataset up to its remote (before /input is taken) fails with it, once. */
+    String catchUpFailsWith;
+    int catchUps;
 
     FakeDatasets(Path root) {
         this.root = root;
@@ -38,6 +41,16 @@ final class FakeDatasets implements DatasetWriter {
         commits.put(runId, commit);
         tables.put(commit, rows);
         return commit;
+    }
+
+    @Override
+    public synchronized void catchUp(String dataset) throws IngestException {
+        catchUps++;
+        String fail = catchUpFailsWith;
+        catchUpFailsWith = null;
+        if (fail != null) {
+            throw new IngestException(fail, null);
+        }
     }
 
     @Override

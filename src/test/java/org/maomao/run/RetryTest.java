@@ -79,6 +79,26 @@ class RetryTest {
     }
 
     @Test
+    void should_retry_without_starting_the_collector_when_its_dataset_cannot_be_brought_up_to_its_remote() {
+        h.collector("reader", "shared", Map.of("retries", "1", "retry_backoff", "1s"));
+        h.datasets.catchUpFailsWith = "cannot fetch the remote of dataset shared (connection refused)";
+        h.runner.then(FakeContainerRunner.writes("rows.csv", "t,v\n1,1\n"));
+        String id = h.executor.submit("reader", null, "manual", null).id();
+        h.runQueued();
+        Run retrying = h.run(id);
+        assertThat(retrying.state()).isEqualTo(RunState.RETRYING);
+        assertThat(retrying.message()).isEqualTo("cannot fetch the remote of dataset shared (connection refused); "
+                + "the collector was not started");
+        assertThat(h.runner.started).as("no container for an attempt whose /input would be stale").isEmpty();
+        h.fireRetriesAfter(Duration.ofSeconds(1));
+        h.runQueued();
+        assertThat(h.state(id)).isEqualTo(RunState.SUCCEEDED);
+        assertThat(h.datasets.catchUps).isEqualTo(2);
+        assertThat(h.runner.started).hasSize(1);
+        assertThat(h.datasets.commits).containsOnlyKeys(id);
+    }
+
+    @Test
     void should_retry_a_timeout_and_end_timed_out_when_no_attempt_is_left() {
         h.collector("slow", "none", Map.of("retries", "1", "retry_backoff", "1s", "timeout", "5s"));
         FakeContainerRunner.Script timeout = (spec, sink, c) -> new ContainerResult(137, true, false);
