@@ -340,8 +340,12 @@ public final class DetectorState {
         // the state is stored, so a series read back from storage adds them in the same order and
         // gets the same mean to the last bit.
         double sum = 0;
-        for (int i = 0; i < recentSize; i++) {
-            sum += recent[(recentStart + i) % RECENT];
+        int end = Math.min(recentStart + recentSize, RECENT);
+        for (int i = recentStart; i < end; i++) {
+            sum += recent[i];
+        }
+        for (int i = 0; i < recentSize - (end - recentStart); i++) {
+            sum += recent[i];
         }
         return sum / recentSize;
     }
