@@ -336,9 +336,15 @@ public final class DetectorState {
             recent[recentStart] = raw;
             recentStart = (recentStart + 1) % RECENT;
         }
-        // Ten additions: exact every time, so no running sum drifts.
+        // Ten additions: exact every time, so no running sum drifts. Oldest first, the order in which
+        // the state is stored, so a series read back from storage adds them in the same order and
+        // gets the same mean to the last bit.
         double sum = 0;
-        for (int i = 0; i < recentSize; i++) {
+        int end = Math.min(recentStart + recentSize, RECENT);
+        for (int i = recentStart; i < end; i++) {
+            sum += recent[i];
+        }
+        for (int i = 0; i < recentSize - (end - recentStart); i++) {
             sum += recent[i];
         }
         return sum / recentSize;

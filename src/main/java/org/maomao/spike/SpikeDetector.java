@@ -177,7 +177,10 @@ public final class SpikeDetector {
                 ? y
                 : parameters.influence() * y + (1 - parameters.influence()) * state.newest();
         if (parameters.method() == SpikeMethod.LIKELIHOOD) {
-            signal = likelihood(state, score, signal);
+            // The step from the previous (filtered) point, in the same deviations: a series that turns
+            // rough without moving away from its centre changes this long before its z-scores.
+            double change = (y - state.newest()) / deviation;
+            signal = likelihood(state, score, change, signal);
         }
         state.push(filtered);
         learnSeason(state, phase, value, expectedSeason, direction);
@@ -186,23 +189,28 @@ public final class SpikeDetector {
 
     /**
      * The anomaly likelihood over the z-scores (after Numenta's, as used on NAB): the mean of the last
-     * {@value DetectorState#RECENT} capped |z| is standardised against the exponentially weighted mean
-     * and deviation of that same mean over the {@code history}; above {@link #likelihoodCut} (its
-     * normal tail probability below {@code likelihood_tail}) it is a spike, unless a spike of either
-     * kind came within the cool-down. A spike the z-score test reports passes through and restarts
-     * that cool-down. The likelihood's cool-down is not restarted by points that stay unlikely, so a
-     * second change during a long disturbance is still reported once the cool-down has run.
+     * {@value DetectorState#RECENT} capped scores, each the larger of the point's |z| and its |change|
+     * from the previous point in the same deviations, is standardised against the exponentially
+     * weighted mean and deviation of that same mean over the {@code history}; above
+     * {@link #likelihoodCut} (its normal tail probability below {@code likelihood_tail}) it is a spike.
+     * Any spike, of the z-score test or of the likelihood, silences both for the cool-down: one
+     * disturbance is one spike (NAB, like an operator, wants one report per incident, and each further
+     * one is a false alarm). The likelihood's cool-down is not restarted by points that stay unlikely,
+     * so a second change during a long disturbance is still reported once the cool-down has run.
      */
-    private int likelihood(DetectorState state, double score, int signal) {
-        double recentMean = state.pushRecent(Math.min(Math.abs(score), LIKELIHOOD_SCORE_CAP));
+    private int likelihood(DetectorState state, double score, double change, int signal) {
+        double unusual = Math.max(Math.abs(score), Math.abs(change));
+        double recentMean = state.pushRecent(Math.min(unusual, LIKELIHOOD_SCORE_CAP));
         if (state.likelihoodCooldown > 0) {
             state.likelihoodCooldown--;
         }
         int historyPoints = historyPoints(state);
         int reported = signal;
-        if (signal != 0) {
+        if (state.likelihoodCooldown > 0) {
+            reported = 0;
+        } else if (signal != 0) {
             state.likelihoodCooldown = cooldownPoints(state);
-        } else if (state.historyCount >= parameters.minPoints() && state.likelihoodCooldown == 0) {
+        } else if (state.historyCount >= parameters.minPoints()) {
             double spread = Math.max(Math.sqrt(state.historyVariance), LIKELIHOOD_MIN_SPREAD);
             if ((recentMean - state.historyMean) / spread > likelihoodCut) {
                 reported = score >= 0 ? 1 : -1;

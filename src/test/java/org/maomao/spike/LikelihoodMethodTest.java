@@ -57,21 +57,27 @@ class LikelihoodMethodTest {
     void should_add_no_spike_of_its_own_on_noisy_quiet_series() {
         // Ten series of Gaussian noise, 4,000 five-minute points each (about 140 days in all). The
         // z-score test at 4 deviations fires now and then on pure noise (|z| > 4 has a probability of
-        // 6e-5 per point); the likelihood must not add to that, and the whole stays rare.
+        // 6e-5 per point); the likelihood must hardly add to that, and the whole stays rare. Its scores
+        // take the change from the previous point too (see the jagged-series test), whose tail on pure
+        // noise is heavier than that of |z|: one spike of its own in the 140 days is allowed. A spike
+        // within a day of another is silenced.
         SpikeParameters zscore = new SpikeParameters(SpikeMethod.ZSCORE, LIKELIHOOD.lag(), LIKELIHOOD.threshold(),
                 LIKELIHOOD.influence(), LIKELIHOOD.minDeviation(), LIKELIHOOD.cooldown(), LIKELIHOOD.minPoints(),
                 LIKELIHOOD.season(), LIKELIHOOD.history(), LIKELIHOOD.likelihoodTail());
         int withLikelihood = 0;
         int zscoreAlone = 0;
+        int ofItsOwn = 0;
         for (long seed = 1; seed <= 10; seed++) {
             double[] v = quiet(4000, 50, 5, seed);
             List<String> found = spikes(LIKELIHOOD, v);
             List<String> plain = spikes(zscore, v);
-            assertThat(found).as("seed " + seed).containsAll(plain);
+            ofItsOwn += (int) found.stream().filter(t -> !plain.contains(t)).count();
             withLikelihood += found.size();
             zscoreAlone += plain.size();
         }
-        assertThat(withLikelihood).isEqualTo(zscoreAlone).isLessThanOrEqualTo(10);
+        assertThat(ofItsOwn).isLessThanOrEqualTo(1);
+        assertThat(withLikelihood).isPositive().isLessThanOrEqualTo(zscoreAlone + 1);
+        assertThat(zscoreAlone).isLessThanOrEqualTo(10);
     }
 
     @Test
@@ -109,6 +115,40 @@ class LikelihoodMethodTest {
         assertThat(found).hasSize(1);
         assertThat(Instant.parse(found.get(0)).getEpochSecond()).isBetween(START + 2000 * FIVE_MINUTES,
                 START + 2009 * FIVE_MINUTES);
+    }
+
+    @Test
+    void should_find_a_series_that_turns_jagged_inside_its_usual_range() {
+        // From point 2000 on, the points alternate 2 above and below the level: each is inside the
+        // usual range (|z| under 2; scored on |z| alone the likelihood never fires here), but each
+        // jumps about 3.5 deviations from the last, where noise jumps about 1.1. The likelihood's
+        // scores take the larger of |z| and that change, so it finds the flapping within ten points.
+        double[] v = quiet(3000, 50, 1, 22);
+        for (int i = 2000; i < v.length; i++) {
+            v[i] = 50 + (i % 2 == 0 ? 2 : -2);
+        }
+        String from = time(1990, FIVE_MINUTES);
+        SpikeParameters zscore = SpikeParameters.fromMap(Map.of("method", "zscore"));
+        assertThat(spikes(zscore, v)).filteredOn(t -> t.compareTo(from) >= 0).isEmpty();
+        List<String> found = spikes(LIKELIHOOD, v).stream().filter(t -> t.compareTo(from) >= 0).toList();
+        assertThat(found).hasSize(1);
+        assertThat(Instant.parse(found.get(0)).getEpochSecond()).isBetween(START + 2000 * FIVE_MINUTES,
+                START + 2009 * FIVE_MINUTES);
+    }
+
+    @Test
+    void should_report_one_disturbance_once_whatever_its_directions() {
+        // A spike up and, two hours later, one down: one incident. The z-score method keeps a cool-down
+        // per direction and reports both; the likelihood silences every kind of spike for the cool-down
+        // after any spike, and reports the next one once the day has passed.
+        double[] v = quiet(3000, 50, 1, 23);
+        v[1500] = 80;
+        v[1524] = 20;
+        v[1900] = 80;
+        SpikeParameters zscore = SpikeParameters.fromMap(Map.of("method", "zscore"));
+        assertThat(spikes(zscore, v)).containsExactly(time(1500, FIVE_MINUTES), time(1524, FIVE_MINUTES),
+                time(1900, FIVE_MINUTES));
+        assertThat(spikes(LIKELIHOOD, v)).containsExactly(time(1500, FIVE_MINUTES), time(1900, FIVE_MINUTES));
     }
 
     @Test
@@ -153,7 +193,9 @@ class LikelihoodMethodTest {
         }
         double spread = Math.max(Math.sqrt(state.historyVariance), SpikeDetector.LIKELIHOOD_MIN_SPREAD);
         assertThat(state.historyCount).isPositive();
-        assertThat(state.historyMean).isBetween(0.5, 1.1); // mean |z| of normal noise is about 0.8
+        // Each score is the larger of |z| and |change| (the change of two independent normal points
+        // has deviation √2): for normal noise their mean is about 1.3.
+        assertThat(state.historyMean).isBetween(1.1, 1.5);
         assertThat(spread).isLessThan(0.5);
     }
 
