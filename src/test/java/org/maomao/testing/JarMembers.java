@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Cluster members as the operator runs them: daemons of the shaded jar ({@code target/maomao.jar}),
  * each with its own config and data dir under {@code dir/<id>}, sharing one PostgreSQL database
- * and one etcd. Members start in parallel and count as started once {@code /health} answers 200.
+ * and one etcd. A member counts as started once {@code /health} answers 200.
  * {@link #close()} resumes paused members, stops every member that is still alive (SIGTERM, then
  * SIGKILL after a minute) and keeps each member's log under {@code target/<test class>/<test>/}.
  */
@@ -107,13 +107,15 @@ public final class JarMembers implements AutoCloseable {
         return start(id, Map.of());
     }
 
-    /** Starts members in parallel, each with the common settings; returns them once all answer. */
+    /**
+     * Starts members one after the other, each with the common settings (started together on a
+     * busy machine, their JVMs starve each other past the etcd client's timeouts).
+     */
     public List<Member> startAll(String... ids) throws IOException {
         List<Member> out = new ArrayList<>();
         for (String id : ids) {
-            out.add(launch(id, Map.of()));
+            out.add(start(id));
         }
-        out.forEach(JarMembers::awaitHealthy);
         return out;
     }
 
