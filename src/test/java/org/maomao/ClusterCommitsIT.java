@@ -47,6 +47,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  *   <li>after its push, before it stored the run's commit: the push waits in the hook, the member
  *       is killed, then the push goes through (a server finishes a push whose client died).</li>
  * </ol>
+ * The member killed while pushing then comes back and commits again: the commit its push left
+ * in its clone is taken back first.
  * The remote is served by a real git server for pushes: each member fetches the bare repository
  * by its {@code file://} URL and pushes to the same repository through {@code git daemon} (the
  * clone's {@code remote.origin.pushurl}; maomao itself refuses unencrypted {@code git://} remotes,
@@ -180,6 +182,14 @@ class ClusterCommitsIT {
                 .orElseThrow();
         assertThat(lost.get("payload").get("member").asText()).isEqualTo("m3");
         assertThat(Instant.parse(lost.get("at").asText())).as("taken over after the commit landed").isAfter(landed);
+
+        // m2 comes back: the commit its killed push left in its clone is taken back, and it commits again
+        members.start("m2");
+        String back = post("m2", "writer");
+        JsonNode backDone = awaitEnd("m2", back);
+        assertThat(backDone.get("state").asText()).as(backDone.toString()).isEqualTo("succeeded");
+        assertThat(backDone.get("member").asText()).isEqualTo("m2");
+        assertThat(Files.readString(members.get("m2").log())).contains("an ingest of this member did not finish");
 
         // the whole history
         Map<String, String> states = new TreeMap<>();
