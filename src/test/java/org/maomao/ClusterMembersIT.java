@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.maomao.testing.CliRun;
 import org.maomao.testing.EtcdServer;
-import org.maomao.testing.Ports;
+import org.maomao.testing.JarMembers;
 import org.maomao.testing.PostgresServer;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -33,7 +33,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * gone from the other's list within the lease TTL; one stopped with SIGTERM is gone at once.
  */
 class ClusterMembersIT {
-    static final Path JAR = Path.of("target/maomao.jar");
     static final ObjectMapper JSON = new ObjectMapper();
     static final HttpClient HTTP = HttpClient.newHttpClient();
     static final Duration TTL = Duration.ofSeconds(3);
@@ -41,36 +40,16 @@ class ClusterMembersIT {
     @TempDir
     Path dir;
     EtcdServer etcd;
-    final List<Process> daemons = new ArrayList<>();
+    JarMembers members;
 
     @AfterEach
     void stop() throws Exception {
-        for (Process p : daemons) {
-            p.destroy();
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
+        if (members != null) {
+            members.close();
         }
         if (etcd != null) {
             etcd.close();
         }
-    }
-
-    /** A member: its own config and data dir, the shared store and etcd. */
-    Process member(String id, int port, String storeUrl) throws IOException {
-        Path home = Files.createDirectories(dir.resolve(id));
-        Path config = home.resolve("config.ini");
-        Files.writeString(config, "[daemon]\nlisten = 127.0.0.1:" + port + "\ndata_dir = " + home.resolve("data") + "\n"
-                + "[store]\nurl = " + storeUrl + "\nuser = " + PostgresServer.shared().user() + "\n"
-                + "[etcd]\nendpoints = " + etcd.endpoint() + "\n"
-                + "[cluster]\nenabled = true\nmember_id = " + id + "\nlease_ttl = " + TTL.toSeconds() + "s\n"
-                + "checkin_interval = 2s\n");
-        Process p = new ProcessBuilder("java", "-jar", JAR.toString(), "daemon", "--config", config.toString())
-                .redirectErrorStream(true).redirectOutput(home.resolve("out.log").toFile()).start();
-        daemons.add(p);
-        await(id + " to answer /health").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
-                .until(() -> p.isAlive() && status(port, "/health") == 200);
-        return p;
     }
 
     static int status(int port, String path) {
@@ -101,12 +80,13 @@ class ClusterMembersIT {
     void members_of_the_jar_see_each_other_and_a_killed_or_stopped_one_disappears() throws Exception {
         etcd = EtcdServer.start(dir);
         String store = PostgresServer.shared().newDatabase();
-        int p1 = Ports.free();
-        int p2 = Ports.free();
-        int p3 = Ports.free();
-        member("m1", p1, store);
-        Process m2 = member("m2", p2, store);
-        Process m3 = member("m3", p3, store);
+        members = new JarMembers(dir, etcd, store).set("cluster.lease_ttl", TTL.toSeconds() + "s");
+        members.startAll("m1", "m2", "m3");
+        int p1 = members.port("m1");
+        int p2 = members.port("m2");
+        int p3 = members.port("m3");
+        Process m2 = members.get("m2").process();
+        Process m3 = members.get("m3").process();
 
         JsonNode body = JSON.readTree(get(p1, "/members").body());
         assertThat(body.get("cluster").asBoolean()).isTrue();

@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.maomao.testing.CliRun;
 import org.maomao.testing.EtcdServer;
 import org.maomao.testing.GitCli;
-import org.maomao.testing.Ports;
+import org.maomao.testing.JarMembers;
 import org.maomao.testing.PostgresServer;
 import org.maomao.testing.TestImages;
 
@@ -35,7 +35,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * and a reload never removes a collector another member still declares.
  */
 class ClusterRegistryIT {
-    static final Path JAR = Path.of("target/maomao.jar");
     static final ObjectMapper JSON = new ObjectMapper();
     static final HttpClient HTTP = HttpClient.newHttpClient();
     static final Duration WAIT = Duration.ofSeconds(90);
@@ -43,39 +42,22 @@ class ClusterRegistryIT {
     @TempDir
     Path dir;
     EtcdServer etcd;
-    final List<Process> daemons = new ArrayList<>();
+    JarMembers members;
 
     @AfterEach
     void stop() throws Exception {
-        for (Process p : daemons) {
-            p.destroy();
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
+        if (members != null) {
+            members.close();
         }
         if (etcd != null) {
             etcd.close();
         }
     }
 
-    Process member(String id, int port, String storeUrl, Path collectors) throws IOException {
-        Path home = Files.createDirectories(dir.resolve(id));
-        Path config = home.resolve("config.ini");
-        Files.writeString(config, "[daemon]\nlisten = 127.0.0.1:" + port + "\ndata_dir = " + home.resolve("data") + "\n"
-                + "collectors_dir = " + collectors + "\n"
-                + "[store]\nurl = " + storeUrl + "\nuser = " + PostgresServer.shared().user() + "\n"
-                + "[etcd]\nendpoints = " + etcd.endpoint() + "\n"
-                + "[git]\nallowed_remotes = file://" + dir.toRealPath() + "/*\n"
-                + "[cluster]\nenabled = true\nmember_id = " + id + "\nlease_ttl = 3s\ncheckin_interval = 2s\n");
-        Process p = new ProcessBuilder("java", "-jar", JAR.toString(), "daemon", "--config", config.toString())
-                .redirectErrorStream(true).redirectOutput(home.resolve("out.log").toFile()).start();
-        daemons.add(p);
-        await(id + " to answer /health").atMost(WAIT).pollInterval(Duration.ofMillis(200))
-                .until(() -> {
-                    HttpResponse<String> h = p.isAlive() ? send(port, "GET", "/health", null) : null;
-                    return h != null && h.statusCode() == 200;
-                });
-        return p;
+    /** A member reading its own collectors_dir, allowed to clone the test's remotes. */
+    int member(String id, Path collectors) throws IOException {
+        return members.start(id, Map.of("daemon.collectors_dir", collectors.toString(),
+                "git.allowed_remotes", "file://" + dir.toRealPath() + "/*")).port();
     }
 
     static HttpResponse<String> send(int port, String method, String path, String body) throws IOException {
@@ -139,10 +121,9 @@ class ClusterRegistryIT {
         declare(files1, "common", quick);
         declare(files2, "beta", quick);
         declare(files2, "common", quick);
-        int p1 = Ports.free();
-        int p2 = Ports.free();
-        member("m1", p1, store, files1);
-        member("m2", p2, store, files2);
+        members = new JarMembers(dir, etcd, store);
+        int p1 = member("m1", files1);
+        int p2 = member("m2", files2);
 
         // a dataset without a remote is refused, through the API and the CLI, saying how to add one
         HttpResponse<String> local = send(p1, "POST", "/datasets", "{\"name\":\"local\"}");

@@ -17,19 +17,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.maomao.testing.EtcdServer;
-import org.maomao.testing.Ports;
+import org.maomao.testing.JarMembers;
 import org.maomao.testing.PostgresServer;
 import org.maomao.testing.TestImages;
 
@@ -44,7 +42,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * with SIGSTOP past its lease neither ends nor touches the run another member took over.
  */
 class ClusterRunsIT {
-    static final Path JAR = Path.of("target/maomao.jar");
     static final ObjectMapper JSON = new ObjectMapper();
     static final HttpClient HTTP = HttpClient.newHttpClient();
     static final Duration TTL = Duration.ofSeconds(3);
@@ -53,54 +50,27 @@ class ClusterRunsIT {
     Path dir;
     EtcdServer etcd;
     String store;
-    final Map<String, Process> daemons = new LinkedHashMap<>();
-    final Map<String, Integer> ports = new LinkedHashMap<>();
+    JarMembers members;
 
     @BeforeEach
     void cluster() throws Exception {
         etcd = EtcdServer.start(dir);
         store = PostgresServer.shared().newDatabase();
-        for (String id : List.of("m1", "m2", "m3")) {
-            member(id);
-        }
+        members = new JarMembers(dir, etcd, store).set("daemon.max_concurrent_runs", "1")
+                .set("cluster.lease_ttl", TTL.toSeconds() + "s");
+        members.startAll("m1", "m2", "m3");
     }
 
     @AfterEach
     void stop(org.junit.jupiter.api.TestInfo test) throws Exception {
-        for (Process p : daemons.values()) {
-            new ProcessBuilder("kill", "-CONT", Long.toString(p.pid())).start().waitFor();
-            p.destroy();
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
+        if (members != null) {
+            members.close();
+            // the members' logs, kept for a look after a failure
+            members.keepLogs("ClusterRunsIT", test.getTestMethod().orElseThrow().getName());
         }
         if (etcd != null) {
             etcd.close();
         }
-        // the members' logs, kept for a look after a failure
-        Path keep = Files.createDirectories(Path.of("target/ClusterRunsIT", test.getTestMethod().orElseThrow().getName()));
-        for (String id : daemons.keySet()) {
-            Files.copy(dir.resolve(id).resolve("out.log"), keep.resolve(id + ".log"),
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
-
-    void member(String id) throws IOException {
-        int port = Ports.free();
-        Path home = Files.createDirectories(dir.resolve(id));
-        Path config = home.resolve("config.ini");
-        Files.writeString(config, "[daemon]\nlisten = 127.0.0.1:" + port + "\ndata_dir = " + home.resolve("data") + "\n"
-                + "max_concurrent_runs = 1\n"
-                + "[store]\nurl = " + store + "\nuser = " + PostgresServer.shared().user() + "\n"
-                + "[etcd]\nendpoints = " + etcd.endpoint() + "\n"
-                + "[cluster]\nenabled = true\nmember_id = " + id + "\nlease_ttl = " + TTL.toSeconds() + "s\n"
-                + "checkin_interval = 2s\n");
-        Process p = new ProcessBuilder("java", "-jar", JAR.toString(), "daemon", "--config", config.toString())
-                .redirectErrorStream(true).redirectOutput(home.resolve("out.log").toFile()).start();
-        daemons.put(id, p);
-        ports.put(id, port);
-        await(id + " to answer /health").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
-                .until(() -> p.isAlive() && status(port, "/health") == 200);
     }
 
     @Test
@@ -181,8 +151,7 @@ class ClusterRunsIT {
         await("the run to start on m1").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                 .until(() -> run("m2", killedRun), r -> r.get("state").asText().equals("running")
                         && r.get("member").asText().equals("m1") && DaemonEndToEndTest.dockerContainersOf(killedRun).size() == 1);
-        daemons.get("m1").destroyForcibly();
-        assertThat(daemons.get("m1").waitFor(30, TimeUnit.SECONDS)).isTrue();
+        members.get("m1").kill();
         Instant killed = Instant.now();
         JsonNode done = await("the run to be retried elsewhere and end").atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(200)).until(() -> run("m2", killedRun), r -> r.get("state").asText()
@@ -207,13 +176,13 @@ class ClusterRunsIT {
         await("the run to start on m2").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                 .until(() -> run("m3", pausedRun), r -> r.get("state").asText().equals("running")
                         && r.get("member").asText().equals("m2") && DaemonEndToEndTest.dockerContainersOf(pausedRun).size() == 1);
-        Process m2 = daemons.get("m2");
-        new ProcessBuilder("kill", "-STOP", Long.toString(m2.pid())).start().waitFor();
+        JarMembers.Member m2 = members.get("m2");
+        m2.pause();
         // m3 takes the run over; its attempt 2 runs 2 s
         await("m3 to take the run over").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                 .until(() -> run("m3", pausedRun), r -> r.get("attempt").asInt() == 2
                         && r.get("member").asText().equals("m3"));
-        new ProcessBuilder("kill", "-CONT", Long.toString(m2.pid())).start().waitFor();
+        m2.resume();
         // m2's attempt 1 is still there, its container sleeping: m2 sees it lost and stops it without ending the run
         await("m2 to drop its lost attempt").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                 .until(() -> Files.readString(dir.resolve("m2/out.log")).contains("lost the run"));
@@ -258,18 +227,18 @@ class ClusterRunsIT {
     }
 
     JsonNode run(String member, String id) throws IOException {
-        return JSON.readTree(get(ports.get(member), "/runs/" + id).body());
+        return JSON.readTree(get(members.port(member), "/runs/" + id).body());
     }
 
     List<JsonNode> events(String member, String id) throws IOException {
         List<JsonNode> out = new ArrayList<>();
-        JSON.readTree(get(ports.get(member), "/runs/" + id + "/events").body()).forEach(out::add);
+        JSON.readTree(get(members.port(member), "/runs/" + id + "/events").body()).forEach(out::add);
         return out;
     }
 
     String post(String member, String path, String body) throws IOException {
         try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.get(member) + path))
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + members.port(member) + path))
                     .timeout(Duration.ofSeconds(20)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).as(path + ": " + r.body()).isBetween(200, 299);
@@ -277,14 +246,6 @@ class ClusterRunsIT {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException(e);
-        }
-    }
-
-    static int status(int port, String path) {
-        try {
-            return get(port, path).statusCode();
-        } catch (IOException e) {
-            return -1;
         }
     }
 

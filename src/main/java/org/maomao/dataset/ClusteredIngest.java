@@ -34,13 +34,19 @@ import org.slf4j.LoggerFactory;
  * searched for the run's {@code Run-Id} before anything is written. A member that lost the
  * lock while paused and pushes late is refused as not a fast-forward; it fetches again, finds
  * the run's commit made by the member that took over, and commits nothing. A commit that could
- * not be pushed is taken back from the clone, so a clone never holds what its remote lacks.
+ * not be pushed is taken back from the clone, so a clone never holds what its remote lacks. A
+ * member killed between its commit and its push leaves that commit in its clone: the remote's
+ * branch as the ingest found it is kept in {@code .git/maomao-ingest-base} until the push is
+ * answered, and the next ingest first takes the clone back there (the run's commit lives only on
+ * the remote, which the run's recovery reads: {@link #commitOnRemote}).
  */
 final class ClusteredIngest {
     private static final Logger log = LoggerFactory.getLogger(ClusteredIngest.class);
     /** How often a refused push is tried again (fetch, check, commit, push) before the ingest fails. */
     static final int ROUNDS = 5;
     private static final int GIT_TIMEOUT_SECONDS = 60;
+    /** Where the remote's branch as an unfinished ingest found it is kept ("none": the remote had no branch). */
+    static final String BASE_MARK = "maomao-ingest-base";
 
     /** The ingest into this member's clone. */
     @FunctionalInterface
@@ -100,6 +106,7 @@ final class ClusteredIngest {
         try (held; Git git = Git.open(dir.toFile())) {
             Repository repo = git.getRepository();
             String branch = repo.getBranch();
+            takeBackUnfinished(git, name, branch);
             for (int round = 1; ; round++) {
                 ObjectId remote = fetch(git, name, branch);
                 Optional<String> there = RunCommits.find(repo, remote, req.runId(), req.submittedAt());
@@ -110,15 +117,19 @@ final class ClusteredIngest {
                             req.runId(), req.collector(), there.get(), name);
                     return new IngestResult(there.get(), CommittedTables.of(repo, there.get(), req.collector()), true);
                 }
+                mark(repo, remote);
                 IngestResult done = here.ingest();
                 if (done.commit() == null || done.earlier()) {
+                    unmark(repo);
                     return done;
                 }
                 String refused = push(git, name, branch);
                 if (refused == null) {
+                    unmark(repo);
                     return done;
                 }
                 takeBack(git, branch, remote);
+                unmark(repo);
                 if (round >= ROUNDS) {
                     throw new IngestException("cannot push to the remote of dataset " + name + " (" + refused + ", "
                             + ROUNDS + " times); nothing was committed, and the run's next attempt tries again", null);
@@ -145,11 +156,58 @@ final class ClusteredIngest {
         DatasetPaths.requireRealRepository(dir);
         try (Git git = Git.open(dir.toFile())) {
             String branch = git.getRepository().getBranch();
+            takeBackUnfinished(git, name, branch);
             fastForward(git, name, branch, fetch(git, name, branch));
         } catch (IOException | GitAPIException e) {
             throw new IngestException("cannot bring this member's clone of dataset " + name + " up to its remote: "
                     + RemoteUrls.maskAll(GitFailures.rootMessage(e)), e);
         }
+    }
+
+    /**
+     * The commit of run {@code runId} on the dataset's remote, fetched now: in cluster mode a run's
+     * commit counts once it is on the remote, and a member that took a run over has not seen it in
+     * its own clone (the member that pushed it died before storing it).
+     */
+    Optional<String> commitOnRemote(String name, String runId, java.time.Instant submittedAt) {
+        Path dir = folders.datasetDir(name);
+        if (!hasRemote(name)) {
+            return Optional.empty();
+        }
+        try (Git git = Git.open(dir.toFile())) {
+            ObjectId remote = fetch(git, name, git.getRepository().getBranch());
+            return RunCommits.find(git.getRepository(), remote, runId, submittedAt);
+        } catch (IOException | IngestException e) {
+            throw new java.io.UncheckedIOException(new IOException(e.getMessage(), e));
+        }
+    }
+
+    /** Records where the remote's branch was as this ingest began (see the class comment). */
+    private static void mark(Repository repo, ObjectId remote) throws IOException {
+        Files.writeString(repo.getDirectory().toPath().resolve(BASE_MARK), remote == null ? "none" : remote.name());
+    }
+
+    private static void unmark(Repository repo) throws IOException {
+        Files.deleteIfExists(repo.getDirectory().toPath().resolve(BASE_MARK));
+    }
+
+    /**
+     * An ingest of this member that did not finish (the member was killed between its commit and
+     * the answer to its push) may have left a commit the remote lacks: the clone goes back to
+     * where the remote was then, and the fetch that follows brings whatever was pushed.
+     */
+    private static void takeBackUnfinished(Git git, String name, String branch) throws IOException, GitAPIException {
+        Repository repo = git.getRepository();
+        Path mark = repo.getDirectory().toPath().resolve(BASE_MARK);
+        if (!Files.isRegularFile(mark, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        String base = Files.readString(mark).trim();
+        ObjectId id = base.equals("none") ? null : ObjectId.fromString(base);
+        log.warn("dataset {}: an ingest of this member did not finish (killed before its push was answered); "
+                + "taking its commit back to {}", name, base);
+        takeBack(git, branch, id);
+        unmark(repo);
     }
 
     /** Fetches the remote; returns its branch, or null while the remote has none (an empty repository). */

@@ -31,6 +31,7 @@ import org.maomao.spike.TableRows;
 public final class GitDatasets implements DatasetWriter {
     private static final Logger log = LoggerFactory.getLogger(GitDatasets.class);
     private final DatasetFolders folders;
+    private final DatasetLocks locks;
     private final DatasetHistory history;
     private final DatasetClones clones;
     private final DatasetPushes pushes;
@@ -44,7 +45,7 @@ public final class GitDatasets implements DatasetWriter {
      * @param push whether to push each commit of a dataset that has a remote
      */
     public GitDatasets(Path root, String authorName, String authorEmail, boolean push) {
-        DatasetLocks locks = new DatasetLocks();
+        this.locks = new DatasetLocks();
         this.folders = new DatasetFolders(root);
         this.remotes = new RemoteUrls(RemoteUrls.DEFAULT_ALLOWED, root);
         this.history = new DatasetHistory(folders, locks);
@@ -267,7 +268,23 @@ public final class GitDatasets implements DatasetWriter {
 
     @Override
     public Optional<String> commitOf(String dataset, String runId, Instant submittedAt) {
-        return history.commitOf(dataset, runId, submittedAt);
+        ClusteredIngest c = clustered;
+        if (c == null) {
+            return history.commitOf(dataset, runId, submittedAt);
+        }
+        // in cluster mode a run's commit is the one on the remote: the member that pushed it may have
+        // died before storing it, and a commit only in this clone was never pushed
+        String failed = ensureLocal(dataset);
+        if (failed != null) {
+            throw new IllegalStateException(failed);
+        }
+        java.util.concurrent.locks.ReentrantLock lock = locks.of(dataset);
+        lock.lock();
+        try {
+            return c.commitOnRemote(dataset, runId, submittedAt);
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override

@@ -1,8 +1,10 @@
 package org.maomao.run;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -23,7 +25,7 @@ import org.slf4j.LoggerFactory;
  *       or cancelled through another member): their containers stop, nothing more is written;</li>
  *   <li>takes over the running runs of members that are gone from the member list (their attempt
  *       is marked {@code lost} and retried by the run's policy, or ended with the commit it made);</li>
- *   <li>takes queued runs for its free slots, oldest first.</li>
+ *   <li>takes queued runs for its free slots, oldest first, reading only as many as it has free slots.</li>
  * </ul>
  * A member that cannot see itself in the list (etcd unreachable, its lease lost) takes nothing
  * over: its view of who is gone cannot be trusted then.
@@ -42,6 +44,14 @@ final class ClusterRuns implements AutoCloseable {
     private final Consumer<String> execute;
     /** Runs handed to this member's workers and not yet done. */
     private final Set<String> taken = new java.util.HashSet<>();
+    /**
+     * Queued runs this member offered that came back unclaimed (a scheduled run with overlap = queue
+     * while a run of its key runs elsewhere), oldest first; guarded by {@link #taken}. They are offered
+     * again only after the queued runs behind them, so they neither hold up the queue nor spin.
+     */
+    private final Set<String> bounced = new java.util.LinkedHashSet<>();
+    /** At most this many bounced runs are remembered (and read beyond the free slots). */
+    static final int BOUNCED_MAX = 64;
     private final Object lock = new Object();
     private boolean woken;
     private boolean stopped;
@@ -75,10 +85,21 @@ final class ClusterRuns implements AutoCloseable {
 
     /** The run handed to {@code execute} is over here (it ran, or another member had claimed it): its slot is free. */
     void done(String runId) {
+        // still queued: it could not be claimed now; it is offered again at a later poll, after the others
+        boolean stillQueued = store.find(runId).map(r -> r.state() == RunState.QUEUED).orElse(false);
         synchronized (taken) {
             taken.remove(runId);
+            bounced.remove(runId);
+            if (stillQueued) {
+                bounced.add(runId);
+                if (bounced.size() > BOUNCED_MAX) {
+                    bounced.remove(bounced.iterator().next());
+                }
+            }
         }
-        wake();
+        if (!stillQueued) {
+            wake();
+        }
     }
 
     /** The live members' ids, as the member list shows them now. */
@@ -150,19 +171,41 @@ final class ClusterRuns implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Takes the oldest queued runs into the free slots. It reads no more queued runs than it has
+     * free slots plus the runs that bounced (at most {@link #BOUNCED_MAX}), whatever the backlog.
+     */
     private void fillSlots() {
+        int free;
+        Set<String> skip;
         synchronized (taken) {
-            if (taken.size() >= slots) {
-                return;
+            free = slots - taken.size();
+            skip = Set.copyOf(bounced);
+        }
+        if (free <= 0) {
+            return;
+        }
+        int limit = free + skip.size();
+        List<Run> queued = store.findQueued(limit);
+        List<String> again = new ArrayList<>();
+        for (Run r : queued) {
+            if (skip.contains(r.id())) {
+                again.add(r.id());
+            } else if (free > 0) {
+                offer(r.id());
+                free--;
             }
         }
-        for (Run r : store.findByStates(EnumSet.of(RunState.QUEUED))) {
-            synchronized (taken) {
-                if (taken.size() >= slots) {
-                    return;
-                }
+        synchronized (taken) {
+            if (queued.size() < limit) {
+                bounced.retainAll(again); // every queued run was read: the others are queued no more
             }
-            offer(r.id());
+        }
+        for (String id : again) {
+            if (free-- <= 0) {
+                break;
+            }
+            offer(id);
         }
     }
 

@@ -32,7 +32,18 @@ public interface RunStore {
      */
     boolean claim(Run running, boolean serial);
 
+    /**
+     * Stores queued run {@code run} with its first event, unless a run of its collector into its
+     * dataset is queued, running or retrying: then stores nothing and returns that run
+     * ({@code overlap = skip}). Decided in one transaction holding the collector's row lock, so of
+     * submissions racing on every daemon of the store, exactly one enters.
+     */
+    Optional<Run> insertUnlessActive(Run run, String eventType, String eventPayload);
+
     Optional<Run> find(String id);
+
+    /** At most {@code limit} queued runs, oldest first (what a member with that many free slots may take). */
+    List<Run> findQueued(int limit);
 
     List<Run> list(RunQuery query);
 

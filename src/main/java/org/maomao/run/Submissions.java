@@ -2,7 +2,6 @@ package org.maomao.run;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.EnumSet;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -44,32 +43,52 @@ final class Submissions {
     Run submit(String collectorName, String dataset, String trigger, String scheduleId, Instant fireTime) {
         Collector c = registry.find(collectorName).orElseThrow(() -> new UnknownCollectorException(collectorName));
         String ds = dataset == null ? c.dataset() : Names.require("dataset", dataset);
-        RunPolicy policy = c.policy(registry.defaults());
-        Run run = Run.queued(UUID.randomUUID().toString(), c.name(), ds, c.image(), trigger, scheduleId,
-                policy.retries() + 1, clock.instant());
+        Run run = queued(c, ds, trigger, scheduleId);
         store.insert(run);
-        Map<String, Object> submitted = new java.util.LinkedHashMap<>(Map.of("trigger", trigger, "dataset", ds,
+        store.addEvent(run.id(), "submitted", submittedEvent(c, ds, trigger, fireTime));
+        return queue(run);
+    }
+
+    /**
+     * A scheduled firing. With {@code overlap = skip} the check for a run under way and the insert
+     * are one decision in the store (see {@link RunStore#insertUnlessActive}): a schedule fired on
+     * two members, or a firing and a missed one caught up at once, never both run.
+     */
+    Run submitScheduled(String collectorName, String dataset, String scheduleId, Instant fireTime) {
+        Collector c = registry.find(collectorName).orElseThrow(() -> new UnknownCollectorException(collectorName));
+        RunPolicy policy = c.policy(registry.defaults());
+        if (policy.overlap() != RunPolicy.Overlap.SKIP) {
+            return submit(collectorName, dataset, "schedule", scheduleId, fireTime);
+        }
+        String ds = dataset == null ? c.dataset() : Names.require("dataset", dataset);
+        Run run = queued(c, ds, "schedule", scheduleId);
+        Run busy = store.insertUnlessActive(run, "submitted", submittedEvent(c, ds, "schedule", fireTime)).orElse(null);
+        if (busy != null) {
+            return skip(c, ds, scheduleId, "skipped: run " + busy.id() + " of " + c.name() + " into " + ds
+                    + " is still " + busy.state().id() + " (overlap = skip)");
+        }
+        return queue(run);
+    }
+
+    private Run queued(Collector c, String dataset, String trigger, String scheduleId) {
+        RunPolicy policy = c.policy(registry.defaults());
+        return Run.queued(UUID.randomUUID().toString(), c.name(), dataset, c.image(), trigger, scheduleId,
+                policy.retries() + 1, clock.instant());
+    }
+
+    private static String submittedEvent(Collector c, String dataset, String trigger, Instant fireTime) {
+        Map<String, Object> submitted = new java.util.LinkedHashMap<>(Map.of("trigger", trigger, "dataset", dataset,
                 "image", c.image()));
         if (fireTime != null) {
             submitted.put("fire_time", fireTime.toString());
         }
-        store.addEvent(run.id(), "submitted", EventJson.of(submitted));
-        log.info("run {} of {} queued (dataset {}, trigger {})", run.id(), c.name(), ds, trigger);
-        enqueue.accept(run.id());
-        return run;
+        return EventJson.of(submitted);
     }
 
-    Run submitScheduled(String collectorName, String dataset, String scheduleId, Instant fireTime) {
-        Collector c = registry.find(collectorName).orElseThrow(() -> new UnknownCollectorException(collectorName));
-        RunPolicy policy = c.policy(registry.defaults());
-        if (policy.overlap() == RunPolicy.Overlap.SKIP) {
-            Run busy = activeRunOf(c.name(), dataset);
-            if (busy != null) {
-                return skip(c, dataset, scheduleId, "skipped: run " + busy.id() + " of " + c.name() + " into " + dataset
-                        + " is still " + busy.state().id() + " (overlap = skip)");
-            }
-        }
-        return submit(collectorName, dataset, "schedule", scheduleId, fireTime);
+    private Run queue(Run run) {
+        log.info("run {} of {} queued (dataset {}, trigger {})", run.id(), run.collector(), run.dataset(), run.trigger());
+        enqueue.accept(run.id());
+        return run;
     }
 
     Run skip(Collector c, String dataset, String scheduleId, String reason) {
@@ -81,14 +100,5 @@ final class Submissions {
         endings.wakeWaiters();
         log.info("schedule {}: {}", scheduleId, reason);
         return run;
-    }
-
-    private Run activeRunOf(String collector, String dataset) {
-        for (Run r : store.findByStates(EnumSet.of(RunState.QUEUED, RunState.RUNNING, RunState.RETRYING))) {
-            if (r.collector().equals(collector) && r.dataset().equals(dataset)) {
-                return r;
-            }
-        }
-        return null;
     }
 }

@@ -29,7 +29,11 @@ public final class JdbcRunStore implements RunStore {
 
     @Override
     public void insert(Run r) {
-        jdbc.update("INSERT INTO mm_runs (id, collector, dataset, image, trigger_kind, schedule_id, state, attempt, "
+        jdbc.inTransaction(c -> insert(c, r));
+    }
+
+    private static int insert(Connection c, Run r) throws SQLException {
+        return Jdbc.update(c, "INSERT INTO mm_runs (id, collector, dataset, image, trigger_kind, schedule_id, state, attempt, "
                         + "max_attempts, exit_code, message, progress, result, commit_id, created_at, started_at, finished_at, "
                         + "next_retry_at, member, fence) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 r.id(), r.collector(), r.dataset(), r.image(), r.trigger(), r.scheduleId(), r.state().id(), r.attempt(),
@@ -86,6 +90,31 @@ public final class JdbcRunStore implements RunStore {
             }
             return update(c, r, RunState.QUEUED);
         });
+    }
+
+    @Override
+    public Optional<Run> insertUnlessActive(Run r, String eventType, String eventPayload) {
+        return jdbc.inTransaction(c -> {
+            // the collector's row is the lock: submissions of one collector, on every daemon, take
+            // turns, and the second one's look below sees the run the first one stored
+            Jdbc.query(c, "SELECT name FROM mm_collectors WHERE name=? FOR UPDATE", rs -> rs.getString("name"),
+                    r.collector());
+            List<Run> busy = Jdbc.query(c, "SELECT * FROM mm_runs WHERE collector=? AND dataset=? "
+                    + "AND state IN ('queued','running','retrying') ORDER BY created_at, id LIMIT 1", JdbcRunStore::map,
+                    r.collector(), r.dataset());
+            if (!busy.isEmpty()) {
+                return Optional.of(busy.get(0));
+            }
+            insert(c, r);
+            addEvent(c, r.id(), eventType, eventPayload);
+            return Optional.<Run>empty();
+        });
+    }
+
+    @Override
+    public List<Run> findQueued(int limit) {
+        return jdbc.query("SELECT * FROM mm_runs WHERE state='queued' ORDER BY created_at, id LIMIT ?", JdbcRunStore::map,
+                Math.max(0, limit));
     }
 
     @Override

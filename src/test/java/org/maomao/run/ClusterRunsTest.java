@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
@@ -171,5 +172,77 @@ class ClusterRunsTest {
 
         assertThat(h.run(second.get())).extracting(Run::state, Run::attempt).containsExactly(RunState.SUCCEEDED, 1);
         assertThat(h.runner.started).hasSize(2);
+    }
+
+    @Test
+    void a_poll_reads_no_more_queued_runs_than_its_free_slots_whatever_the_backlog() {
+        PipelineHarness h = new PipelineHarness(dir).collector("c", "none", Map.of());
+        // a backlog of 300 queued runs (m1 stays out of the cluster and never runs its queue)
+        List<String> queued = new java.util.ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            h.clock.advance(Duration.ofMillis(1));
+            queued.add(h.executor.submit("c", null, "manual", null).id());
+        }
+        ReadCountingRunStore counting = new ReadCountingRunStore(h.store);
+        ManualExecutor pool2 = new ManualExecutor();
+        RunExecutor m2 = new RunExecutor(counting, h.registry, h.runner, h.datasets, h.analyzer, dir.resolve("runs"),
+                h.clock, pool2, false);
+        m2.joinCluster("m2", () -> Set.of("m1", "m2"));
+
+        m2.cluster().poll();
+
+        assertThat(counting.queuedRead.get()).as("queued runs read by a poll with one free slot").isEqualTo(1);
+        assertThat(pool2.pending()).isEqualTo(1);
+        h.runner.then(FakeContainerRunner.exit(0));
+        pool2.runAll();
+        assertThat(h.state(queued.get(0))).as("the oldest").isEqualTo(RunState.SUCCEEDED);
+        assertThat(h.state(queued.get(1))).isEqualTo(RunState.QUEUED);
+        // its slot busy, a poll reads no queued run at all
+        h.runner.then((spec, sink, cancellation) -> {
+            counting.queuedRead.set(0);
+            m2.cluster().poll();
+            assertThat(counting.queuedRead.get()).isZero();
+            return new ContainerResult(0, false, false);
+        });
+        m2.cluster().poll();
+        pool2.runAll();
+        assertThat(h.state(queued.get(1))).isEqualTo(RunState.SUCCEEDED);
+    }
+
+    @Test
+    void a_queued_run_that_must_wait_does_not_hold_up_the_runs_behind_it() {
+        PipelineHarness h = new PipelineHarness(dir).collector("c", "none", Map.of("overlap", "queue"))
+                .collector("d", "none", Map.of());
+        ManualExecutor pool2 = new ManualExecutor();
+        RunExecutor m2 = secondMember(h, pool2, dir.resolve("runs"));
+        h.executor.joinCluster("m1", () -> Set.of("m1", "m2"));
+        m2.joinCluster("m2", () -> Set.of("m1", "m2"));
+        AtomicReference<String> waiting = new AtomicReference<>();
+        AtomicReference<String> other = new AtomicReference<>();
+        h.runner.then((spec, sink, cancellation) -> {
+            // while c's first run runs on m1: a firing of c (which must wait) and then a run of d are queued
+            h.clock.advance(Duration.ofMillis(1));
+            waiting.set(h.executor.submitScheduled("c", "none", "c@none").id());
+            h.clock.advance(Duration.ofMillis(1));
+            other.set(h.executor.submit("d", null, "manual", null).id());
+            m2.cluster().poll(); // m2's one slot: the oldest, c's firing, which cannot be claimed now
+            pool2.runAll();
+            assertThat(h.state(waiting.get())).isEqualTo(RunState.QUEUED);
+            m2.cluster().poll(); // the next poll takes d's run, behind it
+            pool2.runAll();
+            assertThat(h.state(other.get())).isEqualTo(RunState.SUCCEEDED);
+            assertThat(h.state(waiting.get())).isEqualTo(RunState.QUEUED);
+            return new ContainerResult(0, false, false);
+        }).then(FakeContainerRunner.exit(0)).then(FakeContainerRunner.exit(0));
+
+        h.executor.submitScheduled("c", "none", "c@none");
+        h.runQueued();
+        // c's first run is over: the firing that waited is offered again and runs
+        m2.cluster().poll();
+        pool2.runAll();
+        h.runQueued();
+
+        assertThat(h.run(waiting.get()).state()).isEqualTo(RunState.SUCCEEDED);
+        assertThat(h.runner.started).hasSize(3);
     }
 }

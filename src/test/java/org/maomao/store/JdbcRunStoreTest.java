@@ -19,6 +19,11 @@ class JdbcRunStoreTest extends RunStoreContract {
         return new JdbcRunStore(db.dataSource(), clock);
     }
 
+    @Override
+    protected void collectorRegistered(String name) {
+        Collectors.register(db.dataSource(), name);
+    }
+
     @AfterEach
     void closeDatabase() {
         if (db != null) {

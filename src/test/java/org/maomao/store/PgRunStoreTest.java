@@ -9,6 +9,7 @@ import org.maomao.run.RunStore;
 /** {@link JdbcRunStore} keeps the {@link RunStore} contract on a real PostgreSQL (a database per class, emptied for each test), opened and migrated as the daemon does. */
 class PgRunStoreTest extends RunStoreContract {
     private static PgStore pg;
+    private Database db;
 
     @BeforeAll
     static void openDatabase() {
@@ -17,7 +18,13 @@ class PgRunStoreTest extends RunStoreContract {
 
     @Override
     protected RunStore createStore(Clock clock) {
-        return new JdbcRunStore(pg.emptied().dataSource(), clock);
+        db = pg.emptied();
+        return new JdbcRunStore(db.dataSource(), clock);
+    }
+
+    @Override
+    protected void collectorRegistered(String name) {
+        Collectors.register(db.dataSource(), name);
     }
 
     @AfterAll

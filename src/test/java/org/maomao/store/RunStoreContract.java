@@ -35,6 +35,10 @@ public abstract class RunStoreContract {
     /** A new, empty store whose event times come from {@code clock}. */
     protected abstract RunStore createStore(Clock clock);
 
+    /** Registers collector {@code name} in the store's database, as the daemon does before its runs (SQL stores lock its row). */
+    protected void collectorRegistered(String name) {
+    }
+
     @BeforeEach
     void newStore() {
         store = createStore(clock);
@@ -296,6 +300,54 @@ public abstract class RunStoreContract {
         assertThat(events).extracting(RunEvent::seq).containsExactlyElementsOf(
                 IntStream.rangeClosed(1, 40).boxed().toList());
         assertThat(events).extracting(RunEvent::payload).doesNotHaveDuplicates().hasSize(40);
+    }
+
+    // --- overlap = skip: the look for a run under way and the insert are one decision ---
+
+    @Test
+    void of_submissions_racing_with_overlap_skip_exactly_one_enters_and_the_others_see_it() {
+        collectorRegistered("c");
+        for (int round = 0; round < 5; round++) {
+            String prefix = "s" + round + "-";
+            List<Callable<java.util.Optional<Run>>> submissions = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                Run queued = run(prefix + i, "c", RunState.QUEUED, round);
+                submissions.add(() -> store.insertUnlessActive(queued, "submitted", "{}"));
+            }
+
+            List<java.util.Optional<Run>> busy = Race.run(submissions);
+
+            List<Run> entered = store.findByStates(EnumSet.of(RunState.QUEUED));
+            assertThat(entered).as("round %d: one run entered", round).hasSize(1);
+            String winner = entered.get(0).id();
+            assertThat(busy).as("round %d: the others were shown the winner", round).filteredOn(java.util.Optional::isEmpty)
+                    .hasSize(1);
+            assertThat(busy).filteredOn(java.util.Optional::isPresent).extracting(o -> o.get().id())
+                    .hasSize(5).containsOnly(winner);
+            assertThat(store.events(winner)).extracting(RunEvent::type).containsExactly("submitted");
+            // the winner ends: the next round's race starts from no run under way
+            assertThat(store.update(entered.get(0).moveTo(RunState.CANCELLED), RunState.QUEUED)).isTrue();
+        }
+        // another dataset or another collector is not held back
+        assertThat(store.insertUnlessActive(new Run("other-ds", "c", "ds2", "img:1", "manual", null, RunState.QUEUED, 0, 3,
+                null, null, null, null, null, t0, null, null, null), "submitted", "{}")).isEmpty();
+        Run running = run("r-run", "c", RunState.QUEUED, 9).moveTo(RunState.RUNNING);
+        store.insert(running);
+        assertThat(store.insertUnlessActive(run("late", "c", RunState.QUEUED, 10), "submitted", "{}"))
+                .map(Run::id).contains("r-run");
+        assertThat(store.find("late")).isEmpty();
+    }
+
+    @Test
+    void should_read_at_most_the_asked_number_of_queued_runs_oldest_first() {
+        for (int i = 0; i < 30; i++) {
+            store.insert(run("q" + (100 + i), "c", RunState.QUEUED, 30 - i));
+        }
+        store.insert(run("running", "c", RunState.RUNNING, 0));
+
+        assertThat(ids(store.findQueued(3))).containsExactly("q129", "q128", "q127");
+        assertThat(store.findQueued(0)).isEmpty();
+        assertThat(store.findQueued(100)).hasSize(30);
     }
 
     private static List<String> ids(List<Run> runs) {

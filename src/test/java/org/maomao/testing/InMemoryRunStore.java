@@ -83,6 +83,25 @@ public final class InMemoryRunStore implements RunStore {
     }
 
     @Override
+    public synchronized Optional<Run> insertUnlessActive(Run run, String eventType, String eventPayload) {
+        Optional<Run> busy = runs.values().stream().filter(r -> r.collector().equals(run.collector())
+                && r.dataset().equals(run.dataset()) && (r.state() == RunState.QUEUED || r.state() == RunState.RUNNING
+                || r.state() == RunState.RETRYING)).min(Comparator.comparing(Run::createdAt).thenComparing(Run::id));
+        if (busy.isPresent()) {
+            return busy;
+        }
+        insert(run);
+        addEvent(run.id(), eventType, eventPayload);
+        return Optional.empty();
+    }
+
+    @Override
+    public synchronized List<Run> findQueued(int limit) {
+        return runs.values().stream().filter(r -> r.state() == RunState.QUEUED)
+                .sorted(Comparator.comparing(Run::createdAt).thenComparing(Run::id)).limit(Math.max(0, limit)).toList();
+    }
+
+    @Override
     public synchronized Optional<Run> find(String id) {
         return Optional.ofNullable(runs.get(id));
     }
