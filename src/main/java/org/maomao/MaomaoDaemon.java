@@ -218,6 +218,7 @@ public final class MaomaoDaemon implements AutoCloseable {
                 this::reload, keys::publicKey, metrics::scrape, late::late, members),
                 config.token(), config.http());
         api.serveWatch(notifications, config.watch().maxWatchers(), WATCH_HEARTBEAT);
+        metrics.watchers(api::watchers);
         up.onClose("the HTTP API", api::close); // before start: a listen that fails half-way is undone too
         port = up.call("listen on " + config.listenHost() + ":" + config.listenPort(),
                 "check [daemon] listen, or stop what uses that address",

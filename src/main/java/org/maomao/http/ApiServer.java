@@ -71,6 +71,7 @@ public final class ApiServer implements AutoCloseable {
     });
     private Javalin app;
     private Routes routes;
+    private WatchApi watch;
 
     public ApiServer(Parts parts, String token) {
         this(parts, token, HttpLimits.defaults());
@@ -99,7 +100,13 @@ public final class ApiServer implements AutoCloseable {
      * each told of a silence by a heartbeat line every {@code heartbeat}. Call before {@link #start}.
      */
     public void serveWatch(NotificationSource source, int maxWatchers, java.time.Duration heartbeat) {
-        resources.add(new WatchApi(source, maxWatchers, heartbeat));
+        watch = new WatchApi(source, maxWatchers, heartbeat);
+        resources.add(watch);
+    }
+
+    /** The streams of {@code GET /watch} open now. */
+    public int watchers() {
+        return watch == null ? 0 : watch.open();
     }
 
     /** Starts listening; returns the bound port (useful with port 0). */

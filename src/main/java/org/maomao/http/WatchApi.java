@@ -35,6 +35,11 @@ final class WatchApi implements Resource {
         this.heartbeat = heartbeat;
     }
 
+    /** The streams open now. */
+    int open() {
+        return watchers.get();
+    }
+
     @Override
     public void register(Routes routes) {
         routes.get("/watch", this::watch);
