@@ -66,6 +66,7 @@ final class WatchApi implements Resource {
     }
 
     private void stream(Context ctx, boolean runs, Long from) throws InterruptedException {
+        String client = ctx.ip(); // read now: unknown once the connection is closed
         WatchStream stream = new WatchStream(runs, () -> Request.getBaseRequest(ctx.req()).getHttpChannel().getEndPoint().close());
         NotificationSource.Subscription sub;
         try {
@@ -98,7 +99,7 @@ final class WatchApi implements Resource {
         } finally {
             if (stream.dropped()) {
                 log.warn("dropped the watcher at {}: it left over {} bytes of events unread; it can resume from its last revision",
-                        ctx.ip(), WatchStream.MAX_BUFFERED);
+                        client, WatchStream.MAX_BUFFERED);
             }
         }
     }
