@@ -115,17 +115,24 @@ final class WatchCommand extends ClientCommand {
                 }
                 String kind = text(n, "kind");
                 if (kind.equals("error")) {
-                    return "the daemon ended the stream: " + text(n, "message");
+                    return "the daemon ended the stream: " + text(n, "message").replaceAll("[.\\s]+$", "");
                 }
                 long rev = n.path("revision").asLong(-1);
-                if (n.has("revision") && rev <= last) {
-                    continue; // seen before a reconnect
-                }
-                if (rev >= 0) {
-                    last = rev;
+                if (kind.equals("start")) {
+                    // the first stream follows its start revision; a resumed one replays events below it first
+                    if (last < 0) {
+                        last = rev;
+                    }
+                    continue;
                 }
                 if (!kind.equals("spike") && !kind.equals("alert") && !kind.equals("run")) {
-                    continue; // start, heartbeat
+                    continue; // heartbeat
+                }
+                if (n.has("revision")) {
+                    if (rev <= last) {
+                        continue; // seen before a reconnect
+                    }
+                    last = rev;
                 }
                 out().println(json() ? n.toString() : EventLine.of(kind, n.path("data")));
                 out().flush();

@@ -45,7 +45,7 @@ final class WatchApi implements Resource {
         routes.get("/watch", this::watch);
     }
 
-    private void watch(Context ctx) throws InterruptedException {
+    private void watch(Context ctx) {
         boolean runs = bool("runs", ctx.queryParam("runs"));
         Long from = revision(ctx.queryParam("from_revision"));
         if (from != null && !source.resumable()) {
@@ -65,7 +65,7 @@ final class WatchApi implements Resource {
         }
     }
 
-    private void stream(Context ctx, boolean runs, Long from) throws InterruptedException {
+    private void stream(Context ctx, boolean runs, Long from) {
         String client = ctx.ip(); // read now: unknown once the connection is closed
         WatchStream stream = new WatchStream(runs, () -> Request.getBaseRequest(ctx.req()).getHttpChannel().getEndPoint().close());
         NotificationSource.Subscription sub;
@@ -96,6 +96,8 @@ final class WatchApi implements Resource {
             stream.pump(out, heartbeat);
         } catch (IOException e) {
             // the client went away, or was dropped: nothing more to send
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the daemon stops: the client reconnects to it or another member
         } finally {
             if (stream.dropped()) {
                 log.warn("dropped the watcher at {}: it left over {} bytes of events unread; it can resume from its last revision",
