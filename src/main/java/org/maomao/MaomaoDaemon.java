@@ -35,6 +35,8 @@ import org.maomao.docker.DockerContainerRunner;
 import org.maomao.docker.DockerEngine;
 import org.maomao.http.ApiServer;
 import org.maomao.metrics.PrometheusMetrics;
+import org.maomao.notify.LocalNotifications;
+import org.maomao.notify.NotificationSource;
 import org.maomao.run.RunExecutor;
 import org.maomao.schedule.LateSchedules;
 import org.maomao.schedule.QuartzClustering;
@@ -69,6 +71,8 @@ public final class MaomaoDaemon implements AutoCloseable {
     /** Where this daemon's API answers, as members list it; known once the port is bound. */
     private volatile String apiUrl;
     private static final String VERSION = version();
+    /** How long a watcher's stream stays silent before a heartbeat line (a dead connection then fails a write). */
+    static final java.time.Duration WATCH_HEARTBEAT = java.time.Duration.ofSeconds(15);
     /** The longest a run's commit waits for its dataset's cluster lock: many members' pushes, each bounded by a minute. */
     static final java.time.Duration DATASET_LOCK_WAIT = java.time.Duration.ofMinutes(5);
 
@@ -162,12 +166,22 @@ public final class MaomaoDaemon implements AutoCloseable {
             executor.addAlertNotifier(webhook);
         }
         EtcdSpikePublisher etcd = null;
+        NotificationSource notifications;
         if (!config.etcdEndpoints().isEmpty()) {
             etcd = up.open("connect to etcd at " + String.join(", ", config.etcdEndpoints()), "check [etcd] endpoints",
-                    () -> new EtcdSpikePublisher(config.etcdEndpoints(), config.etcdPrefix(), () -> metrics.error("etcd")),
+                    () -> new EtcdSpikePublisher(config.etcdEndpoints(), config.etcdPrefix(),
+                            config.watch().notificationTtl(), () -> metrics.error("etcd")),
                     EtcdSpikePublisher::close);
             executor.addSpikeNotifier(etcd);
             executor.addAlertNotifier(etcd);
+            executor.addRunEndNotifier(etcd);
+            notifications = etcd.notifications(); // every daemon's, through an etcd watch
+        } else {
+            LocalNotifications local = new LocalNotifications(); // this daemon's own, as they happen
+            executor.addSpikeNotifier(local);
+            executor.addAlertNotifier(local);
+            executor.addRunEndNotifier(local);
+            notifications = local;
         }
         // stopped before Quartz closes and the store: runs interrupted at shutdown are stored as retrying
         up.onClose("the run executor", () -> executor.shutdown(config.shutdownGrace()));
@@ -203,6 +217,8 @@ public final class MaomaoDaemon implements AutoCloseable {
         api = new ApiServer(new ApiServer.Parts(registry, executor, scheduler, runs, series, datasets, analyzer, health,
                 this::reload, keys::publicKey, metrics::scrape, late::late, members),
                 config.token(), config.http());
+        api.serveWatch(notifications, config.watch().maxWatchers(), WATCH_HEARTBEAT);
+        metrics.watchers(api::watchers);
         up.onClose("the HTTP API", api::close); // before start: a listen that fails half-way is undone too
         port = up.call("listen on " + config.listenHost() + ":" + config.listenPort(),
                 "check [daemon] listen, or stop what uses that address",

@@ -81,7 +81,17 @@ final class ApiClient {
 
     /** A streamed body (a followed log); the caller closes it. */
     InputStream stream(String path) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).GET();
+        HttpRequest.Builder b;
+        try {
+            URI uri = URI.create(base + path);
+            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
+                throw new IllegalArgumentException("not http or https");
+            }
+            b = HttpRequest.newBuilder(uri).GET();
+        } catch (IllegalArgumentException e) {
+            throw new Failure(ExitCode.USAGE, "not a daemon URL: " + base + " (" + e.getMessage()
+                    + "); give an http:// or https:// URL with --url or MAOMAO_URL");
+        }
         if (token != null && !token.isBlank()) {
             b.header("Authorization", "Bearer " + token);
         }

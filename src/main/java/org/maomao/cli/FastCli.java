@@ -47,7 +47,7 @@ public final class FastCli {
     /** Words picocli may take for a command rather than an option's value: such a value is left to it. */
     private static final Set<String> COMMAND_WORDS = Set.of("daemon", "detect", "register", "run", "collectors", "list",
             "schedules", "runs", "log", "cancel", "spikes", "series", "datasets", "status", "doctor", "reload", "keys",
-            "metrics", "shell", "rescan", "show", "rm", "pause", "resume", "add", "commits", "help");
+            "metrics", "shell", "rescan", "show", "rm", "pause", "resume", "add", "commits", "help", "watch");
 
     private FastCli() {
     }

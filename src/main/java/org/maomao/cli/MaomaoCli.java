@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
                 RunCommands.Log.class, RunCommands.Cancel.class, ListingCommands.Spikes.class, ListingCommands.Series.class,
                 ListingCommands.Datasets.class, StatusCommands.Status.class, StatusCommands.Doctor.class,
                 ManageCommands.Reload.class, ManageCommands.Keys.class, ManageCommands.Metrics.class, ShellCommand.class,
-                RescanCommand.class, MembersCommand.class})
+                RescanCommand.class, MembersCommand.class, WatchCommand.class})
 public final class MaomaoCli extends GlobalOptions implements Runnable {
     @Override
     public void run() {

@@ -64,6 +64,7 @@ final class OneCommandCli extends GlobalOptions {
             case "metrics" -> ManageCommands.Metrics.class;
             case "rescan" -> RescanCommand.class;
             case "members" -> MembersCommand.class;
+            case "watch" -> WatchCommand.class;
             default -> null;
         };
     }

@@ -27,7 +27,8 @@ public record DaemonConfig(String listenHost, int listenPort, Path dataDir, Stri
                            Duration gitPushRetry, List<String> etcdEndpoints, String etcdPrefix, URI spikeWebhook,
                            Duration spikeWebhookTimeout, List<String> allowedImages,
                            List<String> allowedRemotes, Containment containment, ContainerUser containerUser,
-                           HttpLimits http, Duration lateAfter, ClusterConfig cluster) {
+                           HttpLimits http, Duration lateAfter, ClusterConfig cluster,
+                           WatchSettings watch) {
 
     public static final String DEFAULT_LISTEN = "127.0.0.1:8080";
     public static final Path DEFAULT_DATA_DIR = Path.of("/var/lib/maomao");
@@ -117,7 +118,8 @@ public record DaemonConfig(String listenHost, int listenPort, Path dataDir, Stri
                         .map(org.maomao.dataset.RemoteUrls::requireGlob).toList()).orElse(org.maomao.dataset.RemoteUrls.DEFAULT_ALLOWED),
                 containment, user, HttpLimits.from(s),
                 positive("[daemon] late_after", Durations.parse("[daemon] late_after",
-                        s.get("daemon", "late_after").orElse(Durations.format(DEFAULT_LATE_AFTER)))), cluster);
+                        s.get("daemon", "late_after").orElse(Durations.format(DEFAULT_LATE_AFTER)))), cluster,
+                WatchSettings.from(s));
     }
 
     private static Duration positive(String what, Duration d) {

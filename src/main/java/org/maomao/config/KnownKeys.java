@@ -47,7 +47,7 @@ public final class KnownKeys {
         Map<String, Set<String>> m = new LinkedHashMap<>();
         m.put("daemon", Set.of("listen", "data_dir", "token", "max_concurrent_runs", "timezone", "collectors_dir",
                 "shutdown_grace", "allowed_images", "read_timeout", "max_connections", "log_file", "log_max_size",
-                "log_max_files", "late_after"));
+                "log_max_files", "late_after", "max_watchers"));
         m.put("store", Set.of("url", "user", "password"));
         m.put("docker", Set.of("host", "user", "allowed_networks", "max_memory", "max_cpus", "max_pids", "max_output",
                 "max_output_files", "max_log"));
@@ -55,7 +55,7 @@ public final class KnownKeys {
         Set<String> spike = new TreeSet<>(RunPolicy.SPIKE_KEYS);
         spike.addAll(Set.of("webhook", "webhook_timeout"));
         m.put("spike", Set.copyOf(spike));
-        m.put("etcd", Set.of("endpoints", "prefix"));
+        m.put("etcd", Set.of("endpoints", "prefix", "notification_ttl"));
         m.put("cluster", Set.of("enabled", "member_id", "api_url", "lease_ttl", "checkin_interval"));
         m.put("git", Set.of("author", "push", "push_retry", "allowed_remotes"));
         return Map.copyOf(m);

@@ -21,6 +21,7 @@ import org.maomao.cluster.Members;
 import org.maomao.collector.CollectorRegistry;
 import org.maomao.config.HttpLimits;
 import org.maomao.dataset.GitDatasets;
+import org.maomao.notify.NotificationSource;
 import org.maomao.run.RunExecutor;
 import org.maomao.run.RunStore;
 import org.maomao.schedule.QuartzRunScheduler;
@@ -70,6 +71,7 @@ public final class ApiServer implements AutoCloseable {
     });
     private Javalin app;
     private Routes routes;
+    private WatchApi watch;
 
     public ApiServer(Parts parts, String token) {
         this(parts, token, HttpLimits.defaults());
@@ -83,14 +85,28 @@ public final class ApiServer implements AutoCloseable {
         JsonViews views = new JsonViews(mapper);
         StatusPage statusPage = new StatusPage(p.registry(), p.scheduler(), p.runs(), p.series(), p.datasets(), p.late());
         statusPage.showMembers(p.members());
-        this.resources = List.of(
+        this.resources = new java.util.ArrayList<>(List.of(
                 new SystemApi(new Health(p.health(), p.late()), statusPage, p.metrics(), p.sshPublicKey(), p.reload()),
                 new CollectorsApi(p.registry(), p.scheduler(), p.executor(), views, d -> p.datasets().refusal(d)),
                 new RunsApi(p.executor(), p.runs(), p.registry(), p.scheduler(), views, d -> p.datasets().refusal(d)),
                 new SchedulesApi(p.scheduler(), views),
                 new SeriesApi(p.series(), p.datasets(), p.seriesAnalyzer(), views),
                 new DatasetsApi(p.datasets(), views),
-                new MembersApi(p.members()));
+                new MembersApi(p.members())));
+    }
+
+    /**
+     * Serves {@code GET /watch} from {@code source} to at most {@code maxWatchers} clients at once,
+     * each told of a silence by a heartbeat line every {@code heartbeat}. Call before {@link #start}.
+     */
+    public void serveWatch(NotificationSource source, int maxWatchers, java.time.Duration heartbeat) {
+        watch = new WatchApi(source, maxWatchers, heartbeat);
+        resources.add(watch);
+    }
+
+    /** The streams of {@code GET /watch} open now. */
+    public int watchers() {
+        return watch == null ? 0 : watch.open();
     }
 
     /** Starts listening; returns the bound port (useful with port 0). */

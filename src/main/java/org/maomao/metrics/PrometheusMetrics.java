@@ -38,6 +38,12 @@ public final class PrometheusMetrics implements RunMetrics {
         }
     }
 
+    /** Adds the gauge of the {@code GET /watch} streams open now. */
+    public void watchers(Supplier<Number> open) {
+        Gauge.builder("maomao_watchers", () -> open.get().doubleValue())
+                .description("Streams of GET /watch open now").register(registry);
+    }
+
     @Override
     public void ended(Run run, Duration duration) {
         Counter.builder("maomao_runs").description("Runs that reached a final state")

@@ -3,8 +3,10 @@ package org.maomao.run;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
@@ -25,6 +27,8 @@ final class Endings {
     private final FailureStreaks streaks;
     /** Notified whenever a run ends. */
     private final Object ended = new Object();
+    /** Told of each run that ends here, in any final state (etcd, watchers). */
+    private final List<RunEndNotifier> notifiers = new CopyOnWriteArrayList<>();
 
     Endings(RunStore store, Clock clock, RunMetrics metrics, Retention retention, FailureStreaks streaks) {
         this.store = store;
@@ -43,6 +47,7 @@ final class Endings {
         // counted before waiters hear of the end, so a client told "ended" finds it in /metrics
         metrics.ended(done, done.startedAt() == null ? Duration.ZERO : Duration.between(done.startedAt(), done.finishedAt()));
         wakeWaiters();
+        announce(done);
         streaks.ended(done);
         retention.prune(done.collector());
         if (state == RunState.SUCCEEDED) {
@@ -64,7 +69,23 @@ final class Endings {
             return false;
         }
         wakeWaiters();
+        announce(done);
         return true;
+    }
+
+    void addNotifier(RunEndNotifier n) {
+        notifiers.add(n);
+    }
+
+    /** Tells every receiver that {@code done} ended; one that fails does not stop the others or the run. */
+    void announce(Run done) {
+        for (RunEndNotifier n : notifiers) {
+            try {
+                n.ended(done);
+            } catch (RuntimeException e) {
+                log.warn("run end receiver {} failed: {}", n.getClass().getSimpleName(), e.getMessage());
+            }
+        }
     }
 
     /** The payload of the {@code finished} event, stored with the final state. */

@@ -149,6 +149,11 @@ public final class RunExecutor implements AutoCloseable {
         alerts.add(notifier);
     }
 
+    /** Adds a receiver of every run that ends here, in any final state (skipped included): etcd, watchers. */
+    public void addRunEndNotifier(RunEndNotifier notifier) {
+        endings.addNotifier(notifier);
+    }
+
     /** Where collection alerts go: every receiver added by {@link #addAlertNotifier} (also for late schedules). */
     public AlertNotifier alerts() {
         return alerts;

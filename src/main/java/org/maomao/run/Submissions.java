@@ -98,6 +98,7 @@ final class Submissions {
         store.insert(run);
         store.addEvent(run.id(), "skipped", EventJson.of(Map.of("reason", reason)));
         endings.wakeWaiters();
+        endings.announce(run);
         log.info("schedule {}: {}", scheduleId, reason);
         return run;
     }

@@ -166,7 +166,9 @@ class FastCliTest {
                 new String[] {"--url", "http://127.0.0.1:99999", "runs"}, new String[] {"--url", down, "--token", "é", "runs"},
                 new String[] {"--url", down, "status"}, new String[] {"--url", down, "series"}, new String[] {"shell"},
                 new String[] {"daemon"}, new String[] {"detect"}, new String[] {"--url", down, "run", "x"},
-                new String[] {"--url", down, "doctor"}, new String[] {"--url", down, "log", "x"})) {
+                new String[] {"--url", down, "doctor"}, new String[] {"--url", down, "log", "x"},
+                new String[] {"--url", down, "watch"}, new String[] {"--url", down, "watch", "--runs"},
+                new String[] {"runs", "--collector", "watch"})) {
             assertThat(FastCli.answer(args, Map.of())).as(String.join(" ", args)).isNull();
         }
     }
