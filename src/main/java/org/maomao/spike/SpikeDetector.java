@@ -250,8 +250,42 @@ public final class SpikeDetector {
     static final double SEASON_WEIGHT = 0.25;
     /** Most phases {@code season = auto} considers: one a minute, so its test keeps at most 4,320 values. */
     static final int MAX_AUTO_PHASES = 1440;
-    /** Autocorrelation at one day above which {@code season = auto} removes the daily cycle. */
+    /**
+     * Autocorrelation at one day above which {@code season = auto} removes the daily cycle, if the
+     * cycle also predicts better than the window ({@link #seasonReducesError}).
+     */
     static final double SEASON_STRENGTH = 0.5;
+
+    /**
+     * Whether judging the first cycles against the same phase of the previous cycle would have missed by
+     * less than judging them against the plain window does: the sum of squared errors of the previous
+     * cycle's value ({@code x[t] - x[t - period]}), halved because that difference carries the noise of
+     * two points where a profile learnt over several cycles carries about one, is compared with that of
+     * the mean of the previous {@code min(lag, period)} points. A slowly drifting series (a temperature,
+     * a level that wanders) is strongly autocorrelated at one day without having a daily cycle; for it
+     * the recent window is the better expectation, and removing the "cycle" only adds yesterday's noise.
+     * Uses only the values already seen (the ones the autocorrelation test keeps), so it stays online.
+     */
+    static boolean seasonReducesError(double[] values, int n, int period, int lag) {
+        int window = Math.max(2, Math.min(lag, period));
+        if (n <= period) {
+            return true;
+        }
+        double sum = 0;
+        for (int i = period - window; i < period; i++) {
+            sum += values[i];
+        }
+        double seasonal = 0;
+        double plain = 0;
+        for (int t = period; t < n; t++) {
+            double bySeason = values[t] - values[t - period];
+            double byWindow = values[t] - sum / window;
+            seasonal += bySeason * bySeason;
+            plain += byWindow * byWindow;
+            sum += values[t] - values[t - window];
+        }
+        return seasonal / 2 < plain;
+    }
 
     /**
      * Pearson correlation of the series with itself one cycle ({@code lag} points) earlier, by Commons
@@ -363,7 +397,8 @@ public final class SpikeDetector {
             }
             state.autoValues[state.autoSize++] = target;
             if (state.autoSize >= wanted) {
-                if (autocorrelation(state.autoValues, state.autoSize, phases) >= SEASON_STRENGTH) {
+                if (autocorrelation(state.autoValues, state.autoSize, phases) >= SEASON_STRENGTH
+                        && seasonReducesError(state.autoValues, state.autoSize, phases, state.lag())) {
                     state.seasonMode = DetectorState.SEASON_ACTIVE;
                     state.clearWindow();
                 } else {

@@ -9,7 +9,9 @@ import java.util.Locale;
  * <ul>
  *   <li>{@code none}: points are judged against the recent window as they are;</li>
  *   <li>{@code auto}: after the first {@value SpikeSeason#AUTO_CYCLES} days the detector checks, with the
- *       autocorrelation at one day, whether the series follows a daily cycle, and if so judges
+ *       autocorrelation at one day, whether the series follows a daily cycle and whether the same time
+ *       of the previous day would have predicted those days better than the recent window did (a
+ *       slowly drifting series passes the first test but not the second), and if both hold judges
  *       each point by its distance from the same time of day in earlier days;</li>
  *   <li>a period ({@code 1d}, {@code 7d}, {@code 12h}, or a number of points): that cycle is always removed.</li>
  * </ul>

@@ -129,6 +129,32 @@ class WarmUpAndSeasonTest {
         assertThat(without.seasonal()).isFalse();
     }
 
+    /** Hourly points that drift slowly (a 10-day swing of ±30, like a temperature) plus noise of deviation 1. */
+    private static double[] slowDrift(int days, long seed) {
+        double[] v = quiet(days * 24, 0, 1, seed);
+        for (int i = 0; i < v.length; i++) {
+            v[i] += 100 + 30 * Math.sin(i * 2 * Math.PI / 240);
+        }
+        return v;
+    }
+
+    @Test
+    void should_not_remove_a_daily_cycle_from_a_series_that_only_drifts() {
+        double[] drift = slowDrift(14, 11);
+        // The drift alone makes the first three days strongly autocorrelated at one day...
+        assertThat(SpikeDetector.autocorrelation(drift, 72, 24)).isGreaterThan(SpikeDetector.SEASON_STRENGTH);
+        // ...but yesterday's value misses by far more than the last half day's mean does.
+        assertThat(SpikeDetector.seasonReducesError(drift, 72, 24, 12)).isFalse();
+        assertThat(SpikeDetector.seasonReducesError(dailyCycle(3, 11), 72, 24, 12)).isTrue();
+
+        SpikeDetector auto = new SpikeDetector(SpikeParameters.fromMap(Map.of("season", "auto")));
+        DetectorState state = auto.newState();
+        List<Spike> spikes = auto.scan("s", series(drift, 3600), state);
+        assertThat(state.seasonal()).isFalse();
+        // judged against the recent window, as season = none would
+        assertThat(spikes).isEqualTo(scan(SpikeParameters.fromMap(Map.of("season", "none")), drift, 3600));
+    }
+
     @Test
     void should_give_the_same_results_when_the_state_is_stored_and_read_back_between_points() {
         double[] v = dailyCycle(8, 8);
