@@ -24,6 +24,7 @@ import org.maomao.testing.GitCli;
 import org.maomao.testing.JarMembers;
 import org.maomao.testing.PostgresServer;
 import org.maomao.testing.TestImages;
+import org.maomao.testing.Watcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -45,8 +46,9 @@ class ClusterRegistryIT {
     JarMembers members;
 
     @AfterEach
-    void stop() throws Exception {
+    void stop(org.junit.jupiter.api.TestInfo test) throws Exception {
         if (members != null) {
+            members.keepLogs("ClusterRegistryIT", test.getTestMethod().orElseThrow().getName());
             members.close();
         }
         if (etcd != null) {
@@ -124,6 +126,10 @@ class ClusterRegistryIT {
         members = new JarMembers(dir, etcd, store);
         int p1 = member("m1", files1);
         int p2 = member("m2", files2);
+        // a watcher of m1 sees what both members do (maomao watch, through the members' etcd)
+        Watcher watcher = Watcher.open("http://127.0.0.1:" + p1, "runs=true", null);
+        assertThat(watcher.status()).isEqualTo(200);
+        await("the watch to start").atMost(WAIT).until(() -> watcher.startRevision() != null);
 
         // a dataset without a remote is refused, through the API and the CLI, saying how to add one
         HttpResponse<String> local = send(p1, "POST", "/datasets", "{\"name\":\"local\"}");
@@ -190,6 +196,24 @@ class ClusterRegistryIT {
         JsonNode loud = awaitEnd(p2, json(p2, "POST", "/run", "{\"name\":\"spiky\",\"cron\":false}").get("id").asText());
         assertThat(loud.get("state").asText()).isEqualTo("succeeded");
         assertThat(json(p1, "GET", "/spikes", null)).isNotEmpty();
+
+        // m1's watcher was told of the runs of both members, each with its member, and of m2's spike
+        String loudId = loud.get("id").asText();
+        try {
+            await("m1's watcher to see the runs of both members and m2's spike").atMost(WAIT).until(() ->
+                    watcher.events("run").stream().anyMatch(e -> e.get("data").get("id").asText().equals(loudId))
+                            && !watcher.events("spike").isEmpty());
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("m1's watcher read " + watcher.lines() + (watcher.ended() ? ", then its stream ended (" + watcher.endedBy() + ")" : ""), e);
+        }
+        watcher.close();
+        Map<String, String> ranOn = new java.util.HashMap<>();
+        watcher.events("run").forEach(e -> ranOn.put(e.get("data").get("id").asText(), e.get("data").get("member").asText()));
+        assertThat(ranOn).containsEntry(onM2, done2.get("member").asText()).containsEntry(onM1, done1.get("member").asText());
+        assertThat(ranOn.values()).as("run ends of both members").contains("m1", "m2");
+        assertThat(watcher.events("run").stream().map(e -> e.get("data").get("id").asText()).toList())
+                .as("each run end once").doesNotHaveDuplicates();
+        assertThat(watcher.events("spike").get(0).get("data").get("series").asText()).contains("level.csv");
 
         // declared collectors: each member's files add to the one registry
         assertThat(names(p1, "/collectors", "name")).contains("alpha", "beta", "common");

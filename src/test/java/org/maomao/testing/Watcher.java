@@ -24,6 +24,7 @@ public final class Watcher implements AutoCloseable {
     private final InputStream body;
     private final List<JsonNode> lines = new CopyOnWriteArrayList<>();
     private volatile boolean ended;
+    private volatile String endedBy;
 
     private Watcher(int status, String error, InputStream body) {
         this.status = status;
@@ -66,7 +67,8 @@ public final class Watcher implements AutoCloseable {
                 lines.add(JSON.readTree(line));
             }
         } catch (IOException e) {
-            // closed by the test, or by the daemon
+            // closed by the test, or by the daemon; kept for a failure's message
+            endedBy = e.toString();
         } finally {
             ended = true;
         }
@@ -101,6 +103,11 @@ public final class Watcher implements AutoCloseable {
 
     public boolean ended() {
         return ended;
+    }
+
+    /** How the stream ended: the reader's exception, or null at the end of the stream (or still open). */
+    public String endedBy() {
+        return endedBy;
     }
 
     @Override
