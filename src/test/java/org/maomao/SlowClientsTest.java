@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -87,6 +88,25 @@ class SlowClientsTest {
             assertThat(health.status()).isEqualTo(200);
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
             assertThat(health.body()).contains("\"status\"");
+        }
+    }
+
+    @Test
+    void should_not_cut_a_long_answer_to_a_request_that_arrived_in_time() throws Exception {
+        // read_timeout bounds how long a request takes to arrive, not how long its answer may stream
+        daemon = new TestDaemon(dir.resolve("data"), Map.of("daemon.read_timeout", "3s"));
+        int port = URI.create(daemon.url("/")).getPort();
+        try (Socket watch = new Socket("127.0.0.1", port)) {
+            watch.getOutputStream().write("GET /watch HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            watch.setSoTimeout(30_000);
+            InputStream in = watch.getInputStream();
+            assertThat(RawHttp.line(in)).startsWith("HTTP/1.1 200");
+            String line;
+            do {
+                line = RawHttp.line(in);
+            } while (line != null && !line.contains("\"heartbeat\""));
+            // the first heartbeat comes after 15 s of silence: five times read_timeout
+            assertThat(line).as("the stream, still open after read_timeout").contains("\"kind\":\"heartbeat\"");
         }
     }
 

@@ -79,6 +79,20 @@ final class RequestDeadline implements Connection.Listener, HttpChannel.Listener
         disarm(c.getEndPoint());
     }
 
+    /**
+     * The request line and headers have been read in time; a request that declares no body
+     * is then whole. Without this its deadline would run on until Jetty saw the end of a body
+     * that never comes (when the handler ends), and cut a long answer such as
+     * {@code GET /watch} or a followed log after {@code read_timeout}.
+     */
+    @Override
+    public void onBeforeDispatch(Request r) {
+        String length = r.getHeader("Content-Length");
+        if (r.getHeader("Transfer-Encoding") == null && (length == null || length.trim().equals("0"))) {
+            disarm(r.getHttpChannel().getEndPoint());
+        }
+    }
+
     /** The request, body included, has been read in time. */
     @Override
     public void onRequestEnd(Request r) {
