@@ -1,6 +1,7 @@
 package org.maomao.schedule;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -57,7 +58,17 @@ public final class QuartzRunScheduler implements AutoCloseable {
     private static final String K_CRON = "cron";
     private static final String K_TIMEZONE = "timezone";
 
+    /**
+     * How long {@link #close} waits for Quartz to stop: its scheduler thread and the firings
+     * under way, which only queue runs.
+     */
+    static final Duration CLOSE_DEADLINE = Duration.ofSeconds(30);
+    /** After the deadline, how long {@link #close} waits once the job store's retries are ended. */
+    static final Duration ABORT_GRACE = Duration.ofSeconds(5);
+
     private final Scheduler quartz;
+    private final QuartzJobStore jobStore;
+    private volatile Duration closeDeadline = CLOSE_DEADLINE;
     private final ZoneId zone;
     private final CollectorRegistry registry;
     private final Clock clock;
@@ -95,7 +106,9 @@ public final class QuartzRunScheduler implements AutoCloseable {
         this.registry = registry;
         this.clock = clock;
         try {
-            quartz = QuartzStores.open(dataSource, postgres, clustering, threads);
+            QuartzStores.Opened opened = QuartzStores.open(dataSource, postgres, clustering, threads);
+            quartz = opened.scheduler();
+            jobStore = opened.store();
             // Jobs get this scheduler through this factory; Quartz would otherwise need no-arg classes.
             quartz.setJobFactory((bundle, scheduler) -> new ScheduledRunJob(this));
         } catch (SchedulerException e) {
@@ -353,15 +366,57 @@ public final class QuartzRunScheduler implements AutoCloseable {
         T call() throws SchedulerException;
     }
 
+    /** For tests: how long {@link #close} waits for Quartz before it gives up. */
+    void setCloseDeadline(Duration deadline) {
+        this.closeDeadline = deadline;
+    }
+
+    /**
+     * Stops Quartz, waiting at most {@link #CLOSE_DEADLINE} (then {@link #ABORT_GRACE}): the
+     * daemon stops from a shutdown hook, which must end. Quartz's shutdown(true) interrupts its
+     * scheduler thread, then joins it and waits for the firings under way (joining keeps a
+     * thread still releasing an acquired trigger from writing to a closed job store). The
+     * interrupt is harmless to the store: H2 is opened interrupt-safe ({@code Database}), and
+     * PostgreSQL's driver ignores interrupts. Whatever else holds a Quartz thread (a firing
+     * stuck in a run's submission, a store that fails every write, which Quartz retries until
+     * its job store is shut down) costs the deadline and a WARN, never a hung stop; the
+     * threads are never interrupted again from here.
+     */
     @Override
     public void close() {
-        try {
-            // true joins Quartz's scheduler thread before its job store closes: without it a thread
-            // still releasing an acquired trigger logs "JobStore is shutdown" at every stop (jobs only
-            // queue runs, so there is nothing long to wait for)
-            quartz.shutdown(true);
-        } catch (SchedulerException e) {
-            log.warn("Quartz did not shut down cleanly: {}", e.getMessage());
+        Thread stopping = new Thread(() -> {
+            try {
+                quartz.shutdown(true);
+            } catch (SchedulerException e) {
+                log.warn("Quartz did not shut down cleanly: {}", e.getMessage());
+            }
+        }, "maomao-quartz-stop");
+        stopping.setDaemon(true);
+        stopping.start();
+        Duration deadline = closeDeadline;
+        if (joined(stopping, deadline)) {
+            return;
         }
+        log.warn("Quartz did not stop within {} (a firing or a write to the store is still going); ending its job "
+                + "store's retries and stopping without it", deadline);
+        if (jobStore != null) {
+            Thread abort = new Thread(jobStore::abort, "maomao-quartz-abort");
+            abort.setDaemon(true);
+            abort.start();
+        }
+        if (!joined(stopping, ABORT_GRACE)) {
+            log.warn("Quartz's threads are still busy {} later; left behind (Quartz recovers the triggers they hold "
+                    + "at the next start)", ABORT_GRACE);
+        }
+    }
+
+    /** Whether {@code thread} ended within {@code timeout}; an interrupt of the caller ends the wait. */
+    private static boolean joined(Thread thread, Duration timeout) {
+        try {
+            thread.join(Math.max(1, timeout.toMillis()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return !thread.isAlive();
     }
 }
