@@ -15,6 +15,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.maomao.run.CollectionAlert;
+import org.slf4j.LoggerFactory;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -326,5 +332,79 @@ class QuartzRunSchedulerTest {
         Poll.until(WAIT, "the resumed schedule firing again", () -> runs.of("held").size() >= 3);
         assertThat(triggerState("held@none")).isNotIn("PAUSED", "PAUSED_BLOCKED");
         assertThat(scheduler.find("held@none").orElseThrow().paused()).isFalse();
+    }
+
+    /** The WARN lines of the scheduler, captured from its logger while a test runs. */
+    List<String> warnings(ListAppender<ILoggingEvent> lines) {
+        return lines.list.stream().filter(e -> e.getLevel() == Level.WARN).map(ILoggingEvent::getFormattedMessage).toList();
+    }
+
+    ListAppender<ILoggingEvent> captureSchedulerLog() {
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        lines.start();
+        ((Logger) LoggerFactory.getLogger(QuartzRunScheduler.class)).addAppender(lines);
+        return lines;
+    }
+
+    void releaseSchedulerLog(ListAppender<ILoggingEvent> lines) {
+        ((Logger) LoggerFactory.getLogger(QuartzRunScheduler.class)).detachAppender(lines);
+    }
+
+    // Quartz's shutdown interrupts its scheduler thread, which back-to-back firings keep writing to the
+    // store: on H2's file: system the interrupt closed the database, Quartz retried its write forever
+    // and the stop hung (the pause tests above hung CI that way)
+    @Test
+    void should_stop_while_firing_back_to_back_within_its_deadline_and_leave_the_store_open() {
+        ListAppender<ILoggingEvent> lines = captureSchedulerLog();
+        try {
+            for (int stop = 0; stop < 3; stop++) {
+                open();
+                if (stop == 0) {
+                    scheduleBackToBack("busy");
+                }
+                scheduler.start();
+                int before = runs.of("busy").size();
+                Poll.until(WAIT, "three more firings", () -> runs.of("busy").size() >= before + 3);
+
+                long t0 = System.nanoTime();
+                scheduler.close();
+                Duration took = Duration.ofNanos(System.nanoTime() - t0);
+
+                assertThat(took).isLessThan(QuartzRunScheduler.CLOSE_DEADLINE);
+                assertThat(warnings(lines)).isEmpty();
+                assertThat(db.isAvailable()).isTrue();
+                assertThat(store.find("busy@none")).isPresent();
+                scheduler = null;
+                db.close();
+                db = null;
+            }
+        } finally {
+            releaseSchedulerLog(lines);
+        }
+    }
+
+    // the daemon stops from a shutdown hook: a Quartz thread that never ends (here a firing stuck in its
+    // run's submission) costs the deadline and a warning, not a stop that never returns
+    @Test
+    void should_give_up_a_stop_that_overruns_its_deadline_with_a_warning() {
+        quartzThreads = 1;
+        open();
+        scheduleBackToBack("held");
+        scheduler.start();
+        await(heldFiring);
+        scheduler.setCloseDeadline(Duration.ofSeconds(1));
+        ListAppender<ILoggingEvent> lines = captureSchedulerLog();
+        try {
+            long t0 = System.nanoTime();
+            scheduler.close();
+            Duration took = Duration.ofNanos(System.nanoTime() - t0);
+
+            assertThat(took).isBetween(Duration.ofSeconds(1),
+                    Duration.ofSeconds(1).plus(QuartzRunScheduler.ABORT_GRACE).plusSeconds(10));
+            assertThat(warnings(lines)).anySatisfy(w -> assertThat(w).contains("did not stop within PT1S"));
+        } finally {
+            releaseSchedulerLog(lines);
+            releaseFiring.countDown();
+        }
     }
 }
