@@ -1,6 +1,7 @@
 package org.maomao.schedule;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -49,13 +50,25 @@ public final class QuartzRunScheduler implements AutoCloseable {
     private static final String K_DATASET = ScheduledRunJob.DATASET;
     private static final String K_FREQUENCY = "frequency";
     private static final String K_SOURCE = "source";
+    /** How many times in a row {@link #holdToIntent} follows a flag that changes under it. */
+    private static final int MAX_HOLD_ROUNDS = 20;
     /** How many upcoming fire times a listing shows. */
     public static final int NEXT_FIRE_TIMES = 3;
 
     private static final String K_CRON = "cron";
     private static final String K_TIMEZONE = "timezone";
 
+    /**
+     * How long {@link #close} waits for Quartz to stop: its scheduler thread and the firings
+     * under way, which only queue runs.
+     */
+    static final Duration CLOSE_DEADLINE = Duration.ofSeconds(30);
+    /** After the deadline, how long {@link #close} waits once the job store's retries are ended. */
+    static final Duration ABORT_GRACE = Duration.ofSeconds(5);
+
     private final Scheduler quartz;
+    private final QuartzJobStore jobStore;
+    private volatile Duration closeDeadline = CLOSE_DEADLINE;
     private final ZoneId zone;
     private final CollectorRegistry registry;
     private final Clock clock;
@@ -93,7 +106,9 @@ public final class QuartzRunScheduler implements AutoCloseable {
         this.registry = registry;
         this.clock = clock;
         try {
-            quartz = QuartzStores.open(dataSource, postgres, clustering, threads);
+            QuartzStores.Opened opened = QuartzStores.open(dataSource, postgres, clustering, threads);
+            quartz = opened.scheduler();
+            jobStore = opened.store();
             // Jobs get this scheduler through this factory; Quartz would otherwise need no-arg classes.
             quartz.setJobFactory((bundle, scheduler) -> new ScheduledRunJob(this));
         } catch (SchedulerException e) {
@@ -113,7 +128,8 @@ public final class QuartzRunScheduler implements AutoCloseable {
     /**
      * Creates or replaces the schedule of {@code collector} into {@code dataset}; the
      * frequency must already be parsed (that is where bad input is refused). Its times
-     * are in the collector's {@code timezone}, else the daemon's.
+     * are in the collector's {@code timezone}, else the daemon's. A replaced schedule is
+     * no longer paused: its new trigger waits, and its row says so.
      */
     public Schedule schedule(String collector, String dataset, Frequency frequency, String source) {
         return quartz("schedule", () -> {
@@ -128,7 +144,9 @@ public final class QuartzRunScheduler implements AutoCloseable {
                     .usingJobData(K_CRON, cron.expression()).usingJobData(K_TIMEZONE, cron.zone().getId()).build();
             quartz.scheduleJob(job, java.util.Set.of(trigger(id, job.getKey(), next)), true);
             rows.upsert(new ScheduleStore.Row(id, collector, dataset, frequency.text(), cron.expression(), cron.zone().getId(),
-                    source, null, null));
+                    source, null, null, false));
+            // a firing that read the old row's "paused" between the two writes may have paused the new trigger
+            holdToIntent(id, null);
             log.info("schedule {}: {} ({} in {}), next at {}", id, frequency.text(), cron.expression(), cron.zone(), next);
             return find(id).orElseThrow();
         });
@@ -150,6 +168,14 @@ public final class QuartzRunScheduler implements AutoCloseable {
                 ctx.getScheduler().rescheduleJob(ctx.getTrigger().getKey(), trigger(id, ctx.getJobDetail().getKey(), next));
             } catch (SchedulerException e) {
                 log.error("schedule {}: cannot set its next time {}: {}", id, next, e.getMessage());
+                return;
+            }
+            try {
+                // the new trigger waits, whatever the old one was: a pause that came during this firing
+                // found the old trigger executing (COMPLETE, which pauseTrigger leaves alone) and is in the row only
+                holdToIntent(id, false);
+            } catch (RuntimeException | SchedulerException e) {
+                log.error("schedule {}: cannot hold its trigger to its paused flag: {}", id, e.getMessage());
             }
         });
     }
@@ -186,8 +212,10 @@ public final class QuartzRunScheduler implements AutoCloseable {
             next.add(r.nextFireTime());
             next.addAll(cron.next(r.nextFireTime(), NEXT_FIRE_TIMES - 1));
         }
+        // paused is the operator's word, not the trigger's state: a firing briefly leaves a paused
+        // schedule's new trigger waiting, until it reads the word and pauses it (holdToIntent)
         return new Schedule(r.id(), r.collector(), r.dataset(), r.frequency(), r.cron(), r.timezone(), r.source(),
-                "PAUSED".equals(r.triggerState()), next);
+                r.paused(), next);
     }
 
     /** Parsed expressions are shared: thousands of daily schedules use a few dozen distinct ones. */
@@ -219,7 +247,8 @@ public final class QuartzRunScheduler implements AutoCloseable {
 
     /**
      * Makes the schedules table and Quartz agree after a crash between their two writes:
-     * a Quartz schedule job without a row gets one, a row without a job is dropped.
+     * a Quartz schedule job without a row gets one, a row without a job is dropped, and a
+     * trigger that does not follow its row's paused flag is paused or resumed.
      */
     private void reconcile() throws SchedulerException {
         java.util.Set<String> known = new java.util.HashSet<>();
@@ -228,31 +257,76 @@ public final class QuartzRunScheduler implements AutoCloseable {
             if (r.triggerState() == null && !quartz.checkExists(JobKey.jobKey(r.id(), SCHEDULES))) {
                 log.warn("schedule {} had no Quartz job; removed", r.id());
                 rows.delete(r.id());
+            } else if (r.triggerState() != null && r.paused() != isPaused(r.triggerState())) {
+                holdToIntent(r.id(), null);
             }
         }
         for (JobKey key : quartz.getJobKeys(GroupMatcher.jobGroupEquals(SCHEDULES))) {
             if (!known.contains(key.getName())) {
                 JobDataMap d = quartz.getJobDetail(key).getJobDataMap();
+                boolean paused = isPaused(quartz.getTriggerState(TriggerKey.triggerKey(key.getName(), SCHEDULES)).name());
                 rows.upsert(new ScheduleStore.Row(key.getName(), d.getString(K_COLLECTOR), d.getString(K_DATASET),
                         d.getString(K_FREQUENCY), d.getString(K_CRON), d.getString(K_TIMEZONE), d.getString(K_SOURCE),
-                        null, null));
+                        null, null, paused));
             }
         }
     }
 
+    /**
+     * Pauses (or resumes) schedule {@code id}: its row's flag first, then its trigger; false
+     * when it has no trigger. The flag is what lasts, see {@link #holdToIntent}.
+     */
     public boolean pause(String id, boolean pause) {
         return quartz("pause", () -> {
-            TriggerKey key = TriggerKey.triggerKey(id, SCHEDULES);
-            if (quartz.getTrigger(key) == null) {
+            if (quartz.getTrigger(TriggerKey.triggerKey(id, SCHEDULES)) == null || !rows.setPaused(id, pause)) {
                 return false;
             }
-            if (pause) {
+            holdToIntent(id, null);
+            log.info("schedule {} {}", id, pause ? "paused" : "resumed");
+            return true;
+        });
+    }
+
+    /**
+     * Makes schedule {@code id}'s trigger follow its row's paused flag (the operator's word):
+     * {@code applied} is what the caller last did to the trigger (false: a firing's new trigger
+     * waits; null: nothing yet). Called by pause/resume after writing the flag, and by each
+     * firing after it replaced the trigger.
+     * <p>
+     * Why no interleaving loses a pause or a resume, on one daemon or across members: every
+     * change to the trigger's paused state (pause, resume, a firing's replacement, which
+     * leaves it waiting) is followed by a read of the flag, and by another change whenever the
+     * flag says otherwise, until a read agrees with the last change. Take the last change made
+     * to the trigger: the one who made it then read the flag and found it agreed. A later
+     * write of the flag would be followed by its writer's own change, later still; so there is
+     * none, and the trigger ends as the flag says. In particular a pause landing during a
+     * firing finds the old trigger executing (COMPLETE; Quartz's pauseTrigger leaves it alone)
+     * but has written the flag, which the firing reads after its replacement and follows; a
+     * resume landing after the firing read "paused" but before it paused the new trigger
+     * finds that trigger waiting (its resume does nothing), and the firing, reading the flag
+     * again after its pause, resumes it. A firing that reads "not paused" does nothing: its
+     * replacement already left the trigger waiting.
+     */
+    private void holdToIntent(String id, Boolean applied) throws SchedulerException {
+        TriggerKey key = TriggerKey.triggerKey(id, SCHEDULES);
+        // each round needs a new flip of the flag by an operator between its change and its read
+        for (int round = 0; round < MAX_HOLD_ROUNDS; round++) {
+            Optional<Boolean> paused = rows.find(id).map(ScheduleStore.Row::paused);
+            if (paused.isEmpty() || paused.get().equals(applied)) {
+                return; // deleted, or the trigger follows the flag
+            }
+            if (paused.get()) {
                 quartz.pauseTrigger(key);
             } else {
                 quartz.resumeTrigger(key);
             }
-            return true;
-        });
+            applied = paused.get();
+        }
+        log.warn("schedule {}: its paused flag kept changing; the last operator's pause or resume sets its trigger", id);
+    }
+
+    private static boolean isPaused(String triggerState) {
+        return "PAUSED".equals(triggerState) || "PAUSED_BLOCKED".equals(triggerState);
     }
 
     /**
@@ -292,15 +366,57 @@ public final class QuartzRunScheduler implements AutoCloseable {
         T call() throws SchedulerException;
     }
 
+    /** For tests: how long {@link #close} waits for Quartz before it gives up. */
+    void setCloseDeadline(Duration deadline) {
+        this.closeDeadline = deadline;
+    }
+
+    /**
+     * Stops Quartz, waiting at most {@link #CLOSE_DEADLINE} (then {@link #ABORT_GRACE}): the
+     * daemon stops from a shutdown hook, which must end. Quartz's shutdown(true) interrupts its
+     * scheduler thread, then joins it and waits for the firings under way (joining keeps a
+     * thread still releasing an acquired trigger from writing to a closed job store). The
+     * interrupt is harmless to the store: H2 is opened interrupt-safe ({@code Database}), and
+     * PostgreSQL's driver ignores interrupts. Whatever else holds a Quartz thread (a firing
+     * stuck in a run's submission, a store that fails every write, which Quartz retries until
+     * its job store is shut down) costs the deadline and a WARN, never a hung stop; the
+     * threads are never interrupted again from here.
+     */
     @Override
     public void close() {
-        try {
-            // true joins Quartz's scheduler thread before its job store closes: without it a thread
-            // still releasing an acquired trigger logs "JobStore is shutdown" at every stop (jobs only
-            // queue runs, so there is nothing long to wait for)
-            quartz.shutdown(true);
-        } catch (SchedulerException e) {
-            log.warn("Quartz did not shut down cleanly: {}", e.getMessage());
+        Thread stopping = new Thread(() -> {
+            try {
+                quartz.shutdown(true);
+            } catch (SchedulerException e) {
+                log.warn("Quartz did not shut down cleanly: {}", e.getMessage());
+            }
+        }, "maomao-quartz-stop");
+        stopping.setDaemon(true);
+        stopping.start();
+        Duration deadline = closeDeadline;
+        if (joined(stopping, deadline)) {
+            return;
         }
+        log.warn("Quartz did not stop within {} (a firing or a write to the store is still going); ending its job "
+                + "store's retries and stopping without it", deadline);
+        if (jobStore != null) {
+            Thread abort = new Thread(jobStore::abort, "maomao-quartz-abort");
+            abort.setDaemon(true);
+            abort.start();
+        }
+        if (!joined(stopping, ABORT_GRACE)) {
+            log.warn("Quartz's threads are still busy {} later; left behind (Quartz recovers the triggers they hold "
+                    + "at the next start)", ABORT_GRACE);
+        }
+    }
+
+    /** Whether {@code thread} ended within {@code timeout}; an interrupt of the caller ends the wait. */
+    private static boolean joined(Thread thread, Duration timeout) {
+        try {
+            thread.join(Math.max(1, timeout.toMillis()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return !thread.isAlive();
     }
 }

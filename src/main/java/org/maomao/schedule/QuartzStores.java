@@ -14,7 +14,7 @@ import org.quartz.utils.ConnectionProvider;
 import org.quartz.utils.DBConnectionManager;
 
 /**
- * Quartz on the daemon's own database: the JDBC job store ({@code JobStoreTX}, tables
+ * Quartz on the daemon's own database: the JDBC job store ({@link QuartzJobStore}, tables
  * {@code QRTZ_*}) on the daemon's connection pool, clustered on a shared PostgreSQL.
  */
 final class QuartzStores {
@@ -23,8 +23,12 @@ final class QuartzStores {
     private QuartzStores() {
     }
 
+    /** A scheduler, not started, and its job store. */
+    record Opened(Scheduler scheduler, QuartzJobStore store) {
+    }
+
     /** A scheduler, not started, whose job store uses {@code dataSource}. */
-    static Scheduler open(DataSource dataSource, boolean postgres, QuartzClustering clustering, int threads)
+    static Opened open(DataSource dataSource, boolean postgres, QuartzClustering clustering, int threads)
             throws SchedulerException {
         String dsName = "maomao-" + DATA_SOURCES.incrementAndGet();
         // Quartz would build a c3p0 pool from properties; hand it the daemon's pool instead.
@@ -44,7 +48,8 @@ final class QuartzStores {
                 // nothing to set up
             }
         });
-        return new StdSchedulerFactory(properties(dsName, postgres, clustering, threads)).getScheduler();
+        Scheduler scheduler = new StdSchedulerFactory(properties(dsName, postgres, clustering, threads)).getScheduler();
+        return new Opened(scheduler, QuartzJobStore.take(dsName));
     }
 
     /** Quartz's settings for a JDBC job store on the data source registered as {@code dsName}. */
@@ -54,7 +59,7 @@ final class QuartzStores {
         p.setProperty("org.quartz.scheduler.instanceId", clustering.instanceId() == null ? "AUTO" : clustering.instanceId());
         p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
         p.setProperty("org.quartz.threadPool.threadCount", Integer.toString(threads));
-        p.setProperty("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
+        p.setProperty("org.quartz.jobStore.class", QuartzJobStore.class.getName());
         p.setProperty("org.quartz.jobStore.driverDelegateClass", postgres
                 ? "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate" : "org.quartz.impl.jdbcjobstore.StdJDBCDelegate");
         p.setProperty("org.quartz.jobStore.dataSource", dsName);

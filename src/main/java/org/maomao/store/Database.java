@@ -3,6 +3,7 @@ package org.maomao.store;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
 
@@ -21,6 +22,11 @@ public final class Database implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Database.class);
     /** Enough for the run workers, Quartz's threads and the HTTP handlers. */
     public static final int DEFAULT_POOL_SIZE = 16;
+    private static final String H2 = "jdbc:h2:";
+    private static final String H2_FILE = "jdbc:h2:file:";
+    private static final String H2_ASYNC = "jdbc:h2:async:";
+    /** A database name that is a path with no file system before it: absolute, home, explicitly relative. */
+    private static final Pattern PLAIN_PATH = Pattern.compile("/|~|\\.{1,2}/|[A-Za-z]:[/\\\\]");
 
     private final HikariDataSource dataSource;
     private final boolean postgres;
@@ -56,10 +62,32 @@ public final class Database implements AutoCloseable {
         return url + ";WRITE_DELAY=0";
     }
 
+    /**
+     * An embedded H2 file URL on H2's {@code async:} file system, which reads and writes the
+     * same files as {@code file:}. On {@code file:} H2 uses a FileChannel, which Java closes
+     * when its thread is interrupted mid-I/O (ClosedByInterruptException); H2 then closes the
+     * whole database ("The database has been closed") for every connection of the pool.
+     * Threads that write the store do get interrupted: Quartz's shutdown interrupts its
+     * scheduler thread (which then retried its write forever, hanging the stop), and the run
+     * executor's shutdownNow interrupts runs that then store their failed attempt. {@code async:} waits for
+     * each read and write through a Future and keeps the interrupt for the caller, so the
+     * database stays open (checked by {@code StoreInterruptTest}). Other URLs (server, memory,
+     * an explicit file system) are left as they are.
+     */
+    static String interruptSafe(String url) {
+        if (url.startsWith(H2_FILE)) {
+            return H2_ASYNC + url.substring(H2_FILE.length());
+        }
+        if (url.startsWith(H2) && PLAIN_PATH.matcher(url.substring(H2.length())).lookingAt()) {
+            return H2_ASYNC + url.substring(H2.length());
+        }
+        return url;
+    }
+
     /** Opens the pool and applies pending migrations. */
     public static Database open(String url, String user, String password, int poolSize) {
         HikariConfig cfg = new HikariConfig();
-        cfg.setJdbcUrl(durable(url));
+        cfg.setJdbcUrl(interruptSafe(durable(url)));
         if (user != null) {
             cfg.setUsername(user);
         }

@@ -30,15 +30,21 @@ public final class JdbcScheduleStore implements ScheduleStore {
     @Override
     public void upsert(Row r) {
         jdbc.inTransactionRetryingDuplicates(c -> {
-            int n = Jdbc.update(c, "UPDATE mm_schedules SET collector=?, dataset=?, frequency=?, cron=?, timezone=?, source=? "
-                    + "WHERE id=?", r.collector(), r.dataset(), r.frequency(), r.cron(), r.timezone(), r.source(), r.id());
+            int n = Jdbc.update(c, "UPDATE mm_schedules SET collector=?, dataset=?, frequency=?, cron=?, timezone=?, source=?, "
+                    + "paused=? WHERE id=?", r.collector(), r.dataset(), r.frequency(), r.cron(), r.timezone(), r.source(),
+                    r.paused(), r.id());
             if (n == 0) {
-                Jdbc.update(c, "INSERT INTO mm_schedules (id, collector, dataset, frequency, cron, timezone, source, created_at) "
-                        + "VALUES (?,?,?,?,?,?,?,?)", r.id(), r.collector(), r.dataset(), r.frequency(), r.cron(),
-                        r.timezone(), r.source(), clock.instant());
+                Jdbc.update(c, "INSERT INTO mm_schedules (id, collector, dataset, frequency, cron, timezone, source, paused, "
+                        + "created_at) VALUES (?,?,?,?,?,?,?,?,?)", r.id(), r.collector(), r.dataset(), r.frequency(), r.cron(),
+                        r.timezone(), r.source(), r.paused(), clock.instant());
             }
             return null;
         });
+    }
+
+    @Override
+    public boolean setPaused(String id, boolean paused) {
+        return jdbc.update("UPDATE mm_schedules SET paused=? WHERE id=?", paused, id) > 0;
     }
 
     @Override
@@ -67,6 +73,6 @@ public final class JdbcScheduleStore implements ScheduleStore {
     private static Row map(ResultSet rs) throws SQLException {
         return new Row(rs.getString("id"), rs.getString("collector"), rs.getString("dataset"), rs.getString("frequency"),
                 rs.getString("cron"), rs.getString("timezone"), rs.getString("source"), Jdbc.instant(rs, "next_fire"),
-                rs.getString("trigger_state"));
+                rs.getString("trigger_state"), rs.getBoolean("paused"));
     }
 }

@@ -47,7 +47,7 @@ class QuartzClusteringTest {
     void quartz_runs_as_the_member_and_checks_in_under_its_id_at_its_interval() throws Exception {
         try (Database db = Database.open(Database.h2Url(dir), null, null, 4)) {
             Scheduler s = QuartzStores.open(db.dataSource(), false,
-                    QuartzClustering.member("host1:8080", Duration.ofMillis(2000)), 1);
+                    QuartzClustering.member("host1:8080", Duration.ofMillis(2000)), 1).scheduler();
             try {
                 assertThat(s.getSchedulerInstanceId()).isEqualTo("host1:8080");
                 assertThat(s.getMetaData().isJobStoreClustered()).isTrue();

@@ -31,7 +31,7 @@ public abstract class ScheduleStoreContract {
 
     private static Row row(String collector, String dataset, String frequency, String source) {
         return new Row(collector + "@" + dataset, collector, dataset, frequency, "0 0 * * * ?", "Europe/Paris", source,
-                null, null);
+                null, null, false);
     }
 
     @Test
@@ -46,7 +46,7 @@ public abstract class ScheduleStoreContract {
     @Test
     void should_not_take_the_fire_time_from_the_caller() {
         store.upsert(new Row("alpha@ds", "alpha", "ds", "hourly", "0 0 * * * ?", "UTC", "api",
-                Instant.parse("2030-01-01T00:00:00Z"), "WAITING"));
+                Instant.parse("2030-01-01T00:00:00Z"), "WAITING", false));
 
         Row stored = store.find("alpha@ds").orElseThrow();
         assertThat(stored.nextFireTime()).isNull();
@@ -56,13 +56,43 @@ public abstract class ScheduleStoreContract {
     @Test
     void should_replace_by_id() {
         store.upsert(row("alpha", "ds", "hourly", "api"));
-        Row changed = new Row("alpha@ds", "alpha", "ds", "every 5m", "0 0/5 * * * ?", "UTC", "file", null, null);
+        Row changed = new Row("alpha@ds", "alpha", "ds", "every 5m", "0 0/5 * * * ?", "UTC", "file", null, null, true);
 
         store.upsert(changed);
 
         assertThat(store.find("alpha@ds")).contains(changed);
         assertThat(store.count()).isEqualTo(1);
         assertThat(store.list(null)).containsExactly(changed);
+    }
+
+    // the operator's pause is the schedule's own: a firing that replaces the trigger reads it there
+    @Test
+    void should_keep_whether_the_operator_paused_a_schedule_until_it_is_resumed_or_rewritten() {
+        Row r = row("alpha", "ds", "hourly", "api");
+        store.upsert(r);
+        store.upsert(row("beta", "ds", "hourly", "api"));
+        assertThat(store.find("alpha@ds").orElseThrow().paused()).isFalse();
+
+        assertThat(store.setPaused("alpha@ds", true)).isTrue();
+        assertThat(store.find("alpha@ds").orElseThrow().paused()).isTrue();
+        assertThat(store.list(null)).extracting(Row::paused).containsExactly(true, false);
+        assertThat(store.setPaused("alpha@ds", true)).isTrue();
+        assertThat(store.find("alpha@ds").orElseThrow().paused()).isTrue();
+
+        assertThat(store.setPaused("alpha@ds", false)).isTrue();
+        assertThat(store.find("alpha@ds").orElseThrow().paused()).isFalse();
+
+        store.setPaused("alpha@ds", true);
+        store.upsert(r); // rewritten, as a schedule asked for again: the row's word, not paused
+        assertThat(store.find("alpha@ds")).contains(r);
+        assertThat(store.find("beta@ds").orElseThrow().paused()).isFalse();
+    }
+
+    @Test
+    void should_pause_no_schedule_that_does_not_exist() {
+        assertThat(store.setPaused("nobody@ds", true)).isFalse();
+        assertThat(store.find("nobody@ds")).isEmpty();
+        assertThat(store.count()).isZero();
     }
 
     @Test

@@ -26,7 +26,8 @@ class StoreDurabilityTest {
 
     @Test
     void should_keep_every_committed_change_when_the_process_is_killed() throws Exception {
-        String url = Database.durable("jdbc:h2:file:" + dir.resolve("db/maomao"));
+        // the URL as Database.open makes it: durable, on the interrupt-safe file system
+        String url = Database.interruptSafe(Database.durable("jdbc:h2:file:" + dir.resolve("db/maomao")));
         Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Writer.class.getName(), url)
                 .redirectErrorStream(true).start();

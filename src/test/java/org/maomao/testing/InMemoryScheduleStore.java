@@ -16,7 +16,18 @@ public final class InMemoryScheduleStore implements ScheduleStore {
     @Override
     public synchronized void upsert(Row r) {
         byId.put(r.id(), new Row(r.id(), r.collector(), r.dataset(), r.frequency(), r.cron(), r.timezone(), r.source(),
-                null, null));
+                null, null, r.paused()));
+    }
+
+    @Override
+    public synchronized boolean setPaused(String id, boolean paused) {
+        Row r = byId.get(id);
+        if (r == null) {
+            return false;
+        }
+        byId.put(id, new Row(r.id(), r.collector(), r.dataset(), r.frequency(), r.cron(), r.timezone(), r.source(),
+                null, null, paused));
+        return true;
     }
 
     @Override
