@@ -139,6 +139,7 @@ public class ClusterScaleBench {
     void clone(String base) throws Exception {
         String model = collector(0);
         String modelId = model + "@none";
+        Map<String, String> parsed = new HashMap<>(); // the product's parse of each distinct frequency
         try (Connection c = connect(base)) {
             c.setAutoCommit(false);
             for (String[] t : new String[][] {{"mm_collectors", "name", model}, {"mm_schedules", "id", modelId},
@@ -163,7 +164,8 @@ public class ClusterScaleBench {
                         String name = collector(i);
                         String id = name + "@none";
                         String frequency = cron(i);
-                        String quartz = org.maomao.schedule.Frequency.parse(frequency, name).quartzCron();
+                        String quartz = parsed.computeIfAbsent(frequency,
+                                f -> org.maomao.schedule.Frequency.parse(f, name).quartzCron());
                         int k = 1;
                         for (Map.Entry<String, Object> e : row.entrySet()) {
                             Object v = switch (e.getKey()) {
@@ -761,9 +763,23 @@ public class ClusterScaleBench {
             this.port = port;
         }
 
+        /** Starts a member, again if it could not join (on a loaded machine etcd may not answer within 5 s). */
         static Member start(ClusterScaleBench b, String db, String prefix, String id) throws Exception {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    return startOnce(b, db, prefix, id);
+                } catch (IllegalStateException e) {
+                    if (attempt == 3) {
+                        throw e;
+                    }
+                    System.out.println("  (" + e.getMessage() + "; starting it again)");
+                }
+            }
+        }
+
+        static Member startOnce(ClusterScaleBench b, String db, String prefix, String id) throws Exception {
             int port = Ports.free();
-            Path home = Files.createDirectories(b.work.resolve(PostgresServer.nameOf(db)).resolve(id));
+            Path home = Files.createDirectories(b.work.resolve(PostgresServer.nameOf(db)).resolve(id + "-" + port));
             Path config = home.resolve("config.ini");
             Files.writeString(config, "[daemon]\nlisten = 127.0.0.1:" + port + "\ndata_dir = " + home.resolve("data") + "\n"
                     + "timezone = UTC\n"

@@ -151,12 +151,15 @@ final class ClusterRuns implements AutoCloseable {
     }
 
     private void fillSlots() {
+        int free;
         synchronized (taken) {
-            if (taken.size() >= slots) {
-                return;
-            }
+            free = slots - taken.size();
         }
-        for (Run r : store.findByStates(EnumSet.of(RunState.QUEUED))) {
+        if (free <= 0) {
+            return;
+        }
+        // as many of the oldest queued runs as there are free slots (another member may claim some first)
+        for (Run r : store.oldestInState(RunState.QUEUED, free)) {
             synchronized (taken) {
                 if (taken.size() >= slots) {
                     return;

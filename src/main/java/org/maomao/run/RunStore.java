@@ -38,6 +38,24 @@ public interface RunStore {
 
     List<Run> findByStates(Collection<RunState> states);
 
+    /**
+     * The {@code limit} oldest runs in {@code state}: a member looking for queued work reads no more rows
+     * than it has free slots, however long the cluster's queue is.
+     */
+    default List<Run> oldestInState(RunState state, int limit) {
+        return findByStates(java.util.EnumSet.of(state)).stream().limit(Math.max(0, limit)).toList();
+    }
+
+    /**
+     * A queued, running or retrying run of {@code collector} into {@code dataset} (the oldest queued first,
+     * then running, then retrying), if any: what {@code overlap = skip} asks at each firing, answered
+     * from that collector's runs rather than from every active run of the store.
+     */
+    default Optional<Run> activeRunOf(String collector, String dataset) {
+        return findByStates(java.util.EnumSet.of(RunState.QUEUED, RunState.RUNNING, RunState.RETRYING)).stream()
+                .filter(r -> r.collector().equals(collector) && r.dataset().equals(dataset)).findFirst();
+    }
+
     void addEvent(String runId, String type, String payload);
 
     /** Deletes the ended runs of {@code collector} beyond the newest {@code keep}, with their events; returns their ids. */

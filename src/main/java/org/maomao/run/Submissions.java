@@ -2,7 +2,6 @@ package org.maomao.run;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.EnumSet;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -84,11 +83,6 @@ final class Submissions {
     }
 
     private Run activeRunOf(String collector, String dataset) {
-        for (Run r : store.findByStates(EnumSet.of(RunState.QUEUED, RunState.RUNNING, RunState.RETRYING))) {
-            if (r.collector().equals(collector) && r.dataset().equals(dataset)) {
-                return r;
-            }
-        }
-        return null;
+        return store.activeRunOf(collector, dataset).orElse(null);
     }
 }

@@ -123,6 +123,20 @@ public final class JdbcRunStore implements RunStore {
     }
 
     @Override
+    public List<Run> oldestInState(RunState state, int limit) {
+        return jdbc.query("SELECT * FROM mm_runs WHERE state=? ORDER BY created_at LIMIT " + Math.max(0, limit),
+                JdbcRunStore::map, state.id());
+    }
+
+    @Override
+    public Optional<Run> activeRunOf(String collector, String dataset) {
+        // the collector's index bounds the rows read by its kept runs, not by the store's active runs
+        return jdbc.query("SELECT * FROM mm_runs WHERE collector=? AND dataset=? AND state IN ('queued','running','retrying') "
+                + "ORDER BY CASE state WHEN 'queued' THEN 0 WHEN 'running' THEN 1 ELSE 2 END, created_at LIMIT 1",
+                JdbcRunStore::map, collector, dataset).stream().findFirst();
+    }
+
+    @Override
     public void addEvent(String runId, String type, String payload) {
         jdbc.inTransactionRetryingDuplicates(c -> addEvent(c, runId, type, payload));
     }

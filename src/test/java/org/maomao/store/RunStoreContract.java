@@ -186,6 +186,38 @@ public abstract class RunStoreContract {
     }
 
     @Test
+    void should_give_no_more_than_the_limit_of_the_oldest_runs_in_a_state() {
+        for (int i = 0; i < 30; i++) {
+            store.insert(run(String.format("q%02d", i), "c" + i, RunState.QUEUED, 30 - i)); // q29 is the oldest
+        }
+        store.insert(run("running", "c", RunState.RUNNING, 0));
+
+        assertThat(ids(store.oldestInState(RunState.QUEUED, 3))).containsExactly("q29", "q28", "q27");
+        assertThat(store.oldestInState(RunState.QUEUED, 100)).hasSize(30);
+        assertThat(store.oldestInState(RunState.QUEUED, 0)).isEmpty();
+        assertThat(ids(store.oldestInState(RunState.RUNNING, 5))).containsExactly("running");
+    }
+
+    @Test
+    void should_find_the_active_run_of_one_collector_and_dataset_only() {
+        store.insert(run("done", "c", RunState.SUCCEEDED, 0));
+        store.insert(run("other-collector", "c2", RunState.QUEUED, 1));
+        Run otherDataset = new Run("other-dataset", "c", "ds2", "img:1", "manual", null, RunState.QUEUED, 0, 3, null, null,
+                null, null, null, t0, null, null, null);
+        store.insert(otherDataset);
+        assertThat(store.activeRunOf("c", "ds")).isEmpty();
+
+        store.insert(run("retrying", "c", RunState.RETRYING, 2));
+        assertThat(store.activeRunOf("c", "ds")).map(Run::id).contains("retrying");
+        store.insert(run("running", "c", RunState.RUNNING, 3));
+        assertThat(store.activeRunOf("c", "ds")).map(Run::id).contains("running");
+        store.insert(run("queued-new", "c", RunState.QUEUED, 5));
+        store.insert(run("queued-old", "c", RunState.QUEUED, 4));
+        assertThat(store.activeRunOf("c", "ds")).map(Run::id).contains("queued-old");
+        assertThat(store.activeRunOf("c", "ds2")).map(Run::id).contains("other-dataset");
+    }
+
+    @Test
     void should_number_each_runs_events_from_one_in_order_with_the_time_they_were_added() {
         store.insert(run("r", "c", RunState.QUEUED, 0));
         store.insert(run("s", "c", RunState.QUEUED, 0));
