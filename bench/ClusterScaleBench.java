@@ -240,22 +240,20 @@ public class ClusterScaleBench {
         String db = pg.newDatabase(PostgresServer.nameOf(base));
         String prefix = "/bench/m" + n;
         List<Member> members = new ArrayList<>();
-        // the steady cadence starts at t0, which leaves time for the members to start one after the other
-        // (together, JVMs starting on a small machine starve etcd past its 5 s answers)
-        long t0 = (System.currentTimeMillis() / 1000 + 10 + (long) Math.ceil(n * startSeconds * 1.5)) * 1000;
-        align(db, t0);
+        // the members start with every trigger far ahead, one after the other (JVMs starting together on a small
+        // machine starve etcd past its 5 s answers); then the steady cadence starts at t0, 31 s on, when every
+        // member's Quartz has looked for triggers again (it looks at least every 30 s when it has none due)
+        sql(db, "UPDATE QRTZ_TRIGGERS SET NEXT_FIRE_TIME = " + Instant.parse("2100-01-01T00:00:00Z").toEpochMilli());
         try {
             for (int i = 0; i < n; i++) {
                 members.add(Member.start(this, db, prefix, "m" + (i + 1)));
                 RUNNING.add(members.get(i).process);
             }
             long up = System.currentTimeMillis();
-            if (up > t0) {
-                System.out.printf("  (the members were up %.1f s after the first fire time; the warm-up absorbs the backlog)%n",
-                        (up - t0) / 1000.0);
-            }
+            long t0 = (up / 1000 + 31) * 1000;
+            align(db, t0);
             // steady: the fire times in [ws, we)
-            long ws = (Math.max(t0, up) / 1000 + warm + 1) * 1000;
+            long ws = t0 + warm * 1000L;
             long we = ws + window * 1000L;
             long expected = expected(ws, we);
             sleepUntil(ws);
