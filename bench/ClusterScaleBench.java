@@ -283,7 +283,8 @@ public class ClusterScaleBench {
                 sampler = new Sampler(db);
                 sampler.start();
                 before = stats(db, members);
-                long end = awaitDispatched(db, due, due, moved, Duration.ofSeconds(Math.max(120, burst / 5)));
+                long end = awaitDispatched(db, due, due, moved, Duration.ofSeconds(Math.max(180, burst / 5)),
+                        Duration.ofSeconds(120));
                 after = stats(db, members);
                 res.burstWaiting = sampler.stop();
                 res.burst = lateness(db, due, due + 1);
@@ -342,6 +343,11 @@ public class ClusterScaleBench {
 
     /** Waits until {@code expected} runs with fire times in [from, to] exist, or no new one came for 45 s; returns when the last came. */
     long awaitDispatched(String db, long from, long to, long expected, Duration max) throws Exception {
+        return awaitDispatched(db, from, to, expected, max, Duration.ofSeconds(45));
+    }
+
+    /** As above; {@code stall}: how long without a new one ends the wait (a burst behind a backlog waits longer). */
+    long awaitDispatched(String db, long from, long to, long expected, Duration max, Duration stall) throws Exception {
         long deadline = System.currentTimeMillis() + max.toMillis();
         long seen = 0;
         long lastGrowth = Math.max(System.currentTimeMillis(), from);
@@ -356,7 +362,7 @@ public class ClusterScaleBench {
                 seen = v[0];
                 lastGrowth = System.currentTimeMillis();
             }
-            if (System.currentTimeMillis() > deadline || System.currentTimeMillis() - lastGrowth > 45_000) {
+            if (System.currentTimeMillis() > deadline || System.currentTimeMillis() - lastGrowth > stall.toMillis()) {
                 System.out.printf("  (only %d of %d firings of [%s, %s] dispatched)%n", v[0], expected,
                         Instant.ofEpochMilli(from), Instant.ofEpochMilli(to));
                 return v[1];
