@@ -37,6 +37,7 @@ import org.maomao.http.ApiServer;
 import org.maomao.metrics.PrometheusMetrics;
 import org.maomao.notify.LocalNotifications;
 import org.maomao.notify.NotificationSource;
+import org.maomao.run.ContainerRunner;
 import org.maomao.run.RunExecutor;
 import org.maomao.schedule.LateSchedules;
 import org.maomao.schedule.QuartzClustering;
@@ -76,7 +77,7 @@ public final class MaomaoDaemon implements AutoCloseable {
     /** The longest a run's commit waits for its dataset's cluster lock: many members' pushes, each bounded by a minute. */
     static final java.time.Duration DATASET_LOCK_WAIT = java.time.Duration.ofMinutes(5);
 
-    private MaomaoDaemon(Supplier<DaemonConfig> configSource, Clock clock, Startup up) {
+    private MaomaoDaemon(Supplier<DaemonConfig> configSource, Clock clock, ContainerRunner containers, Startup up) {
         this.configSource = configSource;
         this.config = configSource.get();
         this.started = up;
@@ -113,7 +114,9 @@ public final class MaomaoDaemon implements AutoCloseable {
         DockerContainerRunner runner = docker.runner(config.containerUser(), instance);
         log.info("collector containers run as {} (networks allowed: {})", config.containerUser(),
                 String.join(", ", config.containment().allowedNetworks()));
-        if (!runner.isAvailable()) {
+        // the runs' containers: Docker's, unless a benchmark started this daemon with its own (never from config)
+        ContainerRunner attempts = containers != null ? containers : runner;
+        if (!attempts.isAvailable()) {
             log.warn("Docker engine at {} does not answer; runs fail until it does", config.dockerHost());
         }
         registry = new CollectorRegistry(new JdbcCollectorStore(db.dataSource()), config.defaults(), config.spike(), clock);
@@ -134,7 +137,7 @@ public final class MaomaoDaemon implements AutoCloseable {
         DatasetSeriesAnalyzer analyzer = new DatasetSeriesAnalyzer(series, config.spike(),
                 c -> registry.find(c).map(x -> RunPolicy.spikeSettings(x.settings())).orElse(Map.of()), clock);
         // the executor's workers start with its first run (recovery, below), so its stop is pushed there
-        RunExecutor executor = new RunExecutor(runs, registry, runner, datasets, analyzer,
+        RunExecutor executor = new RunExecutor(runs, registry, attempts, datasets, analyzer,
                 dataDir.resolve("runs"), clock, config.maxConcurrentRuns());
         running.set(executor);
         if (cluster.enabled()) {
@@ -205,7 +208,7 @@ public final class MaomaoDaemon implements AutoCloseable {
         long every = config.gitPushRetry().toMillis();
         pusher.scheduleWithFixedDelay(datasets::pushPending, every, every, TimeUnit.MILLISECONDS);
         Map<String, BooleanSupplier> health = new LinkedHashMap<>();
-        health.put("docker", runner::isAvailable);
+        health.put("docker", attempts::isAvailable);
         health.put("store", db::isAvailable);
         health.put("git", () -> Files.isWritable(dataDir.resolve("datasets")));
         if (etcd != null) {
@@ -273,9 +276,19 @@ public final class MaomaoDaemon implements AutoCloseable {
      * sentence ({@link StartupException} when the part is known).
      */
     public static MaomaoDaemon start(Supplier<DaemonConfig> configSource, Clock clock) {
+        return start(configSource, clock, null);
+    }
+
+    /**
+     * As {@link #start(Supplier, Clock)}, with the runs' attempts handed to {@code containers} instead of
+     * Docker (null: Docker). Package-private on purpose: only bench/cluster-scale uses it (through
+     * {@code BenchMember} in the test classes, never in the jar), so no setting, flag or request can swap
+     * the containment of a real daemon.
+     */
+    static MaomaoDaemon start(Supplier<DaemonConfig> configSource, Clock clock, ContainerRunner containers) {
         Startup up = new Startup();
         try {
-            return new MaomaoDaemon(configSource, clock, up);
+            return new MaomaoDaemon(configSource, clock, containers, up);
         } catch (RuntimeException | Error e) {
             up.close();
             throw e;

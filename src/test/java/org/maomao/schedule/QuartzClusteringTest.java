@@ -28,7 +28,7 @@ class QuartzClusteringTest {
         assertThat(p.getProperty("org.quartz.scheduler.instanceId")).isEqualTo("host1:8080");
         assertThat(p.getProperty("org.quartz.scheduler.instanceName")).isEqualTo(QuartzRunScheduler.SCHEDULER_NAME);
         assertThat(p.getProperty("org.quartz.jobStore.driverDelegateClass"))
-                .isEqualTo("org.quartz.impl.jdbcjobstore.PostgreSQLDelegate");
+                .isEqualTo(PostgresTriggerDelegate.class.getName());
     }
 
     @Test
