@@ -49,6 +49,7 @@ class ApiFrontTest {
     void start(String token, Map<String, BooleanSupplier> health, Supplier<Map<String, Object>> reload) {
         api = new ApiServer(new ApiServer.Parts(null, null, null, null, null, null, null, health, reload,
                 () -> "ssh-ed25519 AAAA test", () -> "# metrics\n", () -> late, null), token, HttpLimits.defaults());
+        api.serveWatch(new org.maomao.notify.LocalNotifications(), 4, java.time.Duration.ofSeconds(15));
         port = api.start("127.0.0.1", 0);
     }
 
