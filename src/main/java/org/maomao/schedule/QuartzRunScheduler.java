@@ -407,6 +407,13 @@ public final class QuartzRunScheduler implements AutoCloseable {
         if (!joined(stopping, ABORT_GRACE)) {
             log.warn("Quartz's threads are still busy {} later; left behind (Quartz recovers the triggers they hold "
                     + "at the next start)", ABORT_GRACE);
+            // Quartz keeps schedulers by name until their shutdown ends: a scheduler opened next in this
+            // JVM would otherwise be this one, bound to a store that is about to close
+            try {
+                org.quartz.impl.SchedulerRepository.getInstance().remove(quartz.getSchedulerName());
+            } catch (SchedulerException e) {
+                log.debug("cannot forget the Quartz left behind: {}", e.getMessage());
+            }
         }
     }
 

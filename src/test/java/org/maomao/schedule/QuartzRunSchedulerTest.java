@@ -402,6 +402,13 @@ class QuartzRunSchedulerTest {
             assertThat(took).isBetween(Duration.ofSeconds(1),
                     Duration.ofSeconds(1).plus(QuartzRunScheduler.ABORT_GRACE).plusSeconds(10));
             assertThat(warnings(lines)).anySatisfy(w -> assertThat(w).contains("did not stop within PT1S"));
+
+            // while it is still stuck, the next scheduler opened in this JVM is a new one, not the one left
+            // behind on the closed store (Quartz keeps schedulers by name until their shutdown ends)
+            db.close();
+            open();
+            scheduleDaily6("after-stuck");
+            assertThat(scheduler.list()).extracting(s -> s.collector()).contains("after-stuck");
         } finally {
             releaseSchedulerLog(lines);
             releaseFiring.countDown();
