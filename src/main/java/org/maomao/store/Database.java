@@ -63,6 +63,21 @@ public final class Database implements AutoCloseable {
     }
 
     /**
+     * {@code url} with H2's own close at JVM exit turned off ({@code DB_CLOSE_ON_EXIT=FALSE}) for an
+     * embedded file store. The daemon closes the store itself, last, after the runs given
+     * {@code shutdown_grace} have stored how they ended; H2's shutdown hook runs at the same time as
+     * the daemon's and could close the database under them ("Database is already closed" seen at a
+     * SIGTERM). A URL that sets it keeps its own value.
+     */
+    static String closedByDaemon(String url) {
+        if (!url.startsWith("jdbc:h2:") || url.startsWith("jdbc:h2:mem:")
+                || url.toUpperCase(java.util.Locale.ROOT).contains(";DB_CLOSE_ON_EXIT=")) {
+            return url;
+        }
+        return url + ";DB_CLOSE_ON_EXIT=FALSE";
+    }
+
+    /**
      * An embedded H2 file URL on H2's {@code async:} file system, which reads and writes the
      * same files as {@code file:}. On {@code file:} H2 uses a FileChannel, which Java closes
      * when its thread is interrupted mid-I/O (ClosedByInterruptException); H2 then closes the
@@ -87,7 +102,7 @@ public final class Database implements AutoCloseable {
     /** Opens the pool and applies pending migrations. */
     public static Database open(String url, String user, String password, int poolSize) {
         HikariConfig cfg = new HikariConfig();
-        cfg.setJdbcUrl(interruptSafe(durable(url)));
+        cfg.setJdbcUrl(interruptSafe(closedByDaemon(durable(url))));
         if (user != null) {
             cfg.setUsername(user);
         }

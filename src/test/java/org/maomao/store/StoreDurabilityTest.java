@@ -47,6 +47,12 @@ class StoreDurabilityTest {
     void should_make_embedded_h2_urls_durable_and_leave_others_alone() {
         assertThat(Database.durable("jdbc:h2:file:/x/db")).isEqualTo("jdbc:h2:file:/x/db;WRITE_DELAY=0");
         assertThat(Database.durable("jdbc:h2:file:/x/db;WRITE_DELAY=0")).isEqualTo("jdbc:h2:file:/x/db;WRITE_DELAY=0");
+        // the daemon closes its store itself, after its runs: H2's shutdown hook must not close it first
+        assertThat(Database.closedByDaemon("jdbc:h2:file:/x/db;WRITE_DELAY=0"))
+                .isEqualTo("jdbc:h2:file:/x/db;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE");
+        assertThat(Database.closedByDaemon("jdbc:h2:file:/x/db;db_close_on_exit=TRUE")).isEqualTo("jdbc:h2:file:/x/db;db_close_on_exit=TRUE");
+        assertThat(Database.closedByDaemon("jdbc:h2:mem:x")).isEqualTo("jdbc:h2:mem:x");
+        assertThat(Database.closedByDaemon("jdbc:postgresql://h/db")).isEqualTo("jdbc:postgresql://h/db");
         assertThat(Database.durable("jdbc:h2:mem:x")).isEqualTo("jdbc:h2:mem:x");
         assertThat(Database.durable("jdbc:postgresql://127.0.0.1/maomao")).isEqualTo("jdbc:postgresql://127.0.0.1/maomao");
     }
