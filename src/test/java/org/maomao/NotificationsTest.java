@@ -37,16 +37,7 @@ class NotificationsTest {
 
     @BeforeAll
     static void image() {
-        spiky = TestImages.collector("maomao-test/spiky:notify", """
-                i=0
-                echo "timestamp,value" > /output/level.csv
-                while [ $i -lt 60 ]; do
-                  v=$((100 + (i * 7) % 5))
-                  if [ $i -eq 50 ]; then v=900; fi
-                  printf '2026-02-01T00:00:%02d,%s\\n' $i $v >> /output/level.csv
-                  i=$((i + 1))
-                done
-                """);
+        spiky = TestImages.collector("maomao-test/spiky:notify", TestImages.SPIKE_AT_50);
     }
 
     @Test

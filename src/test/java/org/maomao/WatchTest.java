@@ -38,16 +38,7 @@ class WatchTest {
 
     @BeforeAll
     static void images() {
-        spiky = TestImages.collector("maomao-test/spiky:watch", """
-                i=0
-                echo "timestamp,value" > /output/level.csv
-                while [ $i -lt 60 ]; do
-                  v=$((100 + (i * 7) % 5))
-                  if [ $i -eq 50 ]; then v=900; fi
-                  printf '2026-02-01T00:00:%02d,%s\\n' $i $v >> /output/level.csv
-                  i=$((i + 1))
-                done
-                """);
+        spiky = TestImages.collector("maomao-test/spiky:watch", TestImages.SPIKE_AT_50);
         hello = TestImages.collector("maomao-test/hello:watch", "echo hello\n");
     }
 

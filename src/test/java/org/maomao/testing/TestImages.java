@@ -47,6 +47,18 @@ public final class TestImages {
         }
     }
 
+    /** A collector script writing level.csv: 60 quiet points a second apart around 100, point 50 at 900. */
+    public static final String SPIKE_AT_50 = """
+            i=0
+            echo "timestamp,value" > /output/level.csv
+            while [ $i -lt 60 ]; do
+              v=$((100 + (i * 7) % 5))
+              if [ $i -eq 50 ]; then v=900; fi
+              printf '2026-02-01T00:00:%02d,%s\\n' $i $v >> /output/level.csv
+              i=$((i + 1))
+            done
+            """;
+
     /**
      * An image {@code tag} whose entrypoint runs {@code script} with busybox sh; built
      * once per JVM and tag.
