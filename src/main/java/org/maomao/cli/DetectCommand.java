@@ -76,8 +76,8 @@ public final class DetectCommand implements Callable<Integer> {
     String minDeviation;
 
     @Option(names = "--cooldown", paramLabel = "SPAN|POINTS",
-            description = "Quiet time (no outlier in the same direction) needed after a spike before the next "
-                    + "one in that direction: a span such as 1d or a number of points (default: 1d).")
+            description = "Quiet time after a spike before the next one (method zscore and robust: in the same "
+                    + "direction; likelihood: of any kind): a span such as 1d or a number of points (default: 1d).")
     String cooldown;
 
     @Option(names = "--min-points", paramLabel = "POINTS",
@@ -91,7 +91,7 @@ public final class DetectCommand implements Callable<Integer> {
 
     @Option(names = "--history", paramLabel = "SPAN|POINTS",
             description = "For method likelihood: span over which the usual level of the recent scores is learnt "
-                    + "(default: 2d).")
+                    + "(default: 7d).")
     String history;
 
     @Option(names = "--likelihood-tail", paramLabel = "PROBABILITY",
