@@ -12,9 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -193,13 +190,13 @@ class ClusterCommitsIT {
 
         // the whole history
         Map<String, String> states = new TreeMap<>();
-        for (String row : rows("SELECT id, state FROM mm_runs")) {
+        for (String row : PostgresServer.shared().rows(store, "SELECT id, state FROM mm_runs")) {
             states.put(row.split(" ")[0], row.split(" ")[1]);
         }
         System.out.println("ClusterCommitsIT: runs " + states);
         assertThat(states.values()).as("no run left queued, running or retrying").allMatch(s -> s.equals("succeeded"));
         Map<String, Integer> finished = new HashMap<>();
-        for (String row : rows("SELECT run_id, COUNT(*) FROM mm_run_events WHERE type='finished' GROUP BY run_id")) {
+        for (String row : PostgresServer.shared().rows(store, "SELECT run_id, COUNT(*) FROM mm_run_events WHERE type='finished' GROUP BY run_id")) {
             finished.put(row.split(" ")[0], Integer.parseInt(row.split(" ")[1]));
         }
         assertThat(finished).as("one finished event per run").hasSize(states.size()).allSatisfy((id, n) -> assertThat(n)
@@ -321,22 +318,6 @@ class ClusterCommitsIT {
     List<JsonNode> events(String member, String id) throws IOException {
         List<JsonNode> out = new ArrayList<>();
         JSON.readTree(send(member, "GET", "/runs/" + id + "/events", null).body()).forEach(out::add);
-        return out;
-    }
-
-    List<String> rows(String sql) throws Exception {
-        List<String> out = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(store, PostgresServer.shared().user(), "");
-             ResultSet r = c.createStatement().executeQuery(sql)) {
-            int n = r.getMetaData().getColumnCount();
-            while (r.next()) {
-                StringBuilder b = new StringBuilder();
-                for (int i = 1; i <= n; i++) {
-                    b.append(i > 1 ? " " : "").append(r.getString(i));
-                }
-                out.add(b.toString());
-            }
-        }
         return out;
     }
 

@@ -88,7 +88,7 @@ class ClusterRunsIT {
         Instant cutoff = Instant.now().minusSeconds(5);
         post("m3", "/schedules/" + scheduleId + "/pause", "");
         await("every run fired before the cutoff to end").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-                .until(() -> count("SELECT COUNT(*) FROM mm_runs WHERE state IN ('queued','running','retrying') "
+                .until(() -> PostgresServer.shared().count(store, "SELECT COUNT(*) FROM mm_runs WHERE state IN ('queued','running','retrying') "
                         + "AND created_at < " + cutoff.plusSeconds(5).toEpochMilli()) == 0);
 
         // runs by the fire time their submitted event carries
@@ -110,7 +110,7 @@ class ClusterRunsIT {
         }
         System.out.println("ClusterRunsIT: " + byFire.size() + " fire times, runs per member " + perMember);
         System.out.println("ClusterRunsIT: fire times " + byFire.keySet());
-        System.out.println("ClusterRunsIT: all runs " + rows("SELECT id, trigger_kind, state, member, created_at, message "
+        System.out.println("ClusterRunsIT: all runs " + PostgresServer.shared().rows(store, "SELECT id, trigger_kind, state, member, created_at, message "
                 + "FROM mm_runs ORDER BY created_at"));
         assertThat(byFire.size()).as("fire times in a minute").isGreaterThanOrEqualTo(17);
         byFire.forEach((fire, states) -> assertThat(states).as("runs of fire time %s", fire).containsExactly("succeeded"));
@@ -169,7 +169,7 @@ class ClusterRunsIT {
                 .isLessThanOrEqualTo(TTL.plusSeconds(4));
         assertThat(events).filteredOn(e -> e.get("type").asText().equals("finished")).hasSize(1);
         assertThat(DaemonEndToEndTest.dockerContainersOf(killedRun)).as("m1's container, removed by the survivor").isEmpty();
-        assertThat(count("SELECT COUNT(*) FROM mm_runs WHERE state IN ('queued','running') AND member='m1'")).isZero();
+        assertThat(PostgresServer.shared().count(store, "SELECT COUNT(*) FROM mm_runs WHERE state IN ('queued','running') AND member='m1'")).isZero();
 
         // SIGSTOP of m2 past its lease while it runs attempt 1
         String pausedRun = JSON.readTree(post("m2", "/run", "{\"name\":\"patient\"}")).get("id").asText();
@@ -200,30 +200,6 @@ class ClusterRunsIT {
                 + "no longer owns it");
         await("m2's container to be stopped and removed").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
                 .until(() -> DaemonEndToEndTest.dockerContainersOf(pausedRun).isEmpty());
-    }
-
-    List<String> rows(String sql) throws Exception {
-        List<String> out = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(store, PostgresServer.shared().user(), "");
-             ResultSet r = c.createStatement().executeQuery(sql)) {
-            int n = r.getMetaData().getColumnCount();
-            while (r.next()) {
-                StringBuilder b = new StringBuilder();
-                for (int i = 1; i <= n; i++) {
-                    b.append(i > 1 ? " " : "").append(r.getString(i));
-                }
-                out.add(b.toString());
-            }
-        }
-        return out;
-    }
-
-    long count(String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection(store, PostgresServer.shared().user(), "");
-             ResultSet r = c.createStatement().executeQuery(sql)) {
-            r.next();
-            return r.getLong(1);
-        }
     }
 
     JsonNode run(String member, String id) throws IOException {

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -219,6 +220,32 @@ public final class PostgresServer {
             // the next JVM's stopLeftovers tries again
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The rows {@code sql} reads from the database at {@code url}, each as its columns joined by a space. */
+    public List<String> rows(String url, String sql) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(url, user(), "");
+             ResultSet r = c.createStatement().executeQuery(sql)) {
+            int n = r.getMetaData().getColumnCount();
+            while (r.next()) {
+                StringBuilder b = new StringBuilder();
+                for (int i = 1; i <= n; i++) {
+                    b.append(i > 1 ? " " : "").append(r.getString(i));
+                }
+                out.add(b.toString());
+            }
+        }
+        return out;
+    }
+
+    /** The number {@code sql} (a {@code SELECT COUNT(*)}) reads from the database at {@code url}. */
+    public long count(String url, String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url, user(), "");
+             ResultSet r = c.createStatement().executeQuery(sql)) {
+            r.next();
+            return r.getLong(1);
         }
     }
 }
