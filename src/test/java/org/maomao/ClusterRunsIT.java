@@ -171,7 +171,17 @@ class ClusterRunsIT {
         assertThat(DaemonEndToEndTest.dockerContainersOf(killedRun)).as("m1's container, removed by the survivor").isEmpty();
         assertThat(PostgresServer.shared().count(store, "SELECT COUNT(*) FROM mm_runs WHERE state IN ('queued','running') AND member='m1'")).isZero();
 
-        // SIGSTOP of m2 past its lease while it runs attempt 1
+        // SIGSTOP of m2 past its lease while it runs attempt 1; m2's one slot must be free (it may have
+        // run the killed run's retry), else the run posted to it goes to another member
+        await("m2 to have a free slot").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> JSON.readTree(get(members.port("m2"), "/members").body()), ms -> {
+                    for (JsonNode m : ms.path("members")) {
+                        if (m.path("id").asText().equals("m2")) {
+                            return m.path("in_flight").asInt(-1) == 0;
+                        }
+                    }
+                    return false;
+                });
         String pausedRun = JSON.readTree(post("m2", "/run", "{\"name\":\"patient\"}")).get("id").asText();
         await("the run to start on m2").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                 .until(() -> run("m3", pausedRun), r -> r.get("state").asText().equals("running")
