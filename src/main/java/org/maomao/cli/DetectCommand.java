@@ -59,8 +59,8 @@ public final class DetectCommand implements Callable<Integer> {
     String method;
 
     @Option(names = "--lag", paramLabel = "SPAN|POINTS",
-            description = "Window a point is judged against: a span such as 12h or 7d, or a number of points "
-                    + "(default: 12h).")
+            description = "Window a point is judged against: a span such as 6h or 7d, or a number of points "
+                    + "(default: 6h).")
     String lag;
 
     @Option(names = "--threshold", paramLabel = "DEVIATIONS",
@@ -77,7 +77,7 @@ public final class DetectCommand implements Callable<Integer> {
 
     @Option(names = "--cooldown", paramLabel = "SPAN|POINTS",
             description = "Quiet time after a spike before the next one (method zscore and robust: in the same "
-                    + "direction; likelihood: of any kind): a span such as 1d or a number of points (default: 1d).")
+                    + "direction; likelihood: of any kind): a span such as 1d or a number of points (default: 12h).")
     String cooldown;
 
     @Option(names = "--min-points", paramLabel = "POINTS",
@@ -91,12 +91,17 @@ public final class DetectCommand implements Callable<Integer> {
 
     @Option(names = "--history", paramLabel = "SPAN|POINTS",
             description = "For method likelihood: span over which the usual level of the recent scores is learnt "
-                    + "(default: 7d).")
+                    + "(default: 2d).")
     String history;
 
     @Option(names = "--likelihood-tail", paramLabel = "PROBABILITY",
             description = "For method likelihood: recent scores this improbable are a spike (default: 1e-7).")
     String likelihoodTail;
+
+    @Option(names = "--record", paramLabel = "SPAN|POINTS",
+            description = "Record rule: a spike must deviate more than every point of this span before it, so a "
+                    + "series with large normal swings reports only its largest; 0 turns it off (default: 3d).")
+    String record;
 
     @Option(names = "--explain",
             description = "Also print the expected value and the band outside which a point is a spike: "
@@ -120,6 +125,7 @@ public final class DetectCommand implements Callable<Integer> {
             put(settings, SpikeParameters.KEY_SEASON, season);
             put(settings, SpikeParameters.KEY_HISTORY, history);
             put(settings, SpikeParameters.KEY_LIKELIHOOD_TAIL, likelihoodTail);
+            put(settings, SpikeParameters.KEY_RECORD, record);
             parameters = SpikeParameters.fromMap(settings);
         } catch (IllegalArgumentException e) {
             err.println(e.getMessage() + ".");

@@ -77,7 +77,7 @@ public record RunPolicy(Duration timeout, int retries, Duration retryBackoff, Du
     public static final String SPIKE_PREFIX = "spike.";
     /** The keys of [spike]. */
     public static final Set<String> SPIKE_KEYS = Set.of("method", "lag", "threshold", "influence", "min_deviation", "cooldown",
-            "min_points", "season", "history", "likelihood_tail");
+            "min_points", "season", "history", "likelihood_tail", "record");
 
     private static final Pattern NETWORK = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");

@@ -37,6 +37,13 @@ public final class DetectorState {
     int cooldownUp;
     int cooldownDown;
     /**
+     * Consecutive outliers in one direction: positive up, negative down, 0 after a point inside the band.
+     * A run longer than a quarter of the window is a new level (see {@link SpikeDetector}).
+     */
+    int outlierRun;
+    /** The largest |z| of about the last {@code record} points; null while the record rule is off. */
+    RecentMaximum record;
+    /**
      * The window in ascending order, kept only once a robust detector has asked for it; derived
      * from {@link #window}, so it is never encoded.
      */
@@ -125,7 +132,8 @@ public final class DetectorState {
 
     /** Entries held: window values, seasonal profile and cadence samples; bounds the stored size. */
     public int storedValues() {
-        return size + (profile == null ? 0 : profile.length) + steps.length + autoSize + recentSize;
+        return size + (profile == null ? 0 : profile.length) + steps.length + autoSize + recentSize
+                + (record == null ? 0 : RecentMaximum.BLOCKS + 1);
     }
 
     /** Points left during which no further upward spike is reported. */
@@ -271,6 +279,8 @@ public final class DetectorState {
         resized.count = count;
         resized.cooldownUp = cooldownUp;
         resized.cooldownDown = cooldownDown;
+        resized.outlierRun = outlierRun;
+        resized.record = record == null ? null : record.copy();
         resized.resolved = resolved;
         resized.step = step;
         resized.cooldownPoints = cooldownPoints;

@@ -3,7 +3,8 @@ package org.maomao.spike;
 /**
  * The exact text form of a {@link DetectorState}, the one the daemon stores per series between
  * runs: {@code s1} (window, running mean and M2, cool-downs), {@code s2} (also cadence and
- * season) or {@code s3} (also the anomaly likelihood of {@link SpikeMethod#LIKELIHOOD}). Doubles are written in their shortest exact form, so a decoded state continues with
+ * season), {@code s3} (also the anomaly likelihood of {@link SpikeMethod#LIKELIHOOD}) or {@code s4} (also the
+ * outlier run and the record rule's maxima). Doubles are written in their shortest exact form, so a decoded state continues with
  * bit-identical results; a change of layout is a new format tag here, and decode still reads the old ones.
  */
 final class DetectorStateCodec {
@@ -14,6 +15,8 @@ final class DetectorStateCodec {
     private static final String FORMAT_2 = "s2";
     /** s2 plus the anomaly likelihood ({@link SpikeMethod#LIKELIHOOD}); written only when that state is in use. */
     private static final String FORMAT_3 = "s3";
+    /** s3 plus the outlier run and the record rule's maxima; written whenever either is in use. */
+    private static final String FORMAT_4 = "s4";
 
     private DetectorStateCodec() {
     }
@@ -25,11 +28,13 @@ final class DetectorStateCodec {
      * {@link #decode(String)} restores them bit for bit.
      */
     static String encode(DetectorState s) {
-        boolean likelihood = s.historyCount > 0 || s.recentSize > 0 || s.likelihoodCooldown > 0 || s.historyPoints > 0;
+        boolean extended = s.outlierRun != 0 || s.record != null;
+        boolean likelihood = extended || s.historyCount > 0 || s.recentSize > 0 || s.likelihoodCooldown > 0
+                || s.historyPoints > 0;
         boolean plain = !likelihood && !s.resolved && s.steps.length == 0 && Double.isNaN(s.lastTime)
                 && s.seasonMode == DetectorState.SEASON_NONE;
         StringBuilder out = new StringBuilder(64 + (s.size + (s.profile == null ? 0 : s.profile.length)) * 12);
-        out.append(plain ? FORMAT : likelihood ? FORMAT_3 : FORMAT_2).append(FIELD).append(s.lag).append(FIELD).append(s.count)
+        out.append(plain ? FORMAT : extended ? FORMAT_4 : likelihood ? FORMAT_3 : FORMAT_2).append(FIELD).append(s.lag).append(FIELD).append(s.count)
                 .append(FIELD).append(s.cooldownUp).append(FIELD).append(s.cooldownDown)
                 .append(FIELD).append(number(s.mean)).append(FIELD).append(number(s.m2))
                 .append(FIELD).append(s.sinceRecompute).append(FIELD);
@@ -75,6 +80,19 @@ final class DetectorStateCodec {
                 out.append(i > 0 ? "," : "").append(number(s.recent[(s.recentStart + i) % DetectorState.RECENT]));
             }
         }
+        if (extended) {
+            // s4 adds: the outlier run, then the record as block points, next block, points in the
+            // current block, its maximum, and the blocks' maxima (empty when the rule is off).
+            out.append(FIELD).append(s.outlierRun).append(FIELD);
+            RecentMaximum r = s.record;
+            if (r != null) {
+                out.append(r.blockPoints).append(':').append(r.next).append(':').append(r.inBlock).append(':')
+                        .append(number(r.current)).append(':');
+                for (int i = 0; i < RecentMaximum.BLOCKS; i++) {
+                    out.append(i > 0 ? "," : "").append(number(r.maxima[i]));
+                }
+            }
+        }
         return out.toString();
     }
 
@@ -90,12 +108,13 @@ final class DetectorStateCodec {
             throw new IllegalArgumentException("cannot read spike detector state: it is missing (null)");
         }
         String[] fields = text.split(String.valueOf(FIELD), -1);
-        boolean v3 = fields.length == 25 && FORMAT_3.equals(fields[0]);
+        boolean v4 = fields.length == 27 && FORMAT_4.equals(fields[0]);
+        boolean v3 = v4 || fields.length == 25 && FORMAT_3.equals(fields[0]);
         boolean v2 = v3 || fields.length == 19 && FORMAT_2.equals(fields[0]);
         if (!v2 && (fields.length != 9 || !FORMAT.equals(fields[0]))) {
             throw new IllegalArgumentException("cannot read spike detector state: expected 9 fields starting with '"
-                    + FORMAT + "', 19 starting with '" + FORMAT_2 + "' or 25 starting with '" + FORMAT_3
-                    + "', got '" + abbreviate(text) + "'; start the series over with a new state");
+                    + FORMAT + "', 19 starting with '" + FORMAT_2 + "', 25 starting with '" + FORMAT_3
+                    + "' or 27 starting with '" + FORMAT_4 + "', got '" + abbreviate(text) + "'; start the series over with a new state");
         }
         try {
             DetectorState state = new DetectorState(Integer.parseInt(fields[1]));
@@ -171,6 +190,11 @@ final class DetectorStateCodec {
                     state.recent[state.recentSize++] = finite(Double.parseDouble(value), "recent score");
                 }
             }
+            if (v4) {
+                // Older forms carry neither: the run starts at 0 and the record rule learns its maxima afresh.
+                state.outlierRun = Integer.parseInt(fields[25]);
+                state.record = fields[26].isEmpty() ? null : record(fields[26]);
+            }
             return state;
         } catch (IllegalArgumentException e) { // includes NumberFormatException
             throw new IllegalArgumentException("cannot read spike detector state '" + abbreviate(text) + "': "
@@ -194,6 +218,42 @@ final class DetectorStateCodec {
             profile[i] = cells[i].isEmpty() ? Double.NaN : Double.parseDouble(cells[i]);
         }
         return profile;
+    }
+
+    private static RecentMaximum record(String text) {
+        String[] parts = text.split(":", -1);
+        if (parts.length != 5) {
+            throw new IllegalArgumentException("the record holds " + parts.length + " parts, not 5");
+        }
+        int blockPoints = Integer.parseInt(parts[0]);
+        if (blockPoints < 1 || blockPoints > SpikeParameters.MAX_RECORD) {
+            throw new IllegalArgumentException("a record block of " + blockPoints + " points is outside 1.."
+                    + SpikeParameters.MAX_RECORD);
+        }
+        RecentMaximum record = new RecentMaximum(blockPoints);
+        record.next = Integer.parseInt(parts[1]);
+        record.inBlock = Integer.parseInt(parts[2]);
+        if (record.next < 0 || record.next >= RecentMaximum.BLOCKS || record.inBlock < 0 || record.inBlock >= blockPoints) {
+            throw new IllegalArgumentException("the record's block position " + parts[1] + ":" + parts[2]
+                    + " is outside its " + RecentMaximum.BLOCKS + " blocks of " + blockPoints + " points");
+        }
+        record.current = nonNegative(finite(Double.parseDouble(parts[3]), "record maximum"), "record maximum");
+        String[] maxima = parts[4].split(",", -1);
+        if (maxima.length != RecentMaximum.BLOCKS) {
+            throw new IllegalArgumentException("the record holds " + maxima.length + " block maxima, not "
+                    + RecentMaximum.BLOCKS);
+        }
+        for (int i = 0; i < maxima.length; i++) {
+            record.maxima[i] = nonNegative(finite(Double.parseDouble(maxima[i]), "record maximum"), "record maximum");
+        }
+        return record;
+    }
+
+    private static double nonNegative(double value, String what) {
+        if (value < 0) {
+            throw new IllegalArgumentException(what + " is negative (" + value + ")");
+        }
+        return value;
     }
 
     private static double finite(double value, String what) {

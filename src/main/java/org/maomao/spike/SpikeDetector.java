@@ -38,6 +38,8 @@ public final class SpikeDetector {
 
     /** Recent mean |z| above the history's mean by this many of its deviations is a likelihood spike. */
     private final double likelihoodCut;
+    /** Whether the record rule is on (a record of 0 points turns it off). */
+    private final boolean recordRule;
 
     public SpikeDetector(SpikeParameters parameters) {
         this.parameters = Objects.requireNonNull(parameters, "parameters");
@@ -45,6 +47,7 @@ public final class SpikeDetector {
         // two numbers instead of evaluating the normal distribution at every point.
         this.likelihoodCut = -new org.apache.commons.math3.distribution.NormalDistribution(null, 0, 1)
                 .inverseCumulativeProbability(parameters.likelihoodTail());
+        this.recordRule = parameters.record().isSpan() || parameters.record().points() > 0;
     }
 
     public SpikeParameters parameters() {
@@ -155,7 +158,8 @@ public final class SpikeDetector {
             // Not scored yet, but a wild point among the first ones must not widen the spread
             // against which the next points are judged: it enters damped, as a scored outlier would.
             boolean wild = state.size() >= ROBUST_WARM_UP_START && Math.abs(y - centre) > parameters.threshold() * deviation;
-            state.push(wild ? parameters.influence() * y + (1 - parameters.influence()) * centre : y);
+            boolean newLevel = countOutlier(state, wild ? (y > centre ? 1 : -1) : 0);
+            state.push(wild && !newLevel ? parameters.influence() * y + (1 - parameters.influence()) * centre : y);
             learnSeason(state, phase, value, expectedSeason, 0);
             return new Detection(value, centre + offset, deviation, 0, 0);
         }
@@ -164,6 +168,16 @@ public final class SpikeDetector {
         int direction = Math.abs(score) > parameters.threshold() ? (score > 0 ? 1 : -1) : 0;
         boolean coolingDown = direction > 0 ? state.cooldownUp() > 0 : direction < 0 && state.cooldownDown() > 0;
         int signal = coolingDown ? 0 : direction;
+        if (recordRule && spread >= deviation) {
+            // Only scores against a real spread are ranked: against a window without any (a series
+            // that is constant between events) every change scores in the millions, and which of two
+            // events from nothing is the larger says nothing about either.
+            RecentMaximum record = record(state);
+            if (signal != 0 && !record.beatenBy(Math.abs(score))) {
+                signal = 0;
+            }
+            record.add(Math.abs(score));
+        }
         state.tickCooldowns();
         if (direction != 0) {
             // Every outlier (re)starts the cool-down of its direction, reported or not, so the
@@ -172,8 +186,12 @@ public final class SpikeDetector {
             state.startCooldown(direction, cooldownPoints(state));
         }
         // The outlier test, not the reported signal, decides the filtering: an outlier inside a
-        // cool-down is still an outlier and must not widen the window either.
-        double filtered = direction == 0
+        // cool-down is still an outlier and must not widen the window either. But a run of outliers
+        // that lasts is a new level, not a burst: its points enter as they are, or the window would
+        // fill with copies of the last normal value, its spread fall to the floor and every later
+        // point be an outlier that restarts the cool-down, so the series would never report again.
+        boolean newLevel = countOutlier(state, direction);
+        double filtered = direction == 0 || newLevel
                 ? y
                 : parameters.influence() * y + (1 - parameters.influence()) * state.newest();
         if (parameters.method() == SpikeMethod.LIKELIHOOD) {
@@ -219,6 +237,39 @@ public final class SpikeDetector {
         }
         state.learnHistory(recentMean, historyPoints);
         return reported;
+    }
+
+    /**
+     * Counts an outlier (direction 1 or -1; 0 for a point inside the band) into the run of outliers in
+     * one direction, and says whether the run has lasted long enough to be a new level: more than a
+     * {@link #NEW_LEVEL_SHARE} of the window, and more than {@link #NEW_LEVEL_MIN_POINTS} points.
+     */
+    private static boolean countOutlier(DetectorState state, int direction) {
+        int run = state.outlierRun;
+        state.outlierRun = direction == 0 ? 0 : Integer.signum(run) == direction ? run + direction : direction;
+        return Math.abs(state.outlierRun) > Math.max(NEW_LEVEL_MIN_POINTS, NEW_LEVEL_SHARE * state.lag());
+    }
+
+    /**
+     * Share of the window an unbroken run of outliers must exceed to be taken as a new level: long
+     * enough that a burst is still judged against the level before it, short enough that the window
+     * has moved to the new level well before a window's length has passed. On NAB a quarter scored
+     * higher than a half or a whole window, and all three beat never.
+     */
+    static final double NEW_LEVEL_SHARE = 0.25;
+    /** Fewest outliers in a row that can be a new level, however short the window. */
+    static final int NEW_LEVEL_MIN_POINTS = 3;
+
+    /** The series' record, made for the current settings on first use (spans resolved with the cadence, or 5 minutes before it is known). */
+    private RecentMaximum record(DetectorState state) {
+        if (state.record == null) {
+            state.record = RecentMaximum.over(recordPoints(state.resolved ? state.step : Double.NaN));
+        }
+        return state.record;
+    }
+
+    private int recordPoints(double step) {
+        return parameters.record().resolve(step, RecentMaximum.BLOCKS, SpikeParameters.MAX_RECORD);
     }
 
     /**
@@ -321,6 +372,12 @@ public final class SpikeDetector {
         }
         state.resize(lag);
         state.cooldownPoints = parameters.cooldown().resolve(step, 0, SpikeParameters.MAX_COOLDOWN);
+        if (!recordRule) {
+            state.record = null;
+        } else if (state.record == null || state.record.blockPoints != RecentMaximum.over(recordPoints(step)).blockPoints) {
+            // New, or made for another span or cadence: the maxima of other blocks would not compare.
+            state.record = RecentMaximum.over(recordPoints(step));
+        }
         // Only the likelihood keeps a history; other methods keep their state in the s1/s2 form.
         state.historyPoints = parameters.method() == SpikeMethod.LIKELIHOOD
                 ? parameters.history().resolve(step, SpikeParameters.MIN_LAG, SpikeParameters.MAX_HISTORY) : 0;

@@ -111,4 +111,22 @@ class SpikeParametersTest {
         assertThatThrownBy(() -> SpikeParameters.fromMap(Map.of("likelihood_tail", "rare")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("likelihood_tail");
     }
+
+    @Test
+    void should_read_the_record_rule_write_it_back_and_reject_bad_ones_with_a_sentence() {
+        assertThat(SpikeParameters.defaults().record().duration()).hasDays(3);
+        SpikeParameters off = SpikeParameters.fromMap(Map.of("record", "0"));
+        assertThat(off.record().points()).isZero();
+        assertThat(SpikeParameters.fromMap(off.toMap())).isEqualTo(off);
+        SpikeParameters week = SpikeParameters.fromMap(Map.of("record", "7d"));
+        assertThat(week.record().duration()).hasDays(7);
+        assertThat(SpikeParameters.fromMap(week.toMap())).isEqualTo(week);
+        assertThat(week.toString()).contains("record=1w");
+        for (String bad : new String[] {"-1", "1000001", "forever", "3x", "0d"}) {
+            assertThatThrownBy(() -> SpikeParameters.fromMap(Map.of("record", bad))).as(bad)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("record");
+        }
+        assertThatThrownBy(() -> SpikeParameters.fromMap(Map.of("record", "-1")))
+                .hasMessage("spike record must be 0 (off) to 1000000 points or a span such as 3d, got -1");
+    }
 }

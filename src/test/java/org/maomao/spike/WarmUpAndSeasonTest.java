@@ -64,8 +64,8 @@ class WarmUpAndSeasonTest {
         DetectorState fiveMinutes = detector.newState();
         detector.scan("m", series(quiet(400, 5, 1, 3), 300), fiveMinutes);
         assertThat(hourly.stepSeconds()).isEqualTo(3600);
-        assertThat(hourly.lag()).isEqualTo(30); // 12h is 12 points, raised to min_points
-        assertThat(fiveMinutes.lag()).isEqualTo(144); // 12h of 5-minute points
+        assertThat(hourly.lag()).isEqualTo(30); // 6h is 6 points, raised to min_points
+        assertThat(fiveMinutes.lag()).isEqualTo(72); // 6h of 5-minute points
     }
 
     @Test
@@ -170,8 +170,8 @@ class WarmUpAndSeasonTest {
             stored = resumed.encode();
             assertThat(b).isEqualTo(a);
         }
-        // the default method, likelihood, stores its history too: the s3 form
-        assertThat(stored).startsWith("s3;");
+        // the default method, likelihood, stores its history and the record rule its maxima: the s4 form
+        assertThat(stored).startsWith("s4;");
     }
 
     @Test
@@ -183,9 +183,10 @@ class WarmUpAndSeasonTest {
         for (int i = 0; i < year; i++) {
             detector.update(state, START + i * 300.0, 100 + 10 * Math.sin(i * 2 * Math.PI / 288) + random.nextGaussian());
         }
-        // the default lag of 12h, the daily profile and the likelihood's ten recent scores
-        assertThat(state.lag()).isEqualTo(144);
-        assertThat(state.storedValues()).isEqualTo(144 + 288 + DetectorState.RECENT);
+        // the default lag of 6h, the daily profile, the likelihood's ten recent scores and the record rule's
+        // six block maxima and the block being filled
+        assertThat(state.lag()).isEqualTo(72);
+        assertThat(state.storedValues()).isEqualTo(72 + 288 + DetectorState.RECENT + RecentMaximum.BLOCKS + 1);
         assertThat(state.encode().length()).isLessThan(12_000);
     }
 
