@@ -155,7 +155,8 @@ class SpikeDetectionEndToEndTest {
     void should_refuse_unknown_or_out_of_range_spike_settings_with_a_sentence_and_register_nothing() {
         daemon = new TestDaemon(dir.resolve("data"), Map.of());
         String[] bad = {"{\"lag\":\"12x\"}", "{\"season\":\"yearly\"}", "{\"min_points\":1}", "{\"cooldown\":-3}",
-                "{\"threshold\":0}", "{\"lag\":\"0h\"}", "{\"seasons\":\"auto\"}"};
+                "{\"threshold\":0}", "{\"lag\":\"0h\"}", "{\"seasons\":\"auto\"}", "{\"record\":\"-1\"}",
+                "{\"record\":\"forever\"}", "{\"record\":\"1000001\"}"};
         for (String spike : bad) {
             TestDaemon.Response r = daemon.post("/register",
                     "{\"name\":\"bad\",\"url\":\"" + hourly + "\",\"spike\":" + spike + "}");
@@ -164,5 +165,10 @@ class SpikeDetectionEndToEndTest {
             assertThat(error.get("message").asText()).as(spike).matches("(?s).*\\w+.*\\.$");
         }
         assertThat(daemon.get("/collectors").json()).isEmpty();
+        // the same keys with usable values are taken (record 0 turns the record rule off)
+        TestDaemon.Response ok = daemon.post("/register",
+                "{\"name\":\"good\",\"url\":\"" + hourly + "\",\"spike\":{\"record\":\"0\",\"lag\":\"12h\"}}");
+        assertThat(ok.status()).as(ok.body()).isEqualTo(201);
+        assertThat(daemon.get("/collectors/good").json().get("settings").get("spike.record").asText()).isEqualTo("0");
     }
 }

@@ -168,6 +168,7 @@ public final class SpikeDetector {
         int direction = Math.abs(score) > parameters.threshold() ? (score > 0 ? 1 : -1) : 0;
         boolean coolingDown = direction > 0 ? state.cooldownUp() > 0 : direction < 0 && state.cooldownDown() > 0;
         int signal = coolingDown ? 0 : direction;
+        boolean breakthrough = false;
         if (recordRule && spread >= deviation) {
             // Only scores against a real spread are ranked: against a window without any (a series
             // that is constant between events) every change scores in the millions, and which of two
@@ -175,6 +176,13 @@ public final class SpikeDetector {
             RecentMaximum record = record(state);
             if (signal != 0 && !record.beatenBy(Math.abs(score))) {
                 signal = 0;
+            }
+            // The usual bursts of a bursty series restart the cool-down (each is an outlier, though no
+            // record), so they could silence the one burst that is news: one that dwarfs every point
+            // of the record span is reported whatever cool-down runs.
+            if (direction != 0 && coolingDown && record.beatenBy(Math.abs(score) / BREAKTHROUGH)) {
+                signal = direction;
+                breakthrough = true;
             }
             record.add(Math.abs(score));
         }
@@ -198,7 +206,7 @@ public final class SpikeDetector {
             // The step from the previous (filtered) point, in the same deviations: a series that turns
             // rough without moving away from its centre changes this long before its z-scores.
             double change = (y - state.newest()) / deviation;
-            signal = likelihood(state, score, change, signal);
+            signal = likelihood(state, score, change, signal, breakthrough);
         }
         state.push(filtered);
         learnSeason(state, phase, value, expectedSeason, direction);
@@ -216,7 +224,7 @@ public final class SpikeDetector {
      * one is a false alarm). The likelihood's cool-down is not restarted by points that stay unlikely,
      * so a second change during a long disturbance is still reported once the cool-down has run.
      */
-    private int likelihood(DetectorState state, double score, double change, int signal) {
+    private int likelihood(DetectorState state, double score, double change, int signal, boolean breakthrough) {
         double unusual = Math.max(Math.abs(score), Math.abs(change));
         double recentMean = state.pushRecent(Math.min(unusual, LIKELIHOOD_SCORE_CAP));
         if (state.likelihoodCooldown > 0) {
@@ -224,7 +232,7 @@ public final class SpikeDetector {
         }
         int historyPoints = historyPoints(state);
         int reported = signal;
-        if (state.likelihoodCooldown > 0) {
+        if (state.likelihoodCooldown > 0 && !breakthrough) {
             reported = 0;
         } else if (signal != 0) {
             state.likelihoodCooldown = cooldownPoints(state);
@@ -257,6 +265,12 @@ public final class SpikeDetector {
      * higher than a half or a whole window, and all three beat never.
      */
     static final double NEW_LEVEL_SHARE = 0.25;
+    /**
+     * How many times the largest |z| of the record span an outlier must reach to be reported inside a
+     * cool-down. On NAB, 2 changed the score by less than 0.1 at any grid setting; it is there for the
+     * bursty series where a 30-fold burst came hours after a usual one and was not reported at all.
+     */
+    static final double BREAKTHROUGH = 2;
     /** Fewest outliers in a row that can be a new level, however short the window. */
     static final int NEW_LEVEL_MIN_POINTS = 3;
 

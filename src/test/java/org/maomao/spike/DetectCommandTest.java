@@ -153,9 +153,12 @@ class DetectCommandTest {
     void should_take_the_daemons_settings_as_options_and_exit_2_on_a_bad_one_with_a_sentence() {
         assertThat(detect(csv.toString(), "--lag", "2h", "--cooldown", "1d", "--min-points", "10", "--season", "none"))
                 .isZero();
+        assertThat(detect(csv.toString(), "--record", "0")).isZero();
+        assertThat(detect(csv.toString(), "--record", "7d")).isZero();
         for (String[] bad : new String[][] {{"--lag", "12x"}, {"--season", "yearly"}, {"--min-points", "1"},
                 {"--cooldown", "-2"}, {"--threshold", "0"}, {"--method", "magic"}, {"--history", "1"},
-                {"--history", "3y"}, {"--likelihood-tail", "0.5"}, {"--likelihood-tail", "never"}}) {
+                {"--history", "3y"}, {"--likelihood-tail", "0.5"}, {"--likelihood-tail", "never"}, {"--record", "-1"},
+                {"--record", "1000001"}, {"--record", "always"}}) {
             out.getBuffer().setLength(0);
             err.getBuffer().setLength(0);
             assertThat(detect(csv.toString(), bad[0], bad[1])).as(String.join(" ", bad)).isEqualTo(2);

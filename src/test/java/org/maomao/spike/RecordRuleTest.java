@@ -142,4 +142,41 @@ class RecordRuleTest {
                     .containsExactly(events[0], events[1], events[2], events[3]);
         }
     }
+
+    /**
+     * Counts per 5 minutes with a daily cycle and natural bursts (2% of points multiplied by a log-normal
+     * factor), like the volume of posts about a topic, and one burst 30 times the usual rate at day 10.
+     */
+    private static double[] burstyCounts(long seed, int burst) {
+        Random random = new Random(seed);
+        double[] v = new double[14 * DAY];
+        for (int i = 0; i < v.length; i++) {
+            double rate = 20 * (1 + 0.6 * Math.sin(2 * Math.PI * i / DAY));
+            if (random.nextDouble() < 0.02) {
+                rate *= Math.exp(0.8 * random.nextGaussian() + 0.5);
+            }
+            if (i >= burst && i < burst + 3) {
+                rate *= 30;
+            }
+            v[i] = new org.apache.commons.math3.distribution.PoissonDistribution(
+                    new org.apache.commons.math3.random.JDKRandomGenerator((int) (seed * 100_003 + i)), rate,
+                    org.apache.commons.math3.distribution.PoissonDistribution.DEFAULT_EPSILON,
+                    org.apache.commons.math3.distribution.PoissonDistribution.DEFAULT_MAX_ITERATIONS).sample();
+        }
+        return v;
+    }
+
+    @Test
+    void should_report_few_of_the_usual_bursts_of_a_bursty_count_and_the_one_that_is_news() {
+        int burst = 10 * DAY + 100;
+        for (long seed = 1; seed <= 3; seed++) {
+            double[] v = burstyCounts(seed, burst);
+            List<Integer> found = spikes(Map.of(), v);
+            List<Integer> withoutRule = spikes(Map.of("record", "0"), v);
+            assertThat(found).as("seed " + seed + ": " + found).hasSizeLessThanOrEqualTo(5)
+                    .anySatisfy(i -> assertThat(i).as("within an hour of the burst").isBetween(burst, burst + 12));
+            assertThat(withoutRule.size()).as("seed " + seed + " without the rule: " + withoutRule)
+                    .isGreaterThanOrEqualTo(2 * found.size());
+        }
+    }
 }
