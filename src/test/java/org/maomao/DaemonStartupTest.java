@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.maomao.config.DaemonConfig;
 import org.maomao.config.Settings;
+import org.maomao.store.FileIoThreads;
 import org.maomao.testing.Ports;
 import org.maomao.testing.RawHttp;
 import org.maomao.testing.TestDaemon;
@@ -45,7 +46,9 @@ class DaemonStartupTest {
     private static final Pattern JVM_WIDE = Pattern.compile(
             "Common-Cleaner|ForkJoinPool\\.commonPool-worker-\\d+|process reaper|Attach Listener|"
                     + "HttpClient-\\d+-SelectorManager|Java2D Disposer|Signal Dispatcher|Finalizer|Reference Handler|"
-                    + "JFR .*|Notification Thread|surefire-forkedjvm-.*|Keep-Alive-Timer|InnocuousThread-\\d+");
+                    + "JFR .*|Notification Thread|surefire-forkedjvm-.*|Keep-Alive-Timer|InnocuousThread-\\d+|"
+                    // the JDK's one pool for asynchronous file I/O (H2's async: store), idle threads end after 60 s
+                    + FileIoThreads.NAME + "\\d+");
 
     @TempDir
     Path dir;

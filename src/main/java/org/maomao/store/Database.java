@@ -101,6 +101,7 @@ public final class Database implements AutoCloseable {
 
     /** Opens the pool and applies pending migrations. */
     public static Database open(String url, String user, String password, int poolSize) {
+        FileIoThreads.install();
         HikariConfig cfg = new HikariConfig();
         cfg.setJdbcUrl(interruptSafe(closedByDaemon(durable(url))));
         if (user != null) {

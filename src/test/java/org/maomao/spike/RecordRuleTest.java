@@ -179,4 +179,28 @@ class RecordRuleTest {
                     .isGreaterThanOrEqualTo(2 * found.size());
         }
     }
+
+    @Test
+    void should_continue_a_state_stored_before_the_record_rule_and_learn_its_maxima_afresh() {
+        double[] v = quiet(8 * DAY, 50, 35);
+        v[6 * DAY] += 40;
+        SpikeDetector before = new SpikeDetector(SpikeParameters.fromMap(Map.of("record", "0")));
+        DetectorState old = before.newState();
+        for (int i = 0; i < 3 * DAY; i++) {
+            before.update(old, START + i * 300.0, v[i]);
+        }
+        String s3 = old.encode();
+        assertThat(s3).startsWith("s3;");
+        SpikeDetector now = new SpikeDetector(SpikeParameters.defaults());
+        DetectorState resumed = now.resume(s3);
+        List<Integer> found = new ArrayList<>();
+        for (int i = 3 * DAY; i < v.length; i++) {
+            if (now.update(resumed, START + i * 300.0, v[i]).isSpike()) {
+                found.add(i);
+            }
+        }
+        assertThat(found).containsExactly(6 * DAY);
+        assertThat(resumed.encode()).startsWith("s4;");
+        assertThat(DetectorState.decode(resumed.encode()).encode()).isEqualTo(resumed.encode());
+    }
 }
