@@ -50,10 +50,14 @@ final class RecentMaximum {
         return score > max;
     }
 
-    /** Counts a point's |z| into the block being filled; a full block replaces the oldest one. */
+    /**
+     * Counts a point's |z| into the block being filled; a full block replaces the oldest one. An infinite
+     * |z| (a value so far out that the difference overflows) counts as the largest finite double, so the
+     * state stays storable; NaN counts as nothing.
+     */
     void add(double score) {
         if (score > current) {
-            current = score;
+            current = Math.min(score, Double.MAX_VALUE);
         }
         if (++inBlock >= blockPoints) {
             maxima[next] = current;

@@ -203,4 +203,25 @@ class RecordRuleTest {
         assertThat(resumed.encode()).startsWith("s4;");
         assertThat(DetectorState.decode(resumed.encode()).encode()).isEqualTo(resumed.encode());
     }
+
+    @Test
+    void should_keep_a_storable_state_when_a_hostile_series_sends_the_largest_doubles() {
+        // 1e308 after -1e308: the difference overflows to an infinite |z|, which the stored state could
+        // not hold (decode refuses non-finite numbers), and the series would start over at every run
+        double[] v = quiet(8 * DAY, 50, 36);
+        double[] hostile = {1e308, -1e308, Double.MAX_VALUE, -Double.MAX_VALUE, 1e300};
+        System.arraycopy(hostile, 0, v, DAY, hostile.length);
+        v[6 * DAY] += 40;
+        SpikeDetector detector = new SpikeDetector(SpikeParameters.defaults());
+        DetectorState state = detector.newState();
+        List<Integer> found = new ArrayList<>();
+        for (int i = 0; i < v.length; i++) {
+            if (detector.update(state, START + i * 300.0, v[i]).isSpike()) {
+                found.add(i);
+            }
+            String stored = state.encode();
+            assertThat(DetectorState.decode(stored).encode()).as("point " + i).isEqualTo(stored);
+        }
+        assertThat(found).contains(DAY, 6 * DAY);
+    }
 }
