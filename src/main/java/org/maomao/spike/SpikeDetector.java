@@ -14,7 +14,10 @@ import java.util.Objects;
  * burst does not inflate the spread against which the rest is judged. An outlier is reported as a
  * spike unless an outlier in the same direction came within the previous {@code cooldown} points:
  * the cool-down restarts with every outlier, so a burst of any length is one spike, and the next
- * spike needs {@code cooldown} quiet points in that direction first.
+ * spike needs {@code cooldown} quiet points in that direction first. The record rule reports an
+ * outlier only when its |z| beats every |z| of the last {@code record} ({@link RecentMaximum}), and one
+ * that dwarfs them (twice the largest) even inside a cool-down. A run of outliers longer than a quarter
+ * of the window is a new level and enters the window as it is.
  *
  * <p>All state lives in a {@link DetectorState}, which the caller keeps per series, so one detector
  * serves any number of series and a series can be continued in a later run. Work per point is O(1)
