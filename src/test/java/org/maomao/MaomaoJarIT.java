@@ -96,6 +96,44 @@ class MaomaoJarIT {
     }
 
     @Test
+    void should_take_a_sighup_or_a_sigterm_that_comes_while_it_starts() throws Exception {
+        // The daemon answers /health before its start returns, so a supervisor may signal it then. Both
+        // signals are sent at the store's first log line, in the middle of the start: SIGHUP used to end
+        // the JVM there (its handler came after the start), SIGTERM to stop it without closing anything.
+        String startLine = "Flyway";
+        int port = Ports.free();
+        Map<String, String> env = Map.of("MAOMAO_DAEMON_LISTEN", "127.0.0.1:" + port,
+                "MAOMAO_DAEMON_DATA_DIR", dir.resolve("data").toString());
+        Process hup = start(env, "daemon");
+        try {
+            Poll.until(Duration.ofSeconds(90), "the start to be under way", () -> log().contains(startLine));
+            new ProcessBuilder("kill", "-HUP", Long.toString(hup.pid())).start().waitFor(10, TimeUnit.SECONDS);
+            awaitHealth(port);
+            Poll.until(Duration.ofSeconds(60), "the reload of the SIGHUP", () -> log().contains("reloaded: "));
+            assertThat(hup.isAlive()).isTrue();
+        } finally {
+            hup.destroy();
+        }
+        assertThat(hup.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+        Files.delete(dir.resolve("out.log"));
+        Process term = start(env, "daemon");
+        Poll.until(Duration.ofSeconds(90), "the start to be under way", () -> log().contains(startLine));
+        term.destroy(); // SIGTERM
+        assertThat(term.waitFor(90, TimeUnit.SECONDS)).isTrue();
+        assertThat(term.exitValue()).isIn(0, 143);
+        assertThat(log()).contains("maomao listening", "maomao stopping", "maomao stopped");
+    }
+
+    private String log() {
+        try {
+            return Files.readString(dir.resolve("out.log"));
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    @Test
     void should_recover_a_run_after_kill_9_with_one_commit_and_no_leftover_container() throws Exception {
         String patient = TestImages.collector("maomao-test/patient:jar", """
                 echo "working on attempt $MAOMAO_ATTEMPT"
