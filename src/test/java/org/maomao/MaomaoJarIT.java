@@ -39,7 +39,9 @@ class MaomaoJarIT {
 
     /** The jar with {@code input} (if not null) piped to its standard input. */
     Process start(Path input, Map<String, String> env, String... args) throws IOException {
-        List<String> cmd = new java.util.ArrayList<>(List.of("java", "-jar", JAR.toString()));
+        // SIGHUP back to its default: a suite run under nohup would hand its JVMs an ignored SIGHUP, which
+        // the JVM keeps ignored, and the reload tests would prove nothing (the daemon warns of it)
+        List<String> cmd = new java.util.ArrayList<>(List.of("env", "--default-signal=HUP", "java", "-jar", JAR.toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("out.log").toFile());
         if (input != null) {
@@ -123,6 +125,21 @@ class MaomaoJarIT {
         assertThat(term.waitFor(90, TimeUnit.SECONDS)).isTrue();
         assertThat(term.exitValue()).isIn(0, 143);
         assertThat(log()).contains("maomao listening", "maomao stopping", "maomao stopped");
+
+        // started with SIGHUP ignored (nohup), the JVM keeps ignoring it: the daemon says so, and how to reload
+        Files.delete(dir.resolve("out.log"));
+        ProcessBuilder ignoring = new ProcessBuilder("sh", "-c", "trap '' HUP; exec \"$@\"", "sh", "java", "-jar",
+                JAR.toString(), "daemon").redirectErrorStream(true).redirectOutput(dir.resolve("out.log").toFile());
+        ignoring.environment().putAll(env);
+        Process nohup = ignoring.start();
+        try {
+            awaitHealth(port);
+            assertThat(log()).contains("SIGHUP is ignored in this process (started under nohup?): reload with "
+                    + "'maomao reload' or POST /reload instead");
+        } finally {
+            nohup.destroy();
+        }
+        assertThat(nohup.waitFor(60, TimeUnit.SECONDS)).isTrue();
     }
 
     private String log() {

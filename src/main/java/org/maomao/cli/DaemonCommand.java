@@ -22,6 +22,7 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /** {@code maomao daemon [--config FILE]}: runs the daemon until SIGTERM or SIGINT. */
 @Command(name = "daemon", mixinStandardHelpOptions = true,
@@ -38,9 +39,14 @@ public final class DaemonCommand implements Callable<Integer> {
         // /health (so a supervisor may send a reload) before start() returns. One that arrives while the
         // daemon starts is run once it is up, since the configuration may have changed after start read it.
         ReloadOnHangup reloads = new ReloadOnHangup(Thread.currentThread().getContextClassLoader());
-        Signal.handle(new Signal("HUP"), sig -> reloads.signalled());
+        SignalHandler before = Signal.handle(new Signal("HUP"), sig -> reloads.signalled());
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
+        if (before == SignalHandler.SIG_IGN) {
+            // The JVM keeps a SIGHUP its parent ignored (nohup) ignored, and installs no handler for it.
+            log.warn("SIGHUP is ignored in this process (started under nohup?): reload with 'maomao reload' "
+                    + "or POST /reload instead");
+        }
         Supplier<DaemonConfig> source = () -> DaemonConfig.from(Settings.load(config, System.getenv()));
         try {
             source.get();
