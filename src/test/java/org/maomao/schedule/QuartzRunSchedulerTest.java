@@ -364,7 +364,9 @@ class QuartzRunSchedulerTest {
                 open();
                 scheduleBackToBack(busy);
                 scheduler.start();
-                Poll.until(WAIT, "three firings", () -> runs.of(busy).size() >= 3);
+                // up to the next real minute and then some: once in a clean-clone CI run the second opening
+                // fired nothing for 30 s (never seen when run alone); what is judged is the stop below
+                Poll.until(Duration.ofSeconds(90), "three firings", () -> runs.of(busy).size() >= 3);
 
                 long t0 = System.nanoTime();
                 scheduler.close();
