@@ -41,7 +41,13 @@ class MaomaoJarIT {
     Process start(Path input, Map<String, String> env, String... args) throws IOException {
         // SIGHUP back to its default: a suite run under nohup would hand its JVMs an ignored SIGHUP, which
         // the JVM keeps ignored, and the reload tests would prove nothing (the daemon warns of it)
-        List<String> cmd = new java.util.ArrayList<>(List.of("env", "--default-signal=HUP", "java", "-jar", JAR.toString()));
+        return launch(List.of("env", "--default-signal=HUP"), input, env, args);
+    }
+
+    /** The jar started by {@code launcher} (a command that ends by running its arguments), output to out.log. */
+    Process launch(List<String> launcher, Path input, Map<String, String> env, String... args) throws IOException {
+        List<String> cmd = new java.util.ArrayList<>(launcher);
+        cmd.addAll(List.of("java", "-jar", JAR.toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("out.log").toFile());
         if (input != null) {
@@ -81,13 +87,7 @@ class MaomaoJarIT {
             JsonNode schedules = new ObjectMapper().readTree(get(port, "/schedules").body());
             assertThat(schedules.findValuesAsText("id")).containsExactly("dummy@dummy", "loadavg@host");
             new ProcessBuilder("kill", "-HUP", Long.toString(p.pid())).start().waitFor(10, TimeUnit.SECONDS);
-            Poll.until(Duration.ofSeconds(60), "the reload on SIGHUP", () -> {
-                try {
-                    return Files.readString(dir.resolve("out.log")).contains("reloaded: 2 declared collector(s)");
-                } catch (IOException e) {
-                    return false;
-                }
-            });
+            Poll.until(Duration.ofSeconds(60), "the reload on SIGHUP", () -> log().contains("reloaded: 2 declared collector(s)"));
             assertThat(p.isAlive()).isTrue();
         } finally {
             p.destroy(); // SIGTERM
@@ -128,10 +128,7 @@ class MaomaoJarIT {
 
         // started with SIGHUP ignored (nohup), the JVM keeps ignoring it: the daemon says so, and how to reload
         Files.delete(dir.resolve("out.log"));
-        ProcessBuilder ignoring = new ProcessBuilder("sh", "-c", "trap '' HUP; exec \"$@\"", "sh", "java", "-jar",
-                JAR.toString(), "daemon").redirectErrorStream(true).redirectOutput(dir.resolve("out.log").toFile());
-        ignoring.environment().putAll(env);
-        Process nohup = ignoring.start();
+        Process nohup = launch(List.of("sh", "-c", "trap '' HUP; exec \"$@\"", "sh"), null, env, "daemon");
         try {
             awaitHealth(port);
             assertThat(log()).contains("SIGHUP is ignored in this process (started under nohup?): reload with "
