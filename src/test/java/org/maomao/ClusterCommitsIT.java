@@ -134,59 +134,78 @@ class ClusterCommitsIT {
             assertThat(awaitEnd("m1", id).get("state").asText()).isEqualTo("succeeded");
         }
 
+        // A run posted to a member with a free slot may still be claimed by another member's poll
+        // first, so each step kills the member that took its run, whichever it is.
+        List<String> alive = new ArrayList<>(List.of("m1", "m2", "m3", "m4"));
+
         // (a) SIGKILL while the container runs: a survivor takes the run over and its attempt 2 commits
         String a = post("m1", "patient");
-        await("run a to run on m1").atMost(WAIT).pollInterval(Duration.ofMillis(200))
-                .until(() -> run("m2", a), r -> r.get("state").asText().equals("running")
-                        && r.get("member").asText().equals("m1") && DaemonEndToEndTest.dockerContainersOf(a).size() == 1);
-        members.get("m1").kill();
-        JsonNode aDone = awaitEnd("m2", a);
+        String aMember = await("run a to run with its container").atMost(WAIT).pollInterval(Duration.ofMillis(200))
+                .until(() -> runningMember(alive.get(0), a), m -> m != null && DaemonEndToEndTest.dockerContainersOf(a).size() == 1);
+        kill(alive, aMember);
+        JsonNode aDone = awaitEnd(alive.get(0), a);
         assertThat(aDone.get("state").asText()).isEqualTo("succeeded");
         assertThat(aDone.get("attempt").asInt()).isEqualTo(2);
-        assertThat(aDone.get("member").asText()).isIn("m2", "m3", "m4");
+        assertThat(aDone.get("member").asText()).isIn(alive);
 
         // (b) SIGKILL while pushing, holding the dataset's lock: the push is refused, the lock goes with the lease
         hold("pushkill");
-        String b = post("m2", "pushkill");
+        String b = post(alive.get(0), "pushkill");
         awaitArrived("pushkill");
-        String lockKey = "/maomao/locks/datasets/" + DATASET + "/" + Long.toHexString(leaseOf("m2"));
-        assertThat(etcdKeys("/maomao/locks/datasets/" + DATASET + "/")).as("m2 holds the dataset's lock").contains(lockKey);
+        String pushKilled = runningMember(alive.get(0), b);
+        assertThat(pushKilled).as("the member pushing run b").isIn(alive);
+        String lockKey = "/maomao/locks/datasets/" + DATASET + "/" + Long.toHexString(leaseOf(pushKilled));
+        assertThat(etcdKeys("/maomao/locks/datasets/" + DATASET + "/")).as("%s holds the dataset's lock", pushKilled)
+                .contains(lockKey);
         // a run on another member waits for that lock meanwhile
-        String waiting = post("m4", "writer");
-        members.get("m2").kill();
+        String waiting = post(alive.stream().filter(m -> !m.equals(pushKilled)).findFirst().orElseThrow(), "writer");
+        kill(alive, pushKilled);
         verdict("pushkill", "refuse");
-        JsonNode bDone = awaitEnd("m3", b);
+        JsonNode bDone = awaitEnd(alive.get(0), b);
         assertThat(bDone.get("state").asText()).isEqualTo("succeeded");
         assertThat(bDone.get("attempt").asInt()).isEqualTo(2);
-        assertThat(bDone.get("member").asText()).isIn("m3", "m4");
-        assertThat(awaitEnd("m3", waiting).get("state").asText()).isEqualTo("succeeded");
+        assertThat(bDone.get("member").asText()).isIn(alive);
+        assertThat(awaitEnd(alive.get(0), waiting).get("state").asText()).isEqualTo("succeeded");
         assertThat(etcdKeys("/maomao/locks/datasets/" + DATASET + "/")).doesNotContain(lockKey);
 
         // (c) SIGKILL after pushing, before the run's commit is stored; no retries left
         hold("pushedkill");
-        String c = post("m3", "pushedkill");
+        String c = post(alive.get(0), "pushedkill");
         awaitArrived("pushedkill");
-        members.get("m3").kill();
+        String pushedKilled = runningMember(alive.get(0), c);
+        assertThat(pushedKilled).as("the member pushing run c").isIn(alive);
+        kill(alive, pushedKilled);
+        String last = alive.get(0);
         verdict("pushedkill", "accept");
         await("run c's commit on the remote").atMost(WAIT).pollInterval(Duration.ofMillis(100))
                 .until(() -> runIdsOnRemote().contains(c));
         Instant landed = Instant.now();
-        JsonNode cDone = awaitEnd("m4", c);
+        JsonNode cDone = awaitEnd(last, c);
         assertThat(cDone.get("state").asText()).as(cDone.toString()).isEqualTo("succeeded");
         assertThat(cDone.get("attempt").asInt()).isEqualTo(1);
         assertThat(cDone.get("commit").asText()).isEqualTo(commitOf(c));
-        JsonNode lost = events("m4", c).stream().filter(e -> e.get("type").asText().equals("lost")).findFirst()
+        JsonNode lost = events(last, c).stream().filter(e -> e.get("type").asText().equals("lost")).findFirst()
                 .orElseThrow();
-        assertThat(lost.get("payload").get("member").asText()).isEqualTo("m3");
+        assertThat(lost.get("payload").get("member").asText()).isEqualTo(pushedKilled);
         assertThat(Instant.parse(lost.get("at").asText())).as("taken over after the commit landed").isAfter(landed);
 
-        // m2 comes back: the commit its killed push left in its clone is taken back, and it commits again
-        members.start("m2");
-        String back = post("m2", "writer");
-        JsonNode backDone = awaitEnd("m2", back);
+        // the member killed while pushing comes back: the commit its killed push left in its clone is
+        // taken back, and it commits again. The last survivor is kept busy first (its push held in the
+        // hook), so the run posted to the member that came back can only be taken by it.
+        register(last, "busy", writer, 0);
+        hold("busy");
+        String busy = post(last, "busy");
+        awaitArrived("busy");
+        members.start(pushKilled);
+        String back = post(pushKilled, "writer");
+        await("the run posted to " + pushKilled + " to be taken by it").atMost(WAIT).pollInterval(Duration.ofMillis(100))
+                .until(() -> runningMember(pushKilled, back), pushKilled::equals);
+        verdict("busy", "accept");
+        assertThat(awaitEnd(last, busy).get("state").asText()).isEqualTo("succeeded");
+        JsonNode backDone = awaitEnd(pushKilled, back);
         assertThat(backDone.get("state").asText()).as(backDone.toString()).isEqualTo("succeeded");
-        assertThat(backDone.get("member").asText()).isEqualTo("m2");
-        assertThat(Files.readString(members.get("m2").log())).contains("an ingest of this member did not finish");
+        assertThat(backDone.get("member").asText()).isEqualTo(pushKilled);
+        assertThat(Files.readString(members.get(pushKilled).log())).contains("an ingest of this member did not finish");
 
         // the whole history
         Map<String, String> states = new TreeMap<>();
@@ -293,12 +312,28 @@ class ClusterCommitsIT {
     }
 
     void register(String name, String image, int retries) throws IOException {
-        HttpResponse<String> r = send("m1", "POST", "/register", "{\"name\":\"" + name + "\",\"url\":\"" + image
+        register("m1", name, image, retries);
+    }
+
+    void register(String via, String name, String image, int retries) throws IOException {
+        HttpResponse<String> r = send(via, "POST", "/register", "{\"name\":\"" + name + "\",\"url\":\"" + image
                 + "\",\"dataset\":\"" + DATASET + "\",\"retries\":\"" + retries + "\",\"retry_backoff\":\"1s\"}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
     }
 
-    /** Posts a run to {@code member}; with a free slot, that member runs it. */
+    /** SIGKILLs {@code member} and drops it from {@code alive}. */
+    void kill(List<String> alive, String member) throws InterruptedException {
+        members.get(member).kill();
+        alive.remove(member);
+    }
+
+    /** The member running run {@code id}, as {@code via} answers; null while the run is not running. */
+    String runningMember(String via, String id) throws IOException {
+        JsonNode r = run(via, id);
+        return r.get("state").asText().equals("running") && r.hasNonNull("member") ? r.get("member").asText() : null;
+    }
+
+    /** Posts a run to {@code member}; it is queued for any member with a free slot. */
     String post(String member, String collector) throws IOException {
         HttpResponse<String> r = send(member, "POST", "/run", "{\"name\":\"" + collector + "\",\"cron\":false}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
