@@ -146,70 +146,69 @@ class ClusterRunsIT {
         post("m1", "/register", "{\"name\":\"patient\",\"url\":\"" + patient + "\",\"dataset\":\"none\","
                 + "\"retries\":\"2\",\"retry_backoff\":\"1s\"}");
 
-        // kill -9 of m1 mid-run
+        // kill -9 of the member running it, mid-run (posted to m1, it may be claimed by another member's poll first)
         String killedRun = JSON.readTree(post("m1", "/run", "{\"name\":\"patient\"}")).get("id").asText();
-        await("the run to start on m1").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                .until(() -> run("m2", killedRun), r -> r.get("state").asText().equals("running")
-                        && r.get("member").asText().equals("m1") && DaemonEndToEndTest.dockerContainersOf(killedRun).size() == 1);
-        members.get("m1").kill();
+        String killedMember = await("the run to start").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> runningMember("m1", killedRun), m -> m != null && DaemonEndToEndTest.dockerContainersOf(killedRun).size() == 1);
+        List<String> survivors = new ArrayList<>(List.of("m1", "m2", "m3"));
+        survivors.remove(killedMember);
+        members.get(killedMember).kill();
         Instant killed = Instant.now();
         JsonNode done = await("the run to be retried elsewhere and end").atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(200)).until(() -> run("m2", killedRun), r -> r.get("state").asText()
+                .pollInterval(Duration.ofMillis(200)).until(() -> run(survivors.get(0), killedRun), r -> r.get("state").asText()
                         .equals("succeeded"));
         assertThat(done.get("attempt").asInt()).isEqualTo(2);
-        assertThat(done.get("member").asText()).isIn("m2", "m3");
-        List<JsonNode> events = events("m3", killedRun);
+        assertThat(done.get("member").asText()).isIn(survivors);
+        List<JsonNode> events = events(survivors.get(1), killedRun);
         JsonNode lost = events.stream().filter(e -> e.get("type").asText().equals("lost")).findFirst().orElseThrow();
-        assertThat(lost.get("payload").get("member").asText()).isEqualTo("m1");
+        assertThat(lost.get("payload").get("member").asText()).isEqualTo(killedMember);
         // taken over within the lease TTL and a poll or two (the run's own 2 s come after)
-        System.out.println("ClusterRunsIT: run of SIGKILLed m1 taken over after "
+        System.out.println("ClusterRunsIT: run of SIGKILLed " + killedMember + " taken over after "
                 + Duration.between(killed, Instant.parse(lost.get("at").asText())).toMillis() + " ms, ended after "
                 + Duration.between(killed, Instant.parse(done.get("finished_at").asText())).toMillis() + " ms");
         assertThat(Duration.between(killed, Instant.parse(lost.get("at").asText())))
                 .isLessThanOrEqualTo(TTL.plusSeconds(4));
         assertThat(events).filteredOn(e -> e.get("type").asText().equals("finished")).hasSize(1);
-        assertThat(DaemonEndToEndTest.dockerContainersOf(killedRun)).as("m1's container, removed by the survivor").isEmpty();
-        assertThat(PostgresServer.shared().count(store, "SELECT COUNT(*) FROM mm_runs WHERE state IN ('queued','running') AND member='m1'")).isZero();
+        assertThat(DaemonEndToEndTest.dockerContainersOf(killedRun)).as("the killed member's container, removed by the survivor").isEmpty();
+        assertThat(PostgresServer.shared().count(store, "SELECT COUNT(*) FROM mm_runs WHERE state IN ('queued','running') AND member='"
+                + killedMember + "'")).isZero();
 
-        // SIGSTOP of m2 past its lease while it runs attempt 1; m2's one slot must be free (it may have
-        // run the killed run's retry), else the run posted to it goes to another member
-        await("m2 to have a free slot").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                .until(() -> JSON.readTree(get(members.port("m2"), "/members").body()), ms -> {
-                    for (JsonNode m : ms.path("members")) {
-                        if (m.path("id").asText().equals("m2")) {
-                            return m.path("in_flight").asInt(-1) == 0;
-                        }
-                    }
-                    return false;
-                });
-        String pausedRun = JSON.readTree(post("m2", "/run", "{\"name\":\"patient\"}")).get("id").asText();
-        await("the run to start on m2").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                .until(() -> run("m3", pausedRun), r -> r.get("state").asText().equals("running")
-                        && r.get("member").asText().equals("m2") && DaemonEndToEndTest.dockerContainersOf(pausedRun).size() == 1);
-        JarMembers.Member m2 = members.get("m2");
-        m2.pause();
-        // m3 takes the run over; its attempt 2 runs 2 s
-        await("m3 to take the run over").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                .until(() -> run("m3", pausedRun), r -> r.get("attempt").asInt() == 2
-                        && r.get("member").asText().equals("m3"));
-        m2.resume();
-        // m2's attempt 1 is still there, its container sleeping: m2 sees it lost and stops it without ending the run
-        await("m2 to drop its lost attempt").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                .until(() -> Files.readString(dir.resolve("m2/out.log")).contains("lost the run"));
-        JsonNode paused = await("the run taken over to end").atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(200)).until(() -> run("m2", pausedRun), r -> r.get("state").asText()
+        // SIGSTOP of the member running attempt 1, past its lease: the other survivor takes the run over
+        String pausedRun = JSON.readTree(post(survivors.get(0), "/run", "{\"name\":\"patient\"}")).get("id").asText();
+        String pausedMember = await("the run to start").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> runningMember(survivors.get(0), pausedRun), m -> m != null && DaemonEndToEndTest.dockerContainersOf(pausedRun).size() == 1);
+        String taker = survivors.get(0).equals(pausedMember) ? survivors.get(1) : survivors.get(0);
+        JarMembers.Member paused = members.get(pausedMember);
+        paused.pause();
+        // the taker takes the run over; its attempt 2 runs 2 s
+        await(taker + " to take the run over").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> run(taker, pausedRun), r -> r.get("attempt").asInt() == 2
+                        && r.get("member").asText().equals(taker));
+        paused.resume();
+        // the paused member's attempt 1 is still there, its container sleeping: it sees it lost and stops it without ending the run
+        Path pausedLog = dir.resolve(pausedMember + "/out.log");
+        await(pausedMember + " to drop its lost attempt").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> Files.readString(pausedLog).contains("lost the run"));
+        JsonNode pausedDone = await("the run taken over to end").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200)).until(() -> run(pausedMember, pausedRun), r -> r.get("state").asText()
                         .equals("succeeded"));
-        assertThat(paused.get("member").asText()).isEqualTo("m3");
-        assertThat(paused.get("attempt").asInt()).isEqualTo(2);
-        List<JsonNode> pausedEvents = events("m3", pausedRun);
+        assertThat(pausedDone.get("member").asText()).isEqualTo(taker);
+        assertThat(pausedDone.get("attempt").asInt()).isEqualTo(2);
+        List<JsonNode> pausedEvents = events(taker, pausedRun);
         assertThat(pausedEvents).filteredOn(e -> e.get("type").asText().equals("finished")).hasSize(1);
-        // m2's attempt 1 wrote nothing after it lost the run: its container's exit is not recorded
+        // the paused member's attempt 1 wrote nothing after it lost the run: its container's exit is not recorded
         assertThat(pausedEvents).extracting(e -> e.get("type").asText())
                 .containsExactly("submitted", "started", "lost", "retry_scheduled", "started", "exited", "finished");
-        assertThat(Files.readString(dir.resolve("m2/out.log"))).contains("run " + pausedRun + ": this member's attempt "
+        assertThat(Files.readString(pausedLog)).contains("run " + pausedRun + ": this member's attempt "
                 + "no longer owns it");
-        await("m2's container to be stopped and removed").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+        await(pausedMember + "'s container to be stopped and removed").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
                 .until(() -> DaemonEndToEndTest.dockerContainersOf(pausedRun).isEmpty());
+    }
+
+    /** The member running run {@code id}, as {@code via} answers; null while the run is not running. */
+    String runningMember(String via, String id) throws IOException {
+        JsonNode r = run(via, id);
+        return r.get("state").asText().equals("running") && r.hasNonNull("member") ? r.get("member").asText() : null;
     }
 
     JsonNode run(String member, String id) throws IOException {
