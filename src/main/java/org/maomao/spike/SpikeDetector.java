@@ -212,7 +212,16 @@ public final class SpikeDetector {
             signal = likelihood(state, score, change, signal, breakthrough);
         }
         state.push(filtered);
-        learnSeason(state, phase, value, expectedSeason, direction);
+        if (residual && direction != 0) {
+            // An outlier teaches the seasonal profile the edge of the band it broke (plus the influence's
+            // share of the rest). Taught nothing, as the window is, a phase of the cycle that changes for
+            // good (a new morning peak) would stay an outlier every cycle and never be learnt; taught its
+            // full value, one spike would shift that phase for the cycles after it.
+            double edge = expectedSeason + centre + direction * parameters.threshold() * deviation;
+            learnSeason(state, phase, edge + parameters.influence() * (value - edge), expectedSeason, 0);
+        } else {
+            learnSeason(state, phase, value, expectedSeason, direction);
+        }
         return new Detection(value, centre + offset, deviation, score, signal);
     }
 

@@ -110,6 +110,36 @@ class WarmUpAndSeasonTest {
         assertThat(spikes.get(0).mean()).isCloseTo(100 + 40 * Math.sin(-3 * Math.PI / 12), within(4.0));
     }
 
+    /**
+     * A phase of the cycle that changes for good (a new job every morning at 08:00) is news once, then
+     * part of the cycle: its outliers teach the profile the edge of their band, so the change is learnt
+     * within days. Taught nothing (as the window is), it stayed an outlier every morning and the
+     * likelihood reported it every day for the rest of the series.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"auto,likelihood", "auto,zscore", "auto,robust", "daily,likelihood",
+            "daily,robust"})
+    void should_report_a_lasting_change_in_one_phase_of_the_cycle_then_learn_it(String season, String method) {
+        int day = 288; // 5-minute points
+        Random random = new Random(5);
+        double[] v = new double[30 * day];
+        for (int i = 0; i < v.length; i++) {
+            int tod = i % day;
+            v[i] = 100 + 20 * Math.sin(2 * Math.PI * tod / day) + 2 * random.nextGaussian();
+            if (i >= 8 * day && tod >= 96 && tod < 108) {
+                v[i] += 30; // from day 8 on, 08:00-09:00 runs 15 noise deviations higher
+            }
+        }
+        SpikeDetector detector = new SpikeDetector(SpikeParameters.fromMap(Map.of("season", season, "method", method)));
+        DetectorState state = detector.newState();
+        List<Spike> spikes = detector.scan("s", series(v, 300), state);
+        assertThat(state.seasonal()).isTrue();
+        assertThat(spikes).extracting(Spike::timestamp).as("the first morning of the change")
+                .anyMatch(t -> t.startsWith("2026-01-09T08:"));
+        assertThat(spikes).extracting(Spike::timestamp).as("spikes in the last 12 days")
+                .noneMatch(t -> t.compareTo("2026-01-19") >= 0);
+    }
+
     @Test
     void should_decide_by_the_same_autocorrelation_as_commons_math() {
         double[] cycle = dailyCycle(3, 6);
