@@ -1,6 +1,7 @@
 package org.maomao;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -125,6 +126,43 @@ class SpikeDetectionEndToEndTest {
         assertThat(spikes.get(0).get("timestamp").asText()).isEqualTo("2026-01-07T06:00:00");
         assertThat(spikes.get(0).get("value").asDouble()).isEqualTo(400.0);
         assertThat(spikes.get(0).get("direction").asText()).isEqualTo("up");
+        explained(spikes.get(0), "none");
+        // the series answers the band with its points: one [time, expected, lower, upper] per point, and the
+        // spike's point lies above its band while the quiet points of the window lie inside theirs
+        JsonNode series = daemon.get("/series/spikes/hourly/hourly.csv%23value").json();
+        JsonNode points = series.get("points");
+        JsonNode band = series.get("band");
+        assertThat(points).hasSize(240);
+        assertThat(band).hasSize(points.size());
+        int inside = 0;
+        for (int i = 0; i < points.size(); i++) {
+            assertThat(band.get(i).get(0).asText()).isEqualTo(points.get(i).get(0).asText());
+            double v = points.get(i).get(1).asDouble();
+            if (i == 150) {
+                assertThat(v).isGreaterThan(band.get(i).get(3).asDouble());
+                assertThat(band.get(i).get(1).asDouble()).isCloseTo(spikes.get(0).get("expected").asDouble(), within(1e-9));
+            } else if (i > 40 && v >= band.get(i).get(2).asDouble() && v <= band.get(i).get(3).asDouble()) {
+                inside++;
+            }
+        }
+        assertThat(inside).as("quiet points inside their band").isGreaterThan(190);
+    }
+
+    /**
+     * A stored spike explains itself: the value it was expected at, the band it fell outside (its
+     * threshold of deviations either side), the points of its window and the season removed.
+     */
+    private static void explained(JsonNode spike, String season) {
+        double expected = spike.get("expected").asDouble();
+        double deviation = spike.get("deviation").asDouble();
+        assertThat(spike.get("mean").asDouble()).isEqualTo(expected);
+        assertThat(spike.get("lower").asDouble()).isCloseTo(expected - 4 * deviation, within(1e-6 * Math.abs(expected) + 1e-9));
+        assertThat(spike.get("upper").asDouble()).isCloseTo(expected + 4 * deviation, within(1e-6 * Math.abs(expected) + 1e-9));
+        double value = spike.get("value").asDouble();
+        assertThat(value > spike.get("upper").asDouble() || value < spike.get("lower").asDouble())
+                .as("%s outside its band", spike).isTrue();
+        assertThat(spike.get("window").asInt()).isGreaterThanOrEqualTo(30);
+        assertThat(spike.get("season").asText()).isEqualTo(season);
     }
 
     @Test
@@ -142,6 +180,7 @@ class SpikeDetectionEndToEndTest {
         assertThat(spikes).as(spikes.toString()).hasSize(1);
         assertThat(spikes.get(0).get("timestamp").asText()).isEqualTo("2026-01-10T03:00:00");
         assertThat(spikes.get(0).get("direction").asText()).isEqualTo("up");
+        explained(spikes.get(0), "1d");
     }
 
     @Test

@@ -65,6 +65,8 @@ class StatusPageTest {
                 "succeeded", "levels/spiky/level.csv#value");
         assertThat(dom).containsPattern("<svg class=\"series-plot\"[^>]*>.*<path d=\"M[^\"]+\"");
         assertThat(dom.split("class=\"spike\"", -1)).hasSize(2); // exactly one spike marked
+        // the detector's band behind the line, a value axis and a time axis (first and last time of the file)
+        assertThat(dom).contains("class=\"band\"", "class=\"value-axis\"", ">2026-03-01 00:00<", ">2026-03-01 00:01<");
         // no CDN: every script, style and image comes from the jar (links to the members' own pages are not assets)
         assertThat(dom).doesNotContainPattern("<(script|link|img|iframe|object|embed|source)\\b[^>]*(src|href)=\"(https?:)?//")
                 .doesNotContainPattern("url\\(\\s*['\"]?(https?:)?//").doesNotContain("@import");

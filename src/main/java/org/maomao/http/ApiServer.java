@@ -83,7 +83,8 @@ public final class ApiServer implements AutoCloseable {
         this.mapper = new ObjectMapper().registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         JsonViews views = new JsonViews(mapper);
-        StatusPage statusPage = new StatusPage(p.registry(), p.scheduler(), p.runs(), p.series(), p.datasets(), p.late());
+        StatusPage statusPage = new StatusPage(p.registry(), p.scheduler(), p.runs(), p.series(), p.datasets(), p.late(),
+                p.seriesAnalyzer());
         statusPage.showMembers(p.members());
         this.resources = new java.util.ArrayList<>(List.of(
                 new SystemApi(new Health(p.health(), p.late()), statusPage, p.metrics(), p.sshPublicKey(), p.reload()),

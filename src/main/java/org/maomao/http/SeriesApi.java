@@ -30,6 +30,8 @@ final class SeriesApi implements Resource {
     private final SeriesStore series;
     private final GitDatasets datasets;
     private final SeriesRescan rescan;
+    /** Null when the daemon analyses no series (then a series answers no band). */
+    private final DatasetSeriesAnalyzer analyzer;
     private final JsonViews views;
 
     /** {@code analyzer} is the one the runs use, so a re-scan and a run take turns per series; null offers no re-scan. */
@@ -37,6 +39,7 @@ final class SeriesApi implements Resource {
         this.series = series;
         this.datasets = datasets;
         this.rescan = new SeriesRescan(series, datasets, analyzer);
+        this.analyzer = analyzer;
         this.views = views;
     }
 
@@ -74,22 +77,29 @@ final class SeriesApi implements Resource {
         ctx.json(body);
     }
 
-    /** One series with what a plot needs: its latest points (read from the dataset's file, {@code ?limit=}) and its spikes. */
+    /**
+     * One series with what a plot needs: its latest points (read from the dataset's file, {@code ?limit=}),
+     * the band the detector draws over them ({@code [timestamp, expected, lower, upper]} per point, see
+     * {@link DatasetSeriesAnalyzer#band}) and its spikes.
+     */
     private void detail(Context ctx) throws IOException {
         String id = ctx.pathParam("id");
         SeriesId sid = SeriesId.parse(id).orElseThrow(() -> SeriesId.unknown(id));
         SeriesStore.SeriesRecord rec = series.find(sid.dataset(), sid.name()).orElseThrow(() -> SeriesId.unknown(id));
         int limit = QueryParams.count(ctx, "limit", DEFAULT_POINTS, MAX_POINTS);
-        List<SeriesPoint> points = List.of(); // a run's own series keeps no points but its detector's state
+        List<SeriesPoint> read = List.of(); // a run's own series keeps no points but its detector's state
         if (!Names.RUNS_DATASET.equals(sid.dataset())) {
             Path path = datasets.datasetDir(sid.dataset()).resolve(sid.file()).normalize();
             if (!datasets.isDataFile(sid.dataset(), path)) {
                 throw ApiException.notFound("series \"" + id + "\" does not exist.");
             }
-            points = SeriesFiles.tail(path, sid.column(), limit);
+            read = SeriesFiles.tail(path, sid.column(), limit + DatasetSeriesAnalyzer.BAND_WARM_UP);
         }
+        List<SeriesPoint> points = read.subList(Math.max(0, read.size() - limit), read.size());
         Map<String, Object> body = new LinkedHashMap<>(views.series(rec));
         body.put("points", points.stream().map(p -> List.of(p.timestamp(), p.value())).toList());
+        body.put("band", analyzer == null ? null : analyzer.band(sid.name(), read, points.size()).stream()
+                .map(b -> java.util.Arrays.asList(b.timestamp(), b.expected(), b.lower(), b.upper())).toList());
         body.put("spikes", series.spikes(new SeriesStore.SpikeQuery(null, sid.name(), null, MAX_SPIKES)).stream()
                 .filter(k -> k.dataset().equals(sid.dataset())).map(views::spike).toList());
         ctx.json(body);

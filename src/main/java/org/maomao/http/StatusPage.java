@@ -19,6 +19,7 @@ import org.maomao.run.RunQuery;
 import org.maomao.run.RunStore;
 import org.maomao.schedule.QuartzRunScheduler;
 import org.maomao.schedule.Schedule;
+import org.maomao.spike.DatasetSeriesAnalyzer;
 import org.maomao.spike.SeriesFiles;
 import org.maomao.spike.SeriesPoint;
 import org.maomao.spike.SeriesStore;
@@ -38,19 +39,25 @@ final class StatusPage {
     static final int POINTS = 300;
     /** Collectors that get a duration history: each costs a query. */
     static final int MAX_HISTORIES = 200;
-    private static final int W = 360;
-    private static final int H = 90;
 
     private final CollectorRegistry registry;
     private final QuartzRunScheduler scheduler;
     private final RunStore runs;
     private final SeriesStore series;
+    private final DatasetSeriesAnalyzer analyzer;
     private final GitDatasets datasets;
     private final Supplier<List<Schedule>> late;
     private org.maomao.cluster.Members members;
 
     StatusPage(CollectorRegistry registry, QuartzRunScheduler scheduler, RunStore runs, SeriesStore series,
                GitDatasets datasets, Supplier<List<Schedule>> late) {
+        this(registry, scheduler, runs, series, datasets, late, null);
+    }
+
+    /** {@code analyzer} draws the detector's band behind each plot; null draws none. */
+    StatusPage(CollectorRegistry registry, QuartzRunScheduler scheduler, RunStore runs, SeriesStore series,
+               GitDatasets datasets, Supplier<List<Schedule>> late, DatasetSeriesAnalyzer analyzer) {
+        this.analyzer = analyzer;
         this.late = late == null ? List::of : late;
         this.registry = registry;
         this.scheduler = scheduler;
@@ -156,8 +163,12 @@ final class StatusPage {
         String name = s.name();
         int hash = name.lastIndexOf('#');
         Path file = datasets.datasetDir(s.dataset()).resolve(name.substring(0, hash)).normalize();
-        List<SeriesPoint> pts = datasets.isDataFile(s.dataset(), file)
-                ? SeriesFiles.tail(file, name.substring(hash + 1), POINTS) : List.of();
+        List<SeriesPoint> read = datasets.isDataFile(s.dataset(), file)
+                ? SeriesFiles.tail(file, name.substring(hash + 1), POINTS + DatasetSeriesAnalyzer.BAND_WARM_UP) : List.of();
+        int shown = Math.min(POINTS, read.size());
+        List<DatasetSeriesAnalyzer.BandPoint> points = analyzer != null ? analyzer.band(name, read, shown)
+                : read.subList(read.size() - shown, read.size()).stream()
+                        .map(p -> new DatasetSeriesAnalyzer.BandPoint(p.timestamp(), p.value(), null, null, null)).toList();
         Set<String> spikeTimes = new HashSet<>();
         List<SpikeRecord> spikes = series.spikes(new SeriesStore.SpikeQuery(null, name, null, 1000));
         for (SpikeRecord k : spikes) {
@@ -168,40 +179,8 @@ final class StatusPage {
         h.append("<div class=\"plot\"><div>").append(esc(s.dataset() + "/" + name)).append(" · ").append(s.points())
                 .append(" points · ").append(spikeTimes.size()).append(spikeTimes.size() == 1 ? " spike" : " spikes")
                 .append("</div>");
-        h.append("<svg class=\"series-plot\" width=\"").append(W).append("\" height=\"").append(H)
-                .append("\" viewBox=\"0 0 ").append(W).append(' ').append(H).append("\" role=\"img\" aria-label=\"")
-                .append(esc(name)).append("\">");
-        if (pts.size() >= 2) {
-            double min = Double.MAX_VALUE;
-            double max = -Double.MAX_VALUE;
-            for (SeriesPoint p : pts) {
-                min = Math.min(min, p.value());
-                max = Math.max(max, p.value());
-            }
-            double span = max > min ? max - min : 1;
-            StringBuilder line = new StringBuilder();
-            StringBuilder marks = new StringBuilder();
-            for (int i = 0; i < pts.size(); i++) {
-                double x = 4 + (W - 8) * i / (double) (pts.size() - 1);
-                double y = H - 4 - (H - 8) * (pts.get(i).value() - min) / span;
-                line.append(i == 0 ? "M" : "L").append(fmt(x)).append(',').append(fmt(y));
-                if (spikeTimes.contains(pts.get(i).timestamp())) {
-                    marks.append("<circle class=\"spike\" cx=\"").append(fmt(x)).append("\" cy=\"").append(fmt(y))
-                            .append("\" r=\"4\" fill=\"none\" stroke=\"#c0262d\" stroke-width=\"2\"><title>spike ")
-                            .append(esc(pts.get(i).timestamp())).append(": ").append(pts.get(i).value())
-                            .append("</title></circle>");
-                }
-            }
-            h.append("<path d=\"").append(line).append("\" fill=\"none\" stroke=\"#2864c7\" stroke-width=\"1.3\"/>")
-                    .append(marks);
-        }
-        h.append("</svg></div>");
-    }
-
-    /** A plot coordinate (0 to W) to one decimal; not String.format, which costs more than the rest of a plot. */
-    private static String fmt(double v) {
-        long tenths = Math.round(v * 10);
-        return (tenths < 0 ? "-" : "") + Math.abs(tenths / 10) + "." + Math.abs(tenths % 10);
+        SeriesPlot.draw(h, name, points, spikeTimes);
+        h.append("</div>");
     }
 
     static String esc(String s) {

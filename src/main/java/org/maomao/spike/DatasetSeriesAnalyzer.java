@@ -111,7 +111,7 @@ public final class DatasetSeriesAnalyzer implements SeriesAnalyzer {
         List<SpikeRecord> spikes = new ArrayList<>();
         for (Spike s : detector.scan(name, points, state)) {
             spikes.add(new SpikeRecord(0, dataset, name, s.timestamp(), s.value(), s.mean(), s.deviation(), s.z(),
-                    s.direction(), runId, commit, clock.instant()));
+                    s.direction(), runId, commit, clock.instant(), s.explanation()));
             log.warn("spike in {} of dataset {}: {} at {} (mean {}, z {})", name, dataset, s.value(),
                     s.timestamp(), s.mean(), String.format("%.2f", s.z()));
         }
@@ -120,6 +120,44 @@ public final class DatasetSeriesAnalyzer implements SeriesAnalyzer {
         store.save(new SeriesStore.SeriesRecord(dataset, name, state.encode(), count, last.timestamp(),
                 last.value(), clock.instant()), spikes);
         return spikes;
+    }
+
+    /**
+     * Points before the shown ones that {@link #band} replays first, so the window, the record and a
+     * daily season (three days of 1-minute points) are in place when the shown points come.
+     */
+    public static final int BAND_WARM_UP = 5000;
+
+    /** A point with the value the detector expected it at and the band around it; null edges where it judged nothing. */
+    public record BandPoint(String timestamp, double value, Double expected, Double lower, Double upper) {
+    }
+
+    /**
+     * The band the detector draws over the last {@code shown} of {@code points} (oldest first) of series
+     * {@code name}: the detector, with its collector's current settings, replays {@code points} from a
+     * new state, the ones before the shown ones warming it up ({@link #BAND_WARM_UP} are enough). Reads
+     * and writes nothing; a point whose centre or spread is not a number has null edges.
+     */
+    public List<BandPoint> band(String name, List<SeriesPoint> points, int shown) {
+        String collector = name.substring(0, Math.max(0, name.indexOf('/')));
+        Map<String, String> own = collectorSettings.apply(collector);
+        SpikeDetector detector = detectors.computeIfAbsent(own, o -> new SpikeDetector(parameters(daemonSettings, o)));
+        double threshold = detector.parameters().threshold();
+        DetectorState state = detector.newState();
+        List<BandPoint> out = new ArrayList<>(Math.min(shown, points.size()));
+        int first = Math.max(0, points.size() - shown);
+        for (int i = 0; i < points.size(); i++) {
+            SeriesPoint p = points.get(i);
+            Detection d = detector.update(state, SeriesTime.epochSeconds(p.timestamp()), p.value());
+            if (i < first) {
+                continue;
+            }
+            double half = threshold * d.deviation();
+            boolean judged = Double.isFinite(d.mean()) && Double.isFinite(half);
+            out.add(new BandPoint(p.timestamp(), p.value(), judged ? d.mean() : null, judged ? d.mean() - half : null,
+                    judged ? d.mean() + half : null));
+        }
+        return out;
     }
 
     /** What a re-scan found: the points read, the spikes among them, and the rows skipped as not numbers. */
@@ -153,9 +191,9 @@ public final class DatasetSeriesAnalyzer implements SeriesAnalyzer {
                 skipped = SeriesHistory.read(file, field, p -> {
                     Detection d = detector.update(state, SeriesTime.epochSeconds(p.timestamp()), p.value());
                     if (d.isSpike()) {
-                        Spike s = Spike.of(name, p.timestamp(), d);
+                        Spike s = detector.spike(name, p.timestamp(), d, state);
                         spikes.add(new SpikeRecord(0, dataset, name, s.timestamp(), s.value(), s.mean(), s.deviation(),
-                                s.z(), s.direction(), null, null, clock.instant()));
+                                s.z(), s.direction(), null, null, clock.instant(), s.explanation()));
                     }
                     points[0]++;
                     last[0] = p;

@@ -12,9 +12,15 @@ import java.util.Objects;
  * @param deviation spread of that window (after the floor)
  * @param z         {@code (value - mean) / deviation}
  * @param direction +1 for a spike up, -1 for a spike down
+ * @param explanation the band and the window and season the point was judged with; null when not known
  */
 public record Spike(String series, String timestamp, double value, double mean, double deviation, double z,
-                    int direction) {
+                    int direction, SpikeExplanation explanation) {
+
+    public Spike(String series, String timestamp, double value, double mean, double deviation, double z, int direction) {
+        this(series, timestamp, value, mean, deviation, z, direction, null);
+    }
+
 
     public Spike {
         Objects.requireNonNull(series, "series");
@@ -24,12 +30,17 @@ public record Spike(String series, String timestamp, double value, double mean, 
         }
     }
 
-    /** The spike a detection reports, for the row at {@code timestamp} of {@code series}. */
+    /** The spike a detection reports, for the row at {@code timestamp} of {@code series}, without its explanation. */
     public static Spike of(String series, String timestamp, Detection detection) {
+        return of(series, timestamp, detection, null);
+    }
+
+    /** The spike a detection reports, for the row at {@code timestamp} of {@code series}. */
+    public static Spike of(String series, String timestamp, Detection detection, SpikeExplanation explanation) {
         if (!detection.isSpike()) {
             throw new IllegalArgumentException("the detection at " + timestamp + " of " + series + " is not a spike");
         }
         return new Spike(series, timestamp, detection.value(), detection.mean(), detection.deviation(),
-                detection.score(), detection.signal());
+                detection.score(), detection.signal(), explanation);
     }
 }

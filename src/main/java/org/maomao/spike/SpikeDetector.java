@@ -167,6 +167,7 @@ public final class SpikeDetector {
             return new Detection(value, centre + offset, deviation, 0, 0);
         }
 
+        int judged = state.size();
         double score = (y - centre) / deviation;
         int direction = Math.abs(score) > parameters.threshold() ? (score > 0 ? 1 : -1) : 0;
         boolean coolingDown = direction > 0 ? state.cooldownUp() > 0 : direction < 0 && state.cooldownDown() > 0;
@@ -222,7 +223,30 @@ public final class SpikeDetector {
         } else {
             learnSeason(state, phase, value, expectedSeason, direction);
         }
-        return new Detection(value, centre + offset, deviation, score, signal);
+        return new Detection(value, centre + offset, deviation, score, signal, judged, residual);
+    }
+
+    /**
+     * The spike {@code detection} (of the point just fed to {@code state}) reports for the row at
+     * {@code timestamp} of {@code series}, with the band it fell outside and the window and season it
+     * was judged with.
+     */
+    public Spike spike(String series, String timestamp, Detection detection, DetectorState state) {
+        double half = parameters.threshold() * detection.deviation();
+        return Spike.of(series, timestamp, detection, new SpikeExplanation(detection.mean() - half,
+                detection.mean() + half, detection.window(), detection.seasonal() ? seasonName(state) : "none"));
+    }
+
+    /** The period of the cycle {@code state} removes: a span such as {@code 1d}, or a number of points. */
+    static String seasonName(DetectorState state) {
+        if (state.profile == null) {
+            return "none";
+        }
+        if (Double.isFinite(state.phaseSeconds)) {
+            return SpikeWindow.of(java.time.Duration.ofSeconds(Math.round(state.profile.length * state.phaseSeconds)))
+                    .toString();
+        }
+        return state.profile.length + " points";
     }
 
     /**
@@ -508,7 +532,7 @@ public final class SpikeDetector {
         for (SeriesPoint point : points) {
             Detection detection = update(state, SeriesTime.epochSeconds(point.timestamp()), point.value());
             if (detection.isSpike()) {
-                spikes.add(Spike.of(series, point.timestamp(), detection));
+                spikes.add(spike(series, point.timestamp(), detection, state));
             }
         }
         return spikes;

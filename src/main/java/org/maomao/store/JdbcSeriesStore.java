@@ -13,6 +13,7 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 import org.maomao.spike.SeriesStore;
+import org.maomao.spike.SpikeExplanation;
 import org.maomao.spike.SpikeRecord;
 
 /** Series state and spikes in {@code mm_series} and {@code mm_spikes}. */
@@ -63,10 +64,14 @@ public final class JdbcSeriesStore implements SeriesStore {
                         s.lastTimestamp(), s.lastValue(), clock.instant());
             }
             for (SpikeRecord k : newSpikes) {
+                SpikeExplanation e = k.explanation();
                 Jdbc.update(c, "INSERT INTO mm_spikes (dataset, series, collector, ts, point_value, mean, deviation, z, direction, "
-                                + "run_id, commit_id, detected_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", k.dataset(), k.series(),
+                                + "run_id, commit_id, detected_at, band_lower, band_upper, window_points, season) "
+                                + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", k.dataset(), k.series(),
                         collectorOf(k.series()), k.timestamp(), k.value(), k.mean(), k.deviation(), k.z(), k.direction(),
-                        k.runId(), k.commit(), k.detectedAt());
+                        k.runId(), k.commit(), k.detectedAt(), e == null ? null : finiteOrNull(e.lower()),
+                        e == null ? null : finiteOrNull(e.upper()), e == null ? null : e.window(),
+                        e == null ? null : e.season().substring(0, Math.min(e.season().length(), SpikeExplanation.MAX_SEASON_LENGTH)));
             }
         }
     }
@@ -160,7 +165,24 @@ public final class JdbcSeriesStore implements SeriesStore {
         return jdbc.query(sql.toString(), rs -> new SpikeRecord(rs.getLong("id"), rs.getString("dataset"),
                 rs.getString("series"), rs.getString("ts"), rs.getDouble("point_value"), rs.getDouble("mean"),
                 rs.getDouble("deviation"), rs.getDouble("z"), rs.getInt("direction"), rs.getString("run_id"),
-                rs.getString("commit_id"), Jdbc.instant(rs, "detected_at")), params.toArray());
+                rs.getString("commit_id"), Jdbc.instant(rs, "detected_at"), explanation(rs)), params.toArray());
+    }
+
+    /** The stored band, window and season of a spike; null for a spike stored before they were kept. */
+    private static SpikeExplanation explanation(ResultSet rs) throws SQLException {
+        String season = rs.getString("season");
+        if (season == null) {
+            return null;
+        }
+        Double lower = Jdbc.dbl(rs, "band_lower");
+        Double upper = Jdbc.dbl(rs, "band_upper");
+        return new SpikeExplanation(lower == null ? Double.NEGATIVE_INFINITY : lower,
+                upper == null ? Double.POSITIVE_INFINITY : upper, rs.getInt("window_points"), season);
+    }
+
+    /** A band edge as stored: an infinite edge (a deviation that overflowed) is stored as NULL. */
+    private static Double finiteOrNull(double v) {
+        return Double.isFinite(v) ? v : null;
     }
 
     /** A series is named {@code <collector>/<file>#<column>}. */

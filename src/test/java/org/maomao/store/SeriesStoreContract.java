@@ -118,6 +118,20 @@ public abstract class SeriesStoreContract {
     }
 
     @Test
+    void should_keep_a_spikes_band_window_and_season_and_leave_them_null_for_a_spike_stored_without() {
+        SpikeRecord explained = new SpikeRecord(0, "ds", "c/f.csv#v", "t1", 40, 10, 2, 15, 1, "run-1", "abc", t0,
+                new org.maomao.spike.SpikeExplanation(2.0, 18.0, 72, "1d"));
+        // an edge that overflowed (a hostile series of 1e308) is stored and read back as infinite
+        SpikeRecord unbounded = new SpikeRecord(0, "ds", "c/f.csv#v", "t2", 1e308, 0, 1e308, 1, 1, "run-1", "abc", t0,
+                new org.maomao.spike.SpikeExplanation(Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, 30, "none"));
+        store.save(series("ds", "c/f.csv#v", "s", 1), List.of(explained, unbounded, spike("ds", "c/f.csv#v", "t3", 2)));
+
+        List<SpikeRecord> got = store.spikes(new SpikeQuery(null, null, null, 10));
+        assertThat(got).extracting(SpikeRecord::explanation).containsExactly(null, unbounded.explanation(),
+                explained.explanation());
+    }
+
+    @Test
     void should_replace_the_state_and_only_that_series_spikes_in_a_rescan() {
         store.save(series("ds", "c/f.csv#v", "s1", 10), List.of(spike("ds", "c/f.csv#v", "old", 1)));
         store.save(series("ds", "c/f.csv#w", "s1", 10), List.of(spike("ds", "c/f.csv#w", "keep-w", 2)));

@@ -49,7 +49,7 @@ public final class InMemorySeriesStore implements SeriesStore {
                 s.lastTimestamp(), s.lastValue(), clock.instant()));
         for (SpikeRecord k : newSpikes) {
             spikes.add(new SpikeRecord(++lastId, k.dataset(), k.series(), k.timestamp(), k.value(), k.mean(),
-                    k.deviation(), k.z(), k.direction(), k.runId(), k.commit(), k.detectedAt()));
+                    k.deviation(), k.z(), k.direction(), k.runId(), k.commit(), k.detectedAt(), k.explanation()));
         }
     }
 
