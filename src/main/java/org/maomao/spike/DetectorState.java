@@ -77,6 +77,16 @@ public final class DetectorState {
     /** For {@code auto}, until it decides: the values of the first cycles, for their autocorrelation. */
     double[] autoValues = new double[0];
     int autoSize;
+    /** For {@code auto}, during the first weeks: the hourly means that decide whether a week is the cycle. */
+    WeeklyCheck weeklyCheck;
+    /** Whether {@code auto} has decided about a weekly cycle (so a resumed series does not check again). */
+    boolean weeklyDecided;
+    /**
+     * When {@code auto} found a weekly cycle: how far each hour of the week lies above the daily
+     * profile (added to it), and the weight of one point in its hour's offset; null otherwise.
+     */
+    double[] weekOffsets;
+    double weekOffsetWeight;
 
     // --- anomaly likelihood (SpikeMethod.LIKELIHOOD) -------------------------------------------
     /** Scores averaged into the recent mean |z|. */
@@ -133,6 +143,7 @@ public final class DetectorState {
     /** Entries held: window values, seasonal profile and cadence samples; bounds the stored size. */
     public int storedValues() {
         return size + (profile == null ? 0 : profile.length) + steps.length + autoSize + recentSize
+                + (weeklyCheck == null ? 0 : 2 * weeklyCheck.sums.length) + (weekOffsets == null ? 0 : weekOffsets.length)
                 + (record == null ? 0 : RecentMaximum.BLOCKS + 1);
     }
 
@@ -292,6 +303,10 @@ public final class DetectorState {
         resized.seasonSeen = seasonSeen;
         resized.autoValues = autoValues.clone();
         resized.autoSize = autoSize;
+        resized.weeklyCheck = weeklyCheck == null ? null : weeklyCheck.copy();
+        resized.weeklyDecided = weeklyDecided;
+        resized.weekOffsets = weekOffsets == null ? null : weekOffsets.clone();
+        resized.weekOffsetWeight = weekOffsetWeight;
         resized.recent = recent.clone();
         resized.recentStart = recentStart;
         resized.recentSize = recentSize;

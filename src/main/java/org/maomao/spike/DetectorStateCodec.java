@@ -17,6 +17,8 @@ final class DetectorStateCodec {
     private static final String FORMAT_3 = "s3";
     /** s3 plus the outlier run and the record rule's maxima; written whenever either is in use. */
     private static final String FORMAT_4 = "s4";
+    /** s4 plus {@code season = auto}'s weekly check and offsets; written whenever auto has looked for a week. */
+    private static final String FORMAT_5 = "s5";
 
     private DetectorStateCodec() {
     }
@@ -28,13 +30,14 @@ final class DetectorStateCodec {
      * {@link #decode(String)} restores them bit for bit.
      */
     static String encode(DetectorState s) {
-        boolean extended = s.outlierRun != 0 || s.record != null;
+        boolean weekly = s.weeklyCheck != null || s.weeklyDecided || s.weekOffsets != null;
+        boolean extended = weekly || s.outlierRun != 0 || s.record != null;
         boolean likelihood = extended || s.historyCount > 0 || s.recentSize > 0 || s.likelihoodCooldown > 0
                 || s.historyPoints > 0;
         boolean plain = !likelihood && !s.resolved && s.steps.length == 0 && Double.isNaN(s.lastTime)
                 && s.seasonMode == DetectorState.SEASON_NONE;
         StringBuilder out = new StringBuilder(64 + (s.size + (s.profile == null ? 0 : s.profile.length)) * 12);
-        out.append(plain ? FORMAT : extended ? FORMAT_4 : likelihood ? FORMAT_3 : FORMAT_2).append(FIELD).append(s.lag).append(FIELD).append(s.count)
+        out.append(plain ? FORMAT : weekly ? FORMAT_5 : extended ? FORMAT_4 : likelihood ? FORMAT_3 : FORMAT_2).append(FIELD).append(s.lag).append(FIELD).append(s.count)
                 .append(FIELD).append(s.cooldownUp).append(FIELD).append(s.cooldownDown)
                 .append(FIELD).append(number(s.mean)).append(FIELD).append(number(s.m2))
                 .append(FIELD).append(s.sinceRecompute).append(FIELD);
@@ -93,6 +96,28 @@ final class DetectorStateCodec {
                 }
             }
         }
+        if (weekly) {
+            // s5 adds: whether the weekly check decided, the offsets' weight and the offsets (none when it
+            // found no week); then the check under way (buckets per day, first bucket, sums, counts), if any.
+            out.append(FIELD).append(s.weeklyDecided ? 1 : 0).append(':').append(number(s.weekOffsetWeight)).append(':');
+            if (s.weekOffsets != null) {
+                for (int i = 0; i < s.weekOffsets.length; i++) {
+                    out.append(i > 0 ? "," : "").append(number(s.weekOffsets[i]));
+                }
+            }
+            out.append(FIELD);
+            WeeklyCheck w = s.weeklyCheck;
+            if (w != null) {
+                out.append(w.bucketsPerDay).append(':').append(w.started ? w.firstBucket : "").append(':');
+                for (int i = 0; i < w.sums.length; i++) {
+                    out.append(i > 0 ? "," : "").append(number(w.sums[i]));
+                }
+                out.append(':');
+                for (int i = 0; i < w.counts.length; i++) {
+                    out.append(i > 0 ? "," : "").append(w.counts[i]);
+                }
+            }
+        }
         return out.toString();
     }
 
@@ -108,13 +133,14 @@ final class DetectorStateCodec {
             throw new IllegalArgumentException("cannot read spike detector state: it is missing (null)");
         }
         String[] fields = text.split(String.valueOf(FIELD), -1);
-        boolean v4 = fields.length == 27 && FORMAT_4.equals(fields[0]);
+        boolean v5 = fields.length == 29 && FORMAT_5.equals(fields[0]);
+        boolean v4 = v5 || fields.length == 27 && FORMAT_4.equals(fields[0]);
         boolean v3 = v4 || fields.length == 25 && FORMAT_3.equals(fields[0]);
         boolean v2 = v3 || fields.length == 19 && FORMAT_2.equals(fields[0]);
         if (!v2 && (fields.length != 9 || !FORMAT.equals(fields[0]))) {
             throw new IllegalArgumentException("cannot read spike detector state: expected 9 fields starting with '"
                     + FORMAT + "', 19 starting with '" + FORMAT_2 + "', 25 starting with '" + FORMAT_3
-                    + "' or 27 starting with '" + FORMAT_4 + "', got '" + abbreviate(text) + "'; start the series over with a new state");
+                    + "', 27 starting with '" + FORMAT_4 + "' or 29 starting with '" + FORMAT_5 + "', got '" + abbreviate(text) + "'; start the series over with a new state");
         }
         try {
             DetectorState state = new DetectorState(Integer.parseInt(fields[1]));
@@ -195,11 +221,62 @@ final class DetectorStateCodec {
                 state.outlierRun = Integer.parseInt(fields[25]);
                 state.record = fields[26].isEmpty() ? null : record(fields[26]);
             }
+            if (v5) {
+                // Older forms carry no weekly check: auto starts one afresh when the series resumes.
+                weekly(state, fields[27]);
+                state.weeklyCheck = fields[28].isEmpty() ? null : weeklyCheck(fields[28]);
+            }
             return state;
         } catch (IllegalArgumentException e) { // includes NumberFormatException
             throw new IllegalArgumentException("cannot read spike detector state '" + abbreviate(text) + "': "
                     + e.getMessage() + "; start the series over with a new state", e);
         }
+    }
+
+    private static void weekly(DetectorState state, String text) {
+        String[] parts = text.split(":", -1);
+        if (parts.length != 3) {
+            throw new IllegalArgumentException("the weekly season holds " + parts.length + " parts, not 3");
+        }
+        state.weeklyDecided = "1".equals(parts[0]);
+        state.weekOffsetWeight = finite(Double.parseDouble(parts[1]), "weekly offset weight");
+        if (parts[2].isEmpty()) {
+            return;
+        }
+        String[] cells = parts[2].split(",", -1);
+        if (cells.length % 7 != 0 || cells.length > 7 * WeeklyCheck.MAX_BUCKETS_PER_DAY) {
+            throw new IllegalArgumentException("the weekly season holds " + cells.length + " offsets, not 7 per bucket of a day"
+                    + " (at most " + 7 * WeeklyCheck.MAX_BUCKETS_PER_DAY + ")");
+        }
+        if (!(state.weekOffsetWeight > 0 && state.weekOffsetWeight <= 1)) {
+            throw new IllegalArgumentException("the weekly offsets' weight " + parts[1] + " is outside (0, 1]");
+        }
+        state.weekOffsets = new double[cells.length];
+        for (int i = 0; i < cells.length; i++) {
+            state.weekOffsets[i] = Double.parseDouble(cells[i]);
+        }
+    }
+
+    private static WeeklyCheck weeklyCheck(String text) {
+        String[] parts = text.split(":", -1);
+        if (parts.length != 4) {
+            throw new IllegalArgumentException("the weekly check holds " + parts.length + " parts, not 4");
+        }
+        int perDay = Integer.parseInt(parts[0]);
+        WeeklyCheck check = new WeeklyCheck(perDay); // checks the range
+        check.started = !parts[1].isEmpty();
+        check.firstBucket = check.started ? Long.parseLong(parts[1]) : 0;
+        String[] sums = parts[2].split(",", -1);
+        String[] counts = parts[3].split(",", -1);
+        if (sums.length != check.sums.length || counts.length != check.counts.length) {
+            throw new IllegalArgumentException("the weekly check holds " + sums.length + " sums and " + counts.length
+                    + " counts, not " + check.sums.length);
+        }
+        for (int i = 0; i < sums.length; i++) {
+            check.sums[i] = finite(Double.parseDouble(sums[i]), "weekly check sum");
+            check.counts[i] = nonNegative(Integer.parseInt(counts[i]), "weekly check count");
+        }
+        return check;
     }
 
     private static double[] profile(String text) {

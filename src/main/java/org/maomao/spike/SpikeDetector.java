@@ -37,6 +37,9 @@ public final class SpikeDetector {
      */
     public static final double RELATIVE_DEVIATION_FLOOR = 1e-9;
 
+    /** Largest magnitude a value is judged at (see {@link #update(DetectorState, double, double)}). */
+    static final double MAX_MAGNITUDE = 1e150;
+
     private final SpikeParameters parameters;
 
     /** Recent mean |z| above the history's mean by this many of its deviations is a likelihood spike. */
@@ -105,29 +108,39 @@ public final class SpikeDetector {
      *                NaN when unknown
      * @throws IllegalArgumentException when the state was made for another lag (see {@link #resume(String)})
      */
-    public Detection update(DetectorState state, double seconds, double value) {
+    public Detection update(DetectorState state, double seconds, double raw) {
         if (!parameters.lag().isSpan() && !state.resolved && state.lag() != parameters.lag().points()) {
             throw new IllegalArgumentException("the detector state has a window of " + state.lag()
                     + " points but the detector's lag is " + parameters.lag()
                     + "; resize it with DetectorState.resizedTo or SpikeDetector.resume");
         }
-        if (!Double.isFinite(value)) {
-            return new Detection(value, Double.NaN, Double.NaN, 0, 0);
+        if (!Double.isFinite(raw)) {
+            return new Detection(raw, Double.NaN, Double.NaN, 0, 0);
         }
+        // Beyond 1e150 a value is judged as 1e150: squares of differences then stay finite through any
+        // window, so a hostile series of the largest doubles neither turns the state into NaN (which it
+        // could not store, and would start over at every run) nor hides that it is far out.
+        double value = Math.max(-MAX_MAGNITUDE, Math.min(MAX_MAGNITUDE, raw));
         state.observeTime(seconds);
         if (!state.resolved && readyToResolve(state, seconds)) {
             resolveWindows(state, state.medianStep());
         }
+        if (state.weeklyCheck != null && Double.isFinite(seconds) && state.weeklyCheck.add(seconds, value)) {
+            decideWeekly(state);
+        }
         double expectedSeason = 0;
         int phase = -1;
+        int weekBucket = -1;
         if (state.seasonMode != DetectorState.SEASON_NONE) {
             phase = phase(state, seconds);
-            expectedSeason = state.profile[phase];
+            weekBucket = weekBucket(state, seconds);
+            double weekOffset = weekBucket < 0 ? 0 : state.weekOffsets[weekBucket];
+            expectedSeason = state.profile[phase] + weekOffset;
             if (state.seasonMode == DetectorState.SEASON_ACTIVE && Double.isNaN(expectedSeason)) {
                 // The first cycle only teaches the profile what each phase looks like.
-                state.profile[phase] = value;
+                state.profile[phase] = value - weekOffset;
                 state.seasonSeen++;
-                return new Detection(value, value, deviationFloor(value), 0, 0);
+                return new Detection(raw, value, deviationFloor(value), 0, 0);
             }
         }
         boolean residual = state.seasonMode == DetectorState.SEASON_ACTIVE;
@@ -136,8 +149,8 @@ public final class SpikeDetector {
 
         if (state.size() == 0) {
             state.push(y);
-            learnSeason(state, phase, value, expectedSeason, 0);
-            return new Detection(value, value, deviationFloor(value), 0, 0);
+            learnSeason(state, phase, weekBucket, value, expectedSeason, 0);
+            return new Detection(raw, value, deviationFloor(value), 0, 0);
         }
         double centre;
         double spread;
@@ -163,8 +176,8 @@ public final class SpikeDetector {
             boolean wild = state.size() >= ROBUST_WARM_UP_START && Math.abs(y - centre) > parameters.threshold() * deviation;
             boolean newLevel = countOutlier(state, wild ? (y > centre ? 1 : -1) : 0);
             state.push(wild && !newLevel ? parameters.influence() * y + (1 - parameters.influence()) * centre : y);
-            learnSeason(state, phase, value, expectedSeason, 0);
-            return new Detection(value, centre + offset, deviation, 0, 0);
+            learnSeason(state, phase, weekBucket, value, expectedSeason, 0);
+            return new Detection(raw, centre + offset, deviation, 0, 0);
         }
 
         int judged = state.size();
@@ -219,11 +232,11 @@ public final class SpikeDetector {
             // good (a new morning peak) would stay an outlier every cycle and never be learnt; taught its
             // full value, one spike would shift that phase for the cycles after it.
             double edge = expectedSeason + centre + direction * parameters.threshold() * deviation;
-            learnSeason(state, phase, edge + parameters.influence() * (value - edge), expectedSeason, 0);
+            learnSeason(state, phase, weekBucket, edge + parameters.influence() * (value - edge), expectedSeason, 0);
         } else {
-            learnSeason(state, phase, value, expectedSeason, direction);
+            learnSeason(state, phase, weekBucket, value, expectedSeason, direction);
         }
-        return new Detection(value, centre + offset, deviation, score, signal, judged, residual);
+        return new Detection(raw, centre + offset, deviation, score, signal, judged, residual);
     }
 
     /**
@@ -440,6 +453,8 @@ public final class SpikeDetector {
         if (period == null) {
             state.seasonMode = DetectorState.SEASON_NONE;
             state.profile = null;
+            state.weeklyCheck = null;
+            state.weekOffsets = null;
             return;
         }
         int phases = period.resolve(step, 2, SpikeParameters.MAX_SEASON_POINTS);
@@ -448,7 +463,17 @@ public final class SpikeDetector {
             // point a minute the three days kept for the test would make the stored state too large.
             state.seasonMode = DetectorState.SEASON_NONE;
             state.profile = null;
+            state.weeklyCheck = null;
+            state.weekOffsets = null;
             return;
+        }
+        double phaseSeconds = period.isSpan() && Double.isFinite(step) ? (double) period.duration().getSeconds() / phases
+                : Double.NaN;
+        if (!season.auto()) {
+            state.weeklyCheck = null;
+            state.weekOffsets = null;
+        } else if (state.weeklyCheck == null && !state.weeklyDecided && Double.isFinite(phaseSeconds)) {
+            state.weeklyCheck = WeeklyCheck.forPhasesPerDay(phases);
         }
         if (season.auto() && state.seasonMode == DetectorState.SEASON_NONE && state.profile == null
                 && state.seasonSeen > 0) {
@@ -457,8 +482,6 @@ public final class SpikeDetector {
             return;
         }
         int mode = season.auto() ? DetectorState.SEASON_CANDIDATE : DetectorState.SEASON_ACTIVE;
-        double phaseSeconds = period.isSpan() && Double.isFinite(step) ? (double) period.duration().getSeconds() / phases
-                : Double.NaN;
         boolean same = state.profile != null && state.profile.length == phases
                 && (state.seasonMode == mode || state.seasonMode == DetectorState.SEASON_ACTIVE)
                 && Double.compare(state.phaseSeconds, phaseSeconds) == 0;
@@ -467,6 +490,7 @@ public final class SpikeDetector {
         }
         state.seasonMode = mode;
         state.phaseSeconds = phaseSeconds;
+        state.weekOffsets = null;
         state.profile = new double[phases];
         java.util.Arrays.fill(state.profile, Double.NaN);
         state.seasonSeen = 0;
@@ -475,6 +499,38 @@ public final class SpikeDetector {
         if (mode == DetectorState.SEASON_ACTIVE) {
             state.clearWindow();
         }
+    }
+
+    /**
+     * The weeks of {@code auto}'s weekly check are over: from now on the series is judged against a
+     * weekly profile if they followed a week, else it keeps what the daily check decided.
+     */
+    private static void decideWeekly(DetectorState state) {
+        WeeklyCheck check = state.weeklyCheck;
+        state.weeklyCheck = null;
+        state.weeklyDecided = true;
+        if (!check.weekly(SEASON_STRENGTH)) {
+            return;
+        }
+        int phasesPerDay = SpikeSeason.DAY.resolve(state.step, 2, SpikeParameters.MAX_SEASON_POINTS);
+        double phaseSeconds = 86_400.0 / phasesPerDay;
+        if (state.seasonMode != DetectorState.SEASON_ACTIVE || state.profile == null
+                || state.profile.length != phasesPerDay) {
+            // No daily cycle was found: the day's profile starts flat within each bucket, at that bucket's mean.
+            double[] hours = check.bucketOfDayMeans();
+            state.profile = new double[phasesPerDay];
+            for (int p = 0; p < phasesPerDay; p++) {
+                state.profile[p] = hours[(int) Math.min(hours.length - 1, Math.floor(p * (double) hours.length / phasesPerDay))];
+            }
+        }
+        state.weekOffsets = check.offsets();
+        // each bucket of the week is visited this many points a week: together they move it a quarter
+        state.weekOffsetWeight = SEASON_WEIGHT * check.bucketsPerDay / (double) phasesPerDay;
+        state.phaseSeconds = phaseSeconds;
+        state.seasonMode = DetectorState.SEASON_ACTIVE;
+        state.autoValues = new double[0];
+        state.autoSize = 0;
+        state.clearWindow();
     }
 
     private int cooldownPoints(DetectorState state) {
@@ -491,14 +547,32 @@ public final class SpikeDetector {
         return (int) Math.floorMod(state.seasonSeen, (long) phases);
     }
 
+    /** The bucket of the week (of the weekly offsets) a point falls in; -1 without offsets or a readable time. */
+    private static int weekBucket(DetectorState state, double seconds) {
+        if (state.weekOffsets == null || !Double.isFinite(seconds)) {
+            return -1;
+        }
+        int buckets = state.weekOffsets.length;
+        return (int) Math.floorMod((long) Math.floor(seconds / (WeeklyCheck.WEEK_SECONDS / buckets)), (long) buckets);
+    }
+
     /** Updates the seasonal profile with a point and, for auto, decides once enough cycles were seen. */
-    private void learnSeason(DetectorState state, int phase, double value, double expected, int direction) {
+    private void learnSeason(DetectorState state, int phase, int weekBucket, double value, double expected, int direction) {
         if (state.seasonMode == DetectorState.SEASON_NONE) {
             return;
         }
         double target = direction == 0 || Double.isNaN(expected)
                 ? value : expected + parameters.influence() * (value - expected);
-        state.profile[phase] = Double.isNaN(expected) ? target : expected + SEASON_WEIGHT * (target - expected);
+        if (Double.isNaN(expected)) {
+            state.profile[phase] = weekBucket < 0 ? target : target - state.weekOffsets[weekBucket];
+        } else {
+            // Day and week learn from the same miss: the day's profile at a quarter per day, so it
+            // follows a drifting level within days; the week's offset at about a quarter per week.
+            state.profile[phase] += SEASON_WEIGHT * (target - expected);
+            if (weekBucket >= 0) {
+                state.weekOffsets[weekBucket] += state.weekOffsetWeight * (target - expected);
+            }
+        }
         state.seasonSeen++;
         if (state.seasonMode == DetectorState.SEASON_CANDIDATE) {
             int phases = state.profile.length;

@@ -237,13 +237,14 @@ class LikelihoodMethodTest {
             reported += Math.abs(a.signal());
         }
         assertThat(reported).isEqualTo(2);
-        assertThat(encoded).startsWith("s4;").isEqualTo(straight.encode());
+        assertThat(encoded).startsWith("s5;").isEqualTo(straight.encode());
     }
 
     @Test
     void should_continue_a_series_stored_by_another_method_and_start_its_history_afresh() {
         double[] v = quiet(3000, 50, 1, 18);
-        SpikeDetector zscore = new SpikeDetector(SpikeParameters.fromMap(Map.of("method", "zscore", "record", "0")));
+        SpikeDetector zscore = new SpikeDetector(SpikeParameters.fromMap(Map.of("method", "zscore", "record", "0",
+                "season", "none")));
         DetectorState before = zscore.newState();
         for (int i = 0; i < 1000; i++) {
             zscore.update(before, START + i * FIVE_MINUTES, v[i]);
@@ -274,7 +275,7 @@ class LikelihoodMethodTest {
         }
         String good = state.encode();
         String[] fields = good.split(";", -1);
-        assertThat(fields).hasSize(27);
+        assertThat(fields).hasSize(29);
         assertThat(fields[26]).as("the record rule's maxima").matches("\\d+:\\d:\\d+:[^:]+:([^,]+,){5}[^,]+");
         assertThat(DetectorState.decode(good).encode()).isEqualTo(good);
         String[][] breaks = {{"23", "-1"}, {"22", "NaN"}, {"24", "1,2,3,4,5,6,7,8,9,10,11"}, {"20", "-3"},
