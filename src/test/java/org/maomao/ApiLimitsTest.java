@@ -152,6 +152,21 @@ class ApiLimitsTest {
     }
 
     @Test
+    void should_refuse_a_spike_setting_given_twice_in_different_case() {
+        // keys ignore case: registration checked one copy, and a run could read the other after its commit
+        for (String spike : List.of("{\"LAG\":\"7x\",\"lag\":\"6h\"}", "{\"lag\":\"6h\",\"Lag\":\"7x\"}")) {
+            TestDaemon.Response r = daemon.post("/register", "{\"name\":\"x\",\"url\":\"maomao/x:1\",\"spike\":" + spike + "}");
+            assertThat(r.status()).as(spike).isEqualTo(400);
+            assertThat(r.json().get("message").asText()).as(spike).matches(
+                    "settings \"spike\\.(LAG|lag|Lag)\" and \"spike\\.(LAG|lag|Lag)\" are the same setting \\(keys ignore case\\): give it once\\.");
+        }
+        assertThat(daemon.get("/collectors").json()).isEmpty();
+        // one copy, in any case, is taken
+        assertThat(daemon.post("/register", "{\"name\":\"x\",\"url\":\"maomao/x:1\",\"spike\":{\"LAG\":\"20\"}}").status())
+                .isEqualTo(201);
+    }
+
+    @Test
     void should_refuse_overlong_numbers_and_strings() {
         TestDaemon.Response num = daemon.post("/register", "{\"name\":\"x\",\"url\":\"maomao/x:1\",\"retries\":"
                 + "9".repeat(5000) + "}");

@@ -123,6 +123,25 @@ class SeriesLimitsTest {
     }
 
     @Test
+    void should_refuse_a_column_whose_series_name_the_store_cannot_hold_before_the_commit() {
+        // a header of 600 'c's: the series name longname/long.csv#ccc... is longer than mm_series.name holds
+        String longName = TestImages.collector("maomao-test/longname:limits", """
+                n=$(head -c 600 /dev/zero | tr '\\0' c)
+                printf 'timestamp,v,%s\\n2026-01-01T00:00:00,1,2\\n' "$n" > /output/long.csv
+                """);
+        daemon = new TestDaemon(dir.resolve("data"), Map.of());
+        daemon.register("longname", longName, "");
+        JsonNode done = run("longname", "flood");
+        assertThat(done.get("state").asText()).isEqualTo("failed");
+        assertThat(done.get("message").asText()).as(done.toString()).contains("output \"long.csv\" has a column named \"ccc",
+                "would be 618 characters, more than the 512 the store holds", "Nothing was committed.")
+                .doesNotContainIgnoringCase("sql").hasSizeLessThan(400);
+        assertThat(done.get("commit").isNull()).isTrue();
+        assertThat(dir.resolve("data/datasets/flood")).doesNotExist();
+        assertThat(seriesCount()).isZero();
+    }
+
+    @Test
     void should_refuse_a_csv_line_of_megabytes_without_reading_it_whole() {
         daemon = new TestDaemon(dir.resolve("data"), Map.of());
         daemon.register("long", longLine, ",\"env\":{\"BYTES\":\"" + (3 << 20) + "\"}");

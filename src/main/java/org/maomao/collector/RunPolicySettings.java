@@ -49,12 +49,20 @@ final class RunPolicySettings {
         int seriesMax = base.maxSeries();
         int alertAfter = base.alertAfterFailures();
         Map<String, String> e = new TreeMap<>(base.env());
+        Map<String, String> given = new TreeMap<>(); // each key in lower case, as first given
         for (Map.Entry<String, String> s : settings.entrySet()) {
             String key = s.getKey().toLowerCase(Locale.ROOT);
             String v = s.getValue() == null ? "" : s.getValue().trim();
             if (s.getKey().startsWith(RunPolicy.ENV_PREFIX)) {
                 e.put(s.getKey().substring(RunPolicy.ENV_PREFIX.length()), s.getValue() == null ? "" : s.getValue());
                 continue;
+            }
+            String other = given.putIfAbsent(key, s.getKey());
+            if (other != null) {
+                // keys ignore case, and which copy a map yields first is up to the map: the check here
+                // and the detector at run time could each read a different one
+                throw new IllegalArgumentException("settings \"" + other + "\" and \"" + s.getKey()
+                        + "\" are the same setting (keys ignore case): give it once.");
             }
             if (key.startsWith(RunPolicy.SPIKE_PREFIX)) {
                 // the detector reads these itself (CollectorRegistry checks their values)

@@ -161,6 +161,7 @@ public final class Settings {
         Path base = file.toAbsolutePath().getParent();
         files.add(file.toAbsolutePath());
         Map<String, Integer> lines = lineNumbers(file);
+        Map<String, String> inThisFile = new java.util.HashMap<>(); // "section\nkey" -> the key as written
         for (String section : ini.getSections()) {
             SubnodeConfiguration sub = ini.getSection(section);
             for (Iterator<String> keys = sub.getKeys(); keys.hasNext(); ) {
@@ -170,6 +171,7 @@ public final class Settings {
                 // the parser escapes a dot in a key as "..": the key as written, for messages
                 String written = key.replace("..", ".");
                 String k = sec.equals("env") ? written : written.toLowerCase(Locale.ROOT);
+                requireOnce(file, sec, k, inThisFile.putIfAbsent(sec + "\n" + k, written), written, sub.getList(key).size());
                 put(sec, k, new Value(sub.getString(key), base, file.toString()));
                 Integer line = lines.get(sec + "\n" + written.toLowerCase(Locale.ROOT));
                 where.put(sec + "\n" + k, "of " + file + (line == null ? "" : " line " + line));
@@ -180,6 +182,21 @@ public final class Settings {
                 where.putIfAbsent(k, "of " + file + " line " + line);
             }
         });
+    }
+
+    /**
+     * Refuses a key set twice in a section of one file: the parser kept the first value of a
+     * repeated key and this reader the last of two spellings (LAG, lag), so which one counted
+     * depended on how it was written; a registration refuses the same (RunPolicySettings).
+     */
+    private static void requireOnce(Path file, String section, String key, String before, String written, int values) {
+        if (before == null && values <= 1) {
+            return;
+        }
+        String in = section.isEmpty() ? "" : " in [" + section + "]";
+        String spellings = before != null && !before.equals(written)
+                ? " (as `" + before + "` and `" + written + "`; keys ignore case)" : "";
+        throw new IllegalArgumentException("key `" + key + "`" + in + " of " + file + " is set twice" + spellings + ": keep one.");
     }
 
     /**

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Extracts the numeric series of a CSV table. Reads from a {@link Reader} or from lines; it opens no
@@ -27,7 +26,8 @@ import java.util.regex.Pattern;
  * {@code date} (ignoring case), else the first column. Every other column is a series when it holds
  * at least one number and nothing but numbers: a cell is a number when it is a plain decimal such
  * as {@code 12}, {@code -0.5} or {@code 1.5e3} (no thousands separators, units or hex), and a cell
- * that is empty or {@code NaN}/{@code inf} counts as missing and is left out of the series. A
+ * that is empty, {@code NaN}/{@code inf}, or a number too large for a double ({@code 1e309}, which
+ * would be an infinity) counts as missing and is left out of the series. A
  * column with no number at all, as in a header-only table, is not a series, because there is
  * nothing to say it is numeric; the next rows of that file may still make it one.
  */
@@ -49,9 +49,10 @@ public final class CsvSeriesReader {
     /** Names of the time column, by priority (compared ignoring case). */
     public static final List<String> TIME_COLUMN_NAMES = List.of("timestamp", "time", "date");
 
-    private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
     private static final Set<String> MISSING =
             Set.of("", "nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity");
+    /** The longest word of {@link #MISSING}: a longer cell is not lower-cased to be looked up. */
+    private static final int MAX_MISSING_WORD = "+infinity".length();
 
     private CsvSeriesReader() {
     }
@@ -81,14 +82,68 @@ public final class CsvSeriesReader {
         return parse(lines);
     }
 
-    /** Whether a trimmed cell is a number in the sense of this reader (see the class comment). */
+    /**
+     * Whether a trimmed cell is a number in the sense of this reader (see the class comment):
+     * {@code [+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?} with ASCII digits. Scanned by hand, in one
+     * pass: that regex backtracks between its two digit runs, which took quadratic time in the
+     * cell's length (a 40,000-digit cell ending in 'x' took seconds), and a collector writes the cell.
+     */
     public static boolean isNumber(String cell) {
-        return NUMBER.matcher(cell).matches();
+        int n = cell.length();
+        int i = 0;
+        if (i < n && (cell.charAt(i) == '+' || cell.charAt(i) == '-')) {
+            i++;
+        }
+        int start = i;
+        i = digits(cell, i);
+        int mantissaDigits = i - start;
+        if (i < n && cell.charAt(i) == '.') {
+            int fraction = i + 1;
+            i = digits(cell, fraction);
+            mantissaDigits += i - fraction;
+        }
+        if (mantissaDigits == 0) {
+            return false;
+        }
+        if (i < n && (cell.charAt(i) == 'e' || cell.charAt(i) == 'E')) {
+            i++;
+            if (i < n && (cell.charAt(i) == '+' || cell.charAt(i) == '-')) {
+                i++;
+            }
+            int exponent = i;
+            i = digits(cell, i);
+            if (i == exponent) {
+                return false;
+            }
+        }
+        return i == n;
     }
 
-    /** Whether a trimmed cell is a missing value: empty, NaN or an infinity. */
+    /** The index after the ASCII digits that start at {@code i}. */
+    private static int digits(String cell, int i) {
+        while (i < cell.length() && cell.charAt(i) >= '0' && cell.charAt(i) <= '9') {
+            i++;
+        }
+        return i;
+    }
+
+    /**
+     * Whether a trimmed cell is a missing value: empty, NaN, an infinity, or a number that parses to
+     * one ({@code 1e309}): a point must be finite, and such a cell says no more than {@code inf}.
+     */
     public static boolean isMissing(String cell) {
-        return MISSING.contains(cell.toLowerCase(Locale.ROOT));
+        if (cell.length() <= MAX_MISSING_WORD && MISSING.contains(cell.toLowerCase(Locale.ROOT))) {
+            return true;
+        }
+        return mayOverflow(cell) && isNumber(cell) && Double.isInfinite(Double.parseDouble(cell));
+    }
+
+    /**
+     * Whether a cell could be a number beyond a double: it needs an exponent or 309 characters
+     * (Double.MAX_VALUE is 1.8e308), so ordinary cells are not parsed twice.
+     */
+    private static boolean mayOverflow(String cell) {
+        return cell.length() > 308 || cell.indexOf('e') >= 0 || cell.indexOf('E') >= 0;
     }
 
     /**

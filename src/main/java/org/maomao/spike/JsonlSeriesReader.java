@@ -20,8 +20,9 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
  * ignored, with everything in them (an index is no stable name for a series). The time field is the
  * top-level field named {@code timestamp}, else {@code time}, else {@code date} (ignoring case), as
  * for CSV; with none, points have an empty time and the detector counts points. A field is a series
- * when its values are JSON numbers in every line that has it ({@code null} counts as missing); a
- * string, boolean or object there makes it no series.
+ * when its values are JSON numbers in every line that has it ({@code null} and a number beyond a
+ * double, such as {@code 1e400}, count as missing); a string, boolean or object there makes it no
+ * series.
  *
  * <p>Everything a collector controls is bounded: the line (by the caller, 1 Mi characters as for
  * CSV), the nesting depth ({@link #MAX_DEPTH}), and the number of distinct fields (given by the
@@ -130,7 +131,8 @@ public final class JsonlSeriesReader {
 
     /**
      * One line as a row: the time field's text and every other scalar field by its dotted path.
-     * A {@code null} value is left out (missing); a number that is not finite cannot occur in JSON.
+     * A {@code null} value is left out (missing), and so is a number too large for a double
+     * ({@code 1e400}), as a CSV reader leaves out an infinity.
      */
     static Row row(String line, int lineNumber) throws MalformedLineException {
         Map<String, Object> fields = new LinkedHashMap<>();
@@ -174,7 +176,11 @@ public final class JsonlSeriesReader {
                         }
                         if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
                             double d = p.getDoubleValue();
-                            fields.put(key, Double.isFinite(d) ? d : NOT_A_NUMBER);
+                            if (Double.isFinite(d)) {
+                                fields.put(key, d);
+                            } else {
+                                fields.remove(key); // 1e400: missing, as an infinity in CSV; the field stays a series
+                            }
                         } else if (t != JsonToken.VALUE_NULL) {
                             fields.put(key, NOT_A_NUMBER);
                         } else {

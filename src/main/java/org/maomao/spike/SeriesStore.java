@@ -7,6 +7,13 @@ import java.util.Optional;
 /** Persistence of each series' detector state and of the spikes found in it. */
 public interface SeriesStore {
     /**
+     * The longest series name ({@code <collector>/<file>#<column>}) the store holds: mm_series.name
+     * and mm_spikes.series are VARCHAR(512). Counted in UTF-16 units, never fewer than the
+     * characters either database counts, so a name within it fits both.
+     */
+    int MAX_NAME_LENGTH = 512;
+
+    /**
      * One series of a dataset: its detector state (so the next run feeds only new rows),
      * how many points it has seen and its last point.
      */

@@ -62,6 +62,25 @@ class StrictConfigTest {
     }
 
     @Test
+    void a_key_set_twice_in_a_section_is_refused_whatever_its_case() throws Exception {
+        Path cased = file("collectors/cased/collector.ini", "image = busybox:1\n[spike]\nLAG = 7x\nlag = 6h\n");
+        Path twice = file("collectors/twice/collector.ini", "image = busybox:1\n[spike]\nlag = 7x\nlag = 6h\n");
+        Path split = file("collectors/split/collector.ini", "image = busybox:1\n[Spike]\nlag = 7x\n[spike]\nLag = 6h\n");
+        Path env = file("collectors/env/collector.ini", "image = busybox:1\n[env]\nFOO = 1\nfoo = 2\n");
+        List<String> errors = new ArrayList<>();
+        List<CollectorFile> files = CollectorFile.scan(dir.resolve("collectors"), e -> errors.add(e.getMessage()));
+        assertThat(files).extracting(CollectorFile::name).containsExactly("env"); // variable names keep their case
+        assertThat(files.get(0).settings()).containsEntry("env.FOO", "1").containsEntry("env.foo", "2");
+        assertThat(String.join("\n", errors)).contains(
+                "key `lag` in [spike] of " + cased + " is set twice (as `LAG` and `lag`; keys ignore case): keep one.",
+                "key `lag` in [spike] of " + twice + " is set twice: keep one.",
+                "key `lag` in [spike] of " + split + " is set twice (as `lag` and `Lag`; keys ignore case): keep one.");
+        Path daemon = file("config.ini", "[daemon]\nlisten = 127.0.0.1:0\nLISTEN = 127.0.0.1:1\n");
+        assertThatThrownBy(() -> Settings.fromLayers(List.of(daemon), Map.of()))
+                .hasMessageContaining("key `listen` in [daemon] of " + daemon + " is set twice");
+    }
+
+    @Test
     void a_key_in_the_wrong_section_says_where_it_belongs() throws Exception {
         Path c = file("config.ini", "[daemon]\ntimeout = 5m\n");
         assertThatThrownBy(() -> Settings.fromLayers(List.of(c), Map.of()))

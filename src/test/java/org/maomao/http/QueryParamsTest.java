@@ -40,4 +40,21 @@ class QueryParamsTest {
                     assertThat(e.getMessage()).isEqualTo("query parameter since=\"yesterday\" is not a time like 2026-01-31T12:00:00Z.");
                 });
     }
+
+    @Test
+    void should_take_instants_of_four_digit_years_and_refuse_those_beyond() {
+        assertThat(QueryParams.instant("before", "0000-01-01T00:00:00Z")).isEqualTo(QueryParams.EARLIEST);
+        assertThat(QueryParams.instant("before", "9999-12-31T23:59:59.999999999Z")).isEqualTo(QueryParams.LATEST);
+        QueryParams.LATEST.toEpochMilli(); // the store binds epoch millis: the bounds fit
+        QueryParams.EARLIEST.toEpochMilli();
+        for (String far : new String[] {"-999999999-01-01T00:00:00Z", "+999999999-12-31T23:59:59Z", "-0001-12-31T23:59:59Z",
+                "+10000-01-01T00:00:00Z"}) {
+            assertThatThrownBy(() -> QueryParams.instant("since", far)).as(far)
+                    .isInstanceOfSatisfying(ApiException.class, e -> {
+                        assertThat(e.status()).isEqualTo(400);
+                        assertThat(e.getMessage()).isEqualTo("query parameter since=\"" + far
+                                + "\" is not a time from year 0000 to 9999, like 2026-01-31T12:00:00Z.");
+                    });
+        }
+    }
 }

@@ -2,12 +2,14 @@ package org.maomao.spike;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -86,6 +88,40 @@ class CsvSeriesReaderTest {
         assertThat(table.numericColumns()).containsExactly("a", "b");
         assertThat(table.series("a")).extracting(SeriesPoint::timestamp).containsExactly("t1", "t3");
         assertThat(table.series("b")).extracting(SeriesPoint::timestamp).containsExactly("t2");
+    }
+
+    @Test
+    void should_count_a_number_beyond_a_double_as_missing_and_keep_the_column() {
+        SeriesTable table = CsvSeriesReader.parse(List.of(
+                "timestamp,a", "t1,1", "t2,1e309", "t3,-1E+400", "t4," + "9".repeat(400), "t5,1e-400"));
+
+        assertThat(table.series("a")).containsExactly(new SeriesPoint("t1", 1), new SeriesPoint("t5", 0));
+        assertThat(CsvSeriesReader.isMissing("1e309")).isTrue();
+        assertThat(CsvSeriesReader.isMissing("1e308")).isFalse();
+    }
+
+    @Test
+    void should_recognise_numbers_as_the_documented_pattern_does() {
+        for (String number : List.of("12", "-0.5", "+3", "1.", ".5", "1.5e3", "-1E-3", "2e+10", "007", "0.0e0")) {
+            assertThat(CsvSeriesReader.isNumber(number)).as(number).isTrue();
+        }
+        for (String other : List.of("", "+", "-", ".", "e5", ".e5", "1e", "1e+", "1.2.3", "1,000", "0x1F", "1d",
+                "1f", " 1", "1 ", "--1", "+-1", "1e5.0", "1ee5", "5%", "١٢", "Infinity", "NaN", "1_000")) {
+            assertThat(CsvSeriesReader.isNumber(other)).as(other).isFalse();
+        }
+    }
+
+    @Test
+    void should_reject_a_huge_cell_that_is_almost_a_number_in_linear_time() {
+        // The former regex backtracked between its two digit runs: 40,000 digits took 21 s.
+        String cell = "1".repeat(1_000_000) + "x";
+        String dotted = "1".repeat(500_000) + "." + "1".repeat(500_000) + "e";
+
+        assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
+            assertThat(CsvSeriesReader.isNumber(cell)).isFalse();
+            assertThat(CsvSeriesReader.isNumber(dotted)).isFalse();
+            assertThat(CsvSeriesReader.parse(List.of("timestamp,a", "t1,1", "t2," + cell)).numericColumns()).isEmpty();
+        });
     }
 
     @Test

@@ -36,6 +36,17 @@ class JsonlSeriesReaderTest {
     }
 
     @Test
+    void should_count_a_number_beyond_a_double_as_missing_and_keep_the_field_a_series() throws Exception {
+        List<String> lines = List.of("{\"time\":\"1\",\"v\":1}", "{\"time\":\"2\",\"v\":1e400}",
+                "{\"time\":\"3\",\"v\":-" + "9".repeat(400) + "}", "{\"time\":\"4\",\"v\":4}");
+        assertThat(JsonlSeriesReader.parse(lines, 10).series("v"))
+                .containsExactly(new SeriesPoint("1", 1), new SeriesPoint("4", 4));
+        Path f = dir.resolve("inf.jsonl");
+        Files.write(f, lines);
+        assertThat(SeriesHistory.read(f, "v", p -> { })).as("skipped").isZero();
+    }
+
+    @Test
     void should_refuse_malformed_lines_deep_nesting_and_too_many_fields() {
         for (String bad : List.of("[1,2]", "{\"a\":1", "{\"a\":1} {\"b\":2}", "{\"a\":1}x", "42", "{a:1}", "{\"a\":NaN}")) {
             assertThatThrownBy(() -> JsonlSeriesReader.parse(List.of("{\"ok\":1}", bad), 10)).as(bad)
