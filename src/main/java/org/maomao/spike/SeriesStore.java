@@ -14,6 +14,18 @@ public interface SeriesStore {
     int MAX_NAME_LENGTH = 512;
 
     /**
+     * Longest time cell a store keeps (mm_series.last_timestamp and mm_spikes.ts are VARCHAR(128)): a
+     * longer one, which a collector may write, is kept to its first {@value} characters, so it cannot
+     * fail a run after its commit. The rows themselves are committed as written.
+     */
+    int MAX_TIME_LENGTH = 128;
+
+    /** {@code cell} as a store keeps it (see {@link #MAX_TIME_LENGTH}). */
+    static String storedTime(String cell) {
+        return cell == null || cell.length() <= MAX_TIME_LENGTH ? cell : cell.substring(0, MAX_TIME_LENGTH);
+    }
+
+    /**
      * One series of a dataset: its detector state (so the next run feeds only new rows),
      * how many points it has seen and its last point.
      */

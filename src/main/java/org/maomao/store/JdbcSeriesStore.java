@@ -56,19 +56,19 @@ public final class JdbcSeriesStore implements SeriesStore {
     private void write(java.sql.Connection c, SeriesRecord s, List<SpikeRecord> newSpikes) throws SQLException {
         {
             int n = Jdbc.update(c, "UPDATE mm_series SET detector_state=?, points=?, last_timestamp=?, last_value=?, "
-                            + "updated_at=? WHERE dataset=? AND name=?", s.detectorState(), s.points(), s.lastTimestamp(),
+                            + "updated_at=? WHERE dataset=? AND name=?", s.detectorState(), s.points(), SeriesStore.storedTime(s.lastTimestamp()),
                     s.lastValue(), clock.instant(), s.dataset(), s.name());
             if (n == 0) {
                 Jdbc.update(c, "INSERT INTO mm_series (dataset, name, detector_state, points, last_timestamp, last_value, "
                                 + "updated_at) VALUES (?,?,?,?,?,?,?)", s.dataset(), s.name(), s.detectorState(), s.points(),
-                        s.lastTimestamp(), s.lastValue(), clock.instant());
+                        SeriesStore.storedTime(s.lastTimestamp()), s.lastValue(), clock.instant());
             }
             for (SpikeRecord k : newSpikes) {
                 SpikeExplanation e = k.explanation();
                 Jdbc.update(c, "INSERT INTO mm_spikes (dataset, series, collector, ts, point_value, mean, deviation, z, direction, "
                                 + "run_id, commit_id, detected_at, band_lower, band_upper, window_points, season) "
                                 + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", k.dataset(), k.series(),
-                        collectorOf(k.series()), k.timestamp(), k.value(), k.mean(), k.deviation(), k.z(), k.direction(),
+                        collectorOf(k.series()), SeriesStore.storedTime(k.timestamp()), k.value(), k.mean(), k.deviation(), k.z(), k.direction(),
                         k.runId(), k.commit(), k.detectedAt(), e == null ? null : finiteOrNull(e.lower()),
                         e == null ? null : finiteOrNull(e.upper()), e == null ? null : e.window(),
                         e == null ? null : e.season().substring(0, Math.min(e.season().length(), SpikeExplanation.MAX_SEASON_LENGTH)));

@@ -132,6 +132,17 @@ public abstract class SeriesStoreContract {
     }
 
     @Test
+    void should_keep_the_start_of_a_time_cell_longer_than_it_holds() {
+        String longTime = "2026-01-01T00:00:00Z" + "x".repeat(300);
+        store.save(new SeriesRecord("ds", "c/f.csv#v", "s", 1, longTime, 1.0, t0),
+                List.of(spike("ds", "c/f.csv#v", longTime, 1)));
+        assertThat(store.find("ds", "c/f.csv#v").orElseThrow().lastTimestamp())
+                .isEqualTo(longTime.substring(0, SeriesStore.MAX_TIME_LENGTH));
+        assertThat(store.spikes(new SpikeQuery(null, null, null, 10))).extracting(SpikeRecord::timestamp)
+                .containsExactly(longTime.substring(0, SeriesStore.MAX_TIME_LENGTH));
+    }
+
+    @Test
     void should_replace_the_state_and_only_that_series_spikes_in_a_rescan() {
         store.save(series("ds", "c/f.csv#v", "s1", 10), List.of(spike("ds", "c/f.csv#v", "old", 1)));
         store.save(series("ds", "c/f.csv#w", "s1", 10), List.of(spike("ds", "c/f.csv#w", "keep-w", 2)));
