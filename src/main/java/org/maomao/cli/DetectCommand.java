@@ -132,12 +132,16 @@ public final class DetectCommand implements Callable<Integer> {
             return ExitCode.USAGE.code();
         }
         if (!Files.isRegularFile(file)) {
-            err.println("No such file: " + file + ". Give the path of a CSV file with a header row.");
+            err.println((Files.exists(file) ? file + " is not a regular file (a folder, a device or a pipe)"
+                    : "No such file: " + file) + ". Give the path of a CSV file with a header row.");
             return ExitCode.USAGE.code();
         }
         SeriesTable table;
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             table = CsvSeriesReader.read(reader);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            err.println(file + " is not UTF-8 text. Give a CSV file in UTF-8 with a header row.");
+            return ExitCode.USAGE.code();
         } catch (IOException e) {
             err.println("Cannot read " + file + ": " + e.getMessage() + ".");
             return ExitCode.FAILED.code();

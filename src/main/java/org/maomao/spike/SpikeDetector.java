@@ -255,6 +255,9 @@ public final class SpikeDetector {
         if (state.profile == null) {
             return "none";
         }
+        if (state.weekOffsets != null) {
+            return "7d"; // the day's profile plus the offset of the time of the week
+        }
         if (Double.isFinite(state.phaseSeconds)) {
             return SpikeWindow.of(java.time.Duration.ofSeconds(Math.round(state.profile.length * state.phaseSeconds)))
                     .toString();

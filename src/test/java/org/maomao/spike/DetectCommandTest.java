@@ -101,6 +101,17 @@ class DetectCommandTest {
     }
 
     @Test
+    void should_exit_2_with_a_sentence_on_a_folder_or_a_file_that_is_not_utf8() throws IOException {
+        assertThat(detect(dir.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("is not a regular file").doesNotContain("No such file");
+
+        Path latin1 = dir.resolve("latin1.csv");
+        Files.write(latin1, "timestamp,value\n2026-01-01T00:00:00Z,caf\u00e9\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertThat(detect(latin1.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("latin1.csv is not UTF-8 text.");
+    }
+
+    @Test
     void should_exit_2_when_the_file_has_no_numeric_column() throws IOException {
         Path text = Files.writeString(dir.resolve("names.csv"), "timestamp,name\nt1,ann\n");
 

@@ -75,6 +75,7 @@ class WeeklySeasonTest {
             Scan auto = scan(Map.of(), shape(kind, seed), 56);
             assertThat(auto.state().weekOffsets).as("weekly offsets found").isNotNull();
             assertThat(auto.state().seasonal()).isTrue();
+            assertThat(SpikeDetector.seasonName(auto.state())).isEqualTo("7d");
             // from the fourth week on: the two bumps, and at most one false alarm in five weeks
             List<Integer> late = auto.spikes().stream().filter(i -> i >= 22 * DAY).toList();
             assertThat(late).as("%s seed %d", kind, seed).contains(BUMPS[0], BUMPS[1]).hasSizeLessThanOrEqualTo(3);
