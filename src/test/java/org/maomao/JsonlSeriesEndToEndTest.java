@@ -30,6 +30,7 @@ class JsonlSeriesEndToEndTest {
     static String wide;
     static String malformed;
     static String deep;
+    static String oddKeys;
 
     @TempDir
     Path dir;
@@ -59,6 +60,14 @@ class JsonlSeriesEndToEndTest {
                 """);
         malformed = TestImages.collector("maomao-test/jsonl-malformed:e2e", """
                 printf '{"timestamp":"2026-02-01","v":1}\\n{"timestamp":"2026-02-02","v":2\\n' > /output/bad.jsonl
+                """);
+        // keys a collector may choose: one holding '#', one holding a space
+        oddKeys = TestImages.collector("maomao-test/jsonl-odd-keys:e2e", """
+                i=0
+                while [ $i -lt 40 ]; do
+                  printf '{"timestamp":"2026-02-01T00:%02d:00","a#b":%d,"sp ace":%d}\\n' $i $((i % 3)) $((i % 5)) >> /output/keys.jsonl
+                  i=$((i + 1))
+                done
                 """);
         deep = TestImages.collector("maomao-test/jsonl-deep:e2e", """
                 printf '{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":1}}}}}}}}}}}}}}}}}}}\\n' > /output/deep.jsonl
@@ -96,6 +105,29 @@ class JsonlSeriesEndToEndTest {
         JsonNode user = daemon.get("/series/metrics/nested/metrics.jsonl%23cpu.user?limit=100").json();
         assertThat(user.get("points")).as(user.toString()).hasSize(100);
         assertThat(user.get("points").get(99).get(0).asText()).isEqualTo("2026-01-10T23:00:00");
+    }
+
+    @Test
+    void should_show_and_rescan_series_whose_keys_hold_a_hash_or_a_space_by_the_url_the_listing_gives() {
+        daemon = new TestDaemon(dir.resolve("data"), Map.of());
+        daemon.register("odd", oddKeys, "");
+        JsonNode done = daemon.awaitEnd(daemon.runNow("odd", "oddkeys"), RUN_TIMEOUT);
+        assertThat(done.get("state").asText()).as(done.toString()).isEqualTo("succeeded");
+
+        Map<String, String> urls = new java.util.TreeMap<>();
+        daemon.get("/series?dataset=oddkeys").json().get("series").forEach(s -> urls.put(s.get("series").asText(),
+                s.get("url").asText()));
+        assertThat(urls).containsOnlyKeys("odd/keys.jsonl#a#b", "odd/keys.jsonl#sp ace");
+        assertThat(urls.get("odd/keys.jsonl#sp ace")).isEqualTo("/series/oddkeys/odd/keys.jsonl%23sp%20ace");
+        for (Map.Entry<String, String> e : urls.entrySet()) {
+            JsonNode series = daemon.get(e.getValue()).json();
+            assertThat(series.get("series").asText()).isEqualTo(e.getKey());
+            assertThat(series.get("points")).as(e.getKey()).hasSize(40);
+            assertThat(series.get("band")).hasSize(40);
+            TestDaemon.Response rescan = daemon.post(e.getValue() + "/rescan", "");
+            assertThat(rescan.status()).as(rescan.body()).isEqualTo(200);
+            assertThat(rescan.json().get("points").asLong()).isEqualTo(40);
+        }
     }
 
     @Test

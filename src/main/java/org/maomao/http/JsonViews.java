@@ -96,7 +96,7 @@ final class JsonViews {
     Map<String, Object> series(SeriesStore.SeriesRecord s) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", s.dataset() + "/" + s.name());
-        m.put("url", "/series/" + s.dataset() + "/" + s.name().replace("%", "%25").replace("#", "%23"));
+        m.put("url", SeriesId.url(s.dataset(), s.name()));
         m.put("dataset", s.dataset());
         m.put("series", s.name());
         m.put("points", s.points());

@@ -84,7 +84,7 @@ final class SeriesApi implements Resource {
      */
     private void detail(Context ctx) throws IOException {
         String id = ctx.pathParam("id");
-        SeriesId sid = SeriesId.parse(id).orElseThrow(() -> SeriesId.unknown(id));
+        SeriesId sid = SeriesId.parse(id, datasets).orElseThrow(() -> SeriesId.unknown(id));
         SeriesStore.SeriesRecord rec = series.find(sid.dataset(), sid.name()).orElseThrow(() -> SeriesId.unknown(id));
         int limit = QueryParams.count(ctx, "limit", DEFAULT_POINTS, MAX_POINTS);
         List<SeriesPoint> read = List.of(); // a run's own series keeps no points but its detector's state

@@ -27,6 +27,58 @@ record SeriesId(String dataset, String name, String file, String column) {
         return Optional.of(new SeriesId(dataset, name, name.substring(0, h), name.substring(h + 1)));
     }
 
+    /**
+     * The id's parts when its column may hold '#' too (a JSONL key {@code a#b}): the first split at a '#'
+     * whose file part is one of the dataset's data files ({@code isDataFile}, given the file's path in
+     * the dataset), else the split at the last '#'.
+     */
+    static Optional<SeriesId> parse(String id, java.util.function.Predicate<String> isDataFile) {
+        Optional<SeriesId> last = parse(id);
+        if (last.isEmpty()) {
+            return last;
+        }
+        String name = last.get().name();
+        for (int h = name.indexOf('#'); h >= 0 && h < name.lastIndexOf('#'); h = name.indexOf('#', h + 1)) {
+            String file = name.substring(0, h);
+            if (file.indexOf('/') > 0 && isDataFile.test(file)) {
+                return Optional.of(new SeriesId(last.get().dataset(), name, file, name.substring(h + 1)));
+            }
+        }
+        return last;
+    }
+
+    /**
+     * The id's parts, its column split off at the first '#' whose file part is a regular data file of
+     * the dataset in {@code datasets} (real folders only, no links), else at the last '#'.
+     */
+    static Optional<SeriesId> parse(String id, org.maomao.dataset.GitDatasets datasets) {
+        return parse(id, file -> {
+            String dataset = id.substring(0, id.indexOf('/'));
+            java.nio.file.Path path = datasets.datasetDir(dataset).resolve(file).normalize();
+            return datasets.isDataFile(dataset, path)
+                    && java.nio.file.Files.isRegularFile(path, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        });
+    }
+
+    /**
+     * The URL path of a series, {@code /series/<dataset>/<name>}, each character outside letters, digits,
+     * {@code -._~} and the path's '/' percent-encoded as UTF-8 (so '#', '%', spaces, quotes and line
+     * breaks in a collector's column names cannot break it).
+     */
+    static String url(String dataset, String name) {
+        StringBuilder out = new StringBuilder("/series/");
+        for (byte b : (dataset + "/" + name).getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            char c = (char) (b & 0xff);
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "-._~/".indexOf(c) >= 0) {
+                out.append(c);
+            } else {
+                out.append('%').append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xf, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(b & 0xf, 16)));
+            }
+        }
+        return out.toString();
+    }
+
     /** The 404 for an id that names no series. */
     static ApiException unknown(String id) {
         return ApiException.notFound("series \"" + id + "\" does not exist; GET /series lists them (write # as %23).");

@@ -31,8 +31,8 @@ final class SeriesRescan {
     }
 
     Map<String, Object> rescan(String id) {
-        SeriesId sid = SeriesId.parse(id).filter(s -> series.find(s.dataset(), s.name()).isPresent())
-                .orElseThrow(() -> SeriesId.unknown(id));
+        SeriesId sid = SeriesId.parse(id, datasets)
+                .filter(s -> series.find(s.dataset(), s.name()).isPresent()).orElseThrow(() -> SeriesId.unknown(id));
         if (analyzer == null) {
             throw new ApiException(503, "unavailable", "this daemon cannot re-scan series.");
         }
@@ -50,7 +50,7 @@ final class SeriesRescan {
                 throw new ApiException(413, "too_large", sid.file() + " is " + size + " bytes, more than the "
                         + DatasetSeriesAnalyzer.MAX_RESCAN_BYTES + " a re-scan reads; nothing was changed.");
             }
-            DatasetSeriesAnalyzer.Rescan result = analyzer.rescan(sid.dataset(), sid.name(), path);
+            DatasetSeriesAnalyzer.Rescan result = analyzer.rescan(sid.dataset(), sid.name(), sid.column(), path);
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("id", id);
             body.put("points", result.points());

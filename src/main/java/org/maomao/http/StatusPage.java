@@ -161,10 +161,10 @@ final class StatusPage {
 
     private void plot(StringBuilder h, SeriesStore.SeriesRecord s) throws IOException {
         String name = s.name();
-        int hash = name.lastIndexOf('#');
-        Path file = datasets.datasetDir(s.dataset()).resolve(name.substring(0, hash)).normalize();
-        List<SeriesPoint> read = datasets.isDataFile(s.dataset(), file)
-                ? SeriesFiles.tail(file, name.substring(hash + 1), POINTS + DatasetSeriesAnalyzer.BAND_WARM_UP) : List.of();
+        SeriesId sid = SeriesId.parse(s.dataset() + "/" + name, datasets).orElse(null);
+        Path file = sid == null ? null : datasets.datasetDir(s.dataset()).resolve(sid.file()).normalize();
+        List<SeriesPoint> read = file != null && datasets.isDataFile(s.dataset(), file)
+                ? SeriesFiles.tail(file, sid.column(), POINTS + DatasetSeriesAnalyzer.BAND_WARM_UP) : List.of();
         int shown = Math.min(POINTS, read.size());
         List<DatasetSeriesAnalyzer.BandPoint> points = analyzer != null ? analyzer.band(name, read, shown)
                 : read.subList(read.size() - shown, read.size()).stream()

@@ -178,8 +178,12 @@ public final class DatasetSeriesAnalyzer implements SeriesAnalyzer {
      * ({@link SeriesHistory#MAX_BYTES} at most) and keeps only the spikes in memory.
      */
     public Rescan rescan(String dataset, String name, java.nio.file.Path file) throws RescanException {
+        return rescan(dataset, name, name.substring(name.lastIndexOf('#') + 1), file);
+    }
+
+    /** As {@link #rescan(String, String, java.nio.file.Path)}, for series {@code name} whose column (or JSONL field) is {@code field}. */
+    public Rescan rescan(String dataset, String name, String field, java.nio.file.Path file) throws RescanException {
         String collector = name.substring(0, name.indexOf('/'));
-        String field = name.substring(name.lastIndexOf('#') + 1);
         SpikeDetector detector = new SpikeDetector(parameters(daemonSettings, collectorSettings.apply(collector)));
         synchronized (lockOf(dataset, name)) {
             DetectorState state = detector.newState();

@@ -45,4 +45,21 @@ class SeriesIdTest {
         assertThat(e.code()).isEqualTo("not_found");
         assertThat(e.getMessage()).isEqualTo("series \"rs/x\" does not exist; GET /series lists them (write # as %23).");
     }
+
+    @Test
+    void should_split_at_the_first_hash_whose_file_exists_when_a_column_holds_one() {
+        SeriesId id = SeriesId.parse("ds/c/keys.jsonl#a#b", file -> file.equals("c/keys.jsonl")).orElseThrow();
+        assertThat(id.file()).isEqualTo("c/keys.jsonl");
+        assertThat(id.column()).isEqualTo("a#b");
+        // no such file: the last '#' as before
+        SeriesId last = SeriesId.parse("ds/c/keys.jsonl#a#b", file -> false).orElseThrow();
+        assertThat(last.file()).isEqualTo("c/keys.jsonl#a");
+        assertThat(last.column()).isEqualTo("b");
+    }
+
+    @Test
+    void should_percent_encode_what_a_collector_may_put_in_a_series_name() {
+        assertThat(SeriesId.url("ds", "c/f.csv#v")).isEqualTo("/series/ds/c/f.csv%23v");
+        assertThat(SeriesId.url("ds", "c/f.jsonl#a b\"\n%?&é")).isEqualTo("/series/ds/c/f.jsonl%23a%20b%22%0A%25%3F%26%C3%A9");
+    }
 }
