@@ -14,8 +14,6 @@ import java.util.concurrent.Callable;
 import org.maomao.spike.CsvSeriesReader;
 import org.maomao.spike.Detection;
 import org.maomao.spike.DetectorState;
-import org.maomao.spike.SeriesPoint;
-import org.maomao.spike.SeriesTable;
 import org.maomao.spike.SeriesTime;
 import org.maomao.spike.SpikeDetector;
 import org.maomao.spike.SpikeParameters;
@@ -136,9 +134,10 @@ public final class DetectCommand implements Callable<Integer> {
                     : "No such file: " + file) + ". Give the path of a CSV file with a header row.");
             return ExitCode.USAGE.code();
         }
-        SeriesTable table;
+        // Two streaming passes, one record in memory at a time: which columns are numeric, then the chosen one.
+        CsvSeriesReader.Columns columns;
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            table = CsvSeriesReader.read(reader);
+            columns = CsvSeriesReader.columns(reader);
         } catch (java.nio.charset.CharacterCodingException e) {
             err.println(file + " is not UTF-8 text. Give a CSV file in UTF-8 with a header row.");
             return ExitCode.USAGE.code();
@@ -146,16 +145,16 @@ public final class DetectCommand implements Callable<Integer> {
             err.println("Cannot read " + file + ": " + e.getMessage() + ".");
             return ExitCode.FAILED.code();
         }
-        List<String> numeric = table.numericColumns();
+        List<String> numeric = columns.numeric();
         if (numeric.isEmpty()) {
             err.println(file + " has no numeric column besides the time column"
-                    + table.timeColumn().map(t -> " '" + t + "'").orElse("") + "; columns: "
-                    + (table.header().isEmpty() ? "none" : String.join(", ", table.header())) + ".");
+                    + (columns.time() < 0 ? "" : " '" + columns.header().get(columns.time()) + "'") + "; columns: "
+                    + (columns.header().isEmpty() ? "none" : String.join(", ", columns.header())) + ".");
             return ExitCode.USAGE.code();
         }
         String chosen = column == null ? numeric.get(0) : column.strip();
-        if (!table.hasSeries(chosen)) {
-            String why = table.header().contains(chosen) ? "is not a numeric series" : "does not exist";
+        if (!numeric.contains(chosen)) {
+            String why = columns.header().contains(chosen) ? "is not a numeric series" : "does not exist";
             err.println("Column '" + chosen + "' of " + file + " " + why + "; numeric columns: "
                     + String.join(", ", numeric) + ".");
             return ExitCode.USAGE.code();
@@ -165,18 +164,24 @@ public final class DetectCommand implements Callable<Integer> {
         DetectorState state = detector.newState();
         out.println(explain ? "timestamp,value,expected,lower,upper,score,spike" : "timestamp,value,score,spike");
         double band = parameters.threshold();
-        for (SeriesPoint point : table.series(chosen)) {
-            Detection detection = detector.update(state, SeriesTime.epochSeconds(point.timestamp()), point.value());
-            StringBuilder row = new StringBuilder(64).append(csvField(point.timestamp())).append(',')
-                    .append(number(point.value())).append(',');
-            if (explain) {
-                boolean scored = Double.isFinite(detection.mean()) && Double.isFinite(detection.deviation());
-                row.append(scored ? decimal(detection.mean()) : "").append(',')
-                        .append(scored ? decimal(detection.mean() - band * detection.deviation()) : "").append(',')
-                        .append(scored ? decimal(detection.mean() + band * detection.deviation()) : "").append(',');
-            }
-            row.append(String.format(Locale.ROOT, "%.4f", detection.score())).append(',').append(detection.signal());
-            out.println(row);
+        int chosenIndex = columns.numericIndex().get(chosen);
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            CsvSeriesReader.forEachPoint(reader, chosenIndex, columns.time(), point -> {
+                Detection detection = detector.update(state, SeriesTime.epochSeconds(point.timestamp()), point.value());
+                StringBuilder row = new StringBuilder(64).append(csvField(point.timestamp())).append(',')
+                        .append(number(point.value())).append(',');
+                if (explain) {
+                    boolean scored = Double.isFinite(detection.mean()) && Double.isFinite(detection.deviation());
+                    row.append(scored ? decimal(detection.mean()) : "").append(',')
+                            .append(scored ? decimal(detection.mean() - band * detection.deviation()) : "").append(',')
+                            .append(scored ? decimal(detection.mean() + band * detection.deviation()) : "").append(',');
+                }
+                row.append(String.format(Locale.ROOT, "%.4f", detection.score())).append(',').append(detection.signal());
+                out.println(row);
+            });
+        } catch (IOException e) {
+            err.println("Cannot read " + file + " again: " + e.getMessage() + ".");
+            return ExitCode.FAILED.code();
         }
         out.flush();
         return ExitCode.OK.code();

@@ -62,6 +62,71 @@ public final class CsvSeriesReader {
         return table(CsvRecords.records(reader));
     }
 
+    /**
+     * What one streaming pass over a CSV file finds: its header, its time column (-1 without a header)
+     * and its numeric columns in order (every cell a number or missing, at least one number; the first
+     * of a repeated name), holding one record at a time, so a file of any length can be judged.
+     */
+    public record Columns(List<String> header, int time, Map<String, Integer> numericIndex) {
+        /** The numeric columns' names, in order. */
+        public List<String> numeric() {
+            return List.copyOf(numericIndex.keySet());
+        }
+    }
+
+    /** Reads {@code reader} once and says which of its columns are numeric series (see {@link Columns}). */
+    public static Columns columns(Reader reader) throws IOException {
+        List<String> header = new ArrayList<>();
+        int[] time = {-1};
+        boolean[][] state = {null, null}; // [0]: still numeric, [1]: has a number
+        CsvRecords.forEachRecord(reader, c -> true, record -> {
+            if (state[0] == null) {
+                header.addAll(record);
+                time[0] = timeColumnIndex(record);
+                state[0] = new boolean[record.size()];
+                state[1] = new boolean[record.size()];
+                java.util.Arrays.fill(state[0], true);
+                return true;
+            }
+            for (int c = 0; c < state[0].length; c++) {
+                String cell = cell(record, c);
+                if (state[0][c] && !isMissing(cell)) {
+                    state[0][c] = isNumber(cell);
+                    state[1][c] = true;
+                }
+            }
+            return true;
+        });
+        Map<String, Integer> numeric = new LinkedHashMap<>();
+        for (int c = 0; c < header.size(); c++) {
+            if (c != time[0] && state[0][c] && state[1][c]) {
+                numeric.putIfAbsent(header.get(c), c);
+            }
+        }
+        return new Columns(List.copyOf(header), time[0], java.util.Collections.unmodifiableMap(numeric));
+    }
+
+    /**
+     * Streams the points of the numeric column {@code column} (by index; the time from column {@code time})
+     * of the CSV in {@code reader} to {@code sink}, oldest first, holding one record at a time; missing
+     * cells are left out.
+     */
+    public static void forEachPoint(Reader reader, int column, int time, java.util.function.Consumer<SeriesPoint> sink)
+            throws IOException {
+        boolean[] header = {true};
+        CsvRecords.forEachRecord(reader, c -> c == column || c == time, record -> {
+            if (header[0]) {
+                header[0] = false;
+                return true;
+            }
+            String cell = cell(record, column);
+            if (!isMissing(cell) && isNumber(cell)) {
+                sink.accept(new SeriesPoint(cell(record, time), Double.parseDouble(cell)));
+            }
+            return true;
+        });
+    }
+
     /** Reads a CSV table given as lines, header first; a quoted field may span lines. */
     public static SeriesTable parse(List<String> lines) {
         try {

@@ -181,4 +181,28 @@ class CsvSeriesReaderTest {
     void should_name_a_series_by_file_and_column() {
         assertThat(SeriesTable.seriesName("weather/daily.csv", "temp")).isEqualTo("weather/daily.csv#temp");
     }
+
+    @org.junit.jupiter.api.Test
+    void should_find_in_one_streaming_pass_the_numeric_columns_the_table_finds() throws java.io.IOException {
+        String[] files = {
+            "timestamp,a,b,c\n1,1,x,\n2,2,3,\n",          // b has text, c is all missing
+            "t,v,v,w\n1,x,2,3\n2,y,4,5\n",                // repeated name: the numeric second one is the series
+            "t,v,v\n1,1,2\n",                              // repeated name: the first numeric one
+            "value,time\n5,2026-01-01\n6,2026-01-02\n",    // the time column is not a series
+            "a,b\n",                                        // header only
+            "",                                              // empty
+            "t,q\n1,\"1\"\n2,\" 2\"\n3,1e309\n",         // quoted numbers, a number beyond a double
+        };
+        for (String f : files) {
+            SeriesTable table = CsvSeriesReader.read(new java.io.StringReader(f));
+            CsvSeriesReader.Columns columns = CsvSeriesReader.columns(new java.io.StringReader(f));
+            assertThat(columns.numeric()).as(f).isEqualTo(table.numericColumns());
+            for (String name : columns.numeric()) {
+                java.util.List<SeriesPoint> streamed = new java.util.ArrayList<>();
+                CsvSeriesReader.forEachPoint(new java.io.StringReader(f), columns.numericIndex().get(name), columns.time(),
+                        streamed::add);
+                assertThat(streamed).as(f + " " + name).isEqualTo(table.series(name));
+            }
+        }
+    }
 }
