@@ -27,6 +27,9 @@ final class SeriesApi implements Resource {
     static final int DEFAULT_SPIKES = 100;
     static final int MAX_SPIKES = 1000;
 
+    /** Series reads answered at once (see {@link #detail}); 8 at the largest limit stayed within a 512 MB heap. */
+    static final int READERS = 4;
+    private final java.util.concurrent.Semaphore reading = new java.util.concurrent.Semaphore(READERS);
     private final SeriesStore series;
     private final GitDatasets datasets;
     private final SeriesRescan rescan;
@@ -83,6 +86,19 @@ final class SeriesApi implements Resource {
      * {@link DatasetSeriesAnalyzer#band}) and its spikes.
      */
     private void detail(Context ctx) throws IOException {
+        // Each read holds up to MAX_POINTS points, their band and their JSON (tens of MB): a few at a time,
+        // so that many clients at once cannot run the daemon (and its scheduler) out of memory.
+        if (!reading.tryAcquire()) {
+            throw new ApiException(429, "busy", READERS + " series are being read; try again in a moment.");
+        }
+        try {
+            detailRead(ctx);
+        } finally {
+            reading.release();
+        }
+    }
+
+    private void detailRead(Context ctx) throws IOException {
         String id = ctx.pathParam("id");
         SeriesId sid = SeriesId.parse(id, datasets).orElseThrow(() -> SeriesId.unknown(id));
         SeriesStore.SeriesRecord rec = series.find(sid.dataset(), sid.name()).orElseThrow(() -> SeriesId.unknown(id));

@@ -24,7 +24,12 @@ final class SeriesPlot {
     private SeriesPlot() {
     }
 
-    /** Appends the plot of {@code points} (oldest first), circling those whose time is in {@code spikeTimes}. */
+    /** A spike as the plot finds it among the points: by time and value (a time cell may repeat). */
+    static String key(String timestamp, double value) {
+        return timestamp + '\u0000' + value;
+    }
+
+    /** Appends the plot of {@code points} (oldest first), circling those whose {@link #key} is in {@code spikeTimes}. */
     static void draw(StringBuilder h, String label, List<BandPoint> all, Set<String> spikeTimes) {
         List<BandPoint> points = all.stream().filter(p -> Double.isFinite(p.value())).toList();
         h.append("<svg class=\"series-plot\" width=\"").append(W).append("\" height=\"").append(H)
@@ -61,7 +66,8 @@ final class SeriesPlot {
                 lo = Math.min(lo, p.value());
                 hi = Math.max(hi, p.value());
             }
-            double span = hi > lo ? hi - lo : Math.max(1, Math.abs(hi) * 0.1);
+            // halves throughout: the span of values near ±1e308 would overflow to infinity
+            double halfSpan = hi > lo ? hi / 2 - lo / 2 : Math.max(0.5, Math.abs(hi) * 0.05);
             // the band may widen the view, by at most half the values' span each way: a wide band of the
             // first points must not flatten the line
             double bandLo = lo;
@@ -72,18 +78,19 @@ final class SeriesPlot {
                     bandHi = Math.max(bandHi, p.upper());
                 }
             }
-            double min = Math.max(bandLo, lo - span / 2);
-            double max = Math.min(bandHi, hi + span / 2);
-            if (max <= min) {
-                min = lo - span / 2;
-                max = hi + span / 2;
+            double min = Math.max(bandLo, lo - halfSpan);
+            double max = Math.min(bandHi, hi + halfSpan);
+            if (!(max > min) || !Double.isFinite(max / 2 - min / 2)) {
+                min = Math.max(-Double.MAX_VALUE, lo - halfSpan);
+                max = Math.min(Double.MAX_VALUE, hi + halfSpan);
             }
             return new Scale(x, min, max);
         }
 
         double y(double v) {
             double clipped = Math.max(min, Math.min(max, v));
-            return TOP + (H - TOP - BOTTOM) * (max - clipped) / (max - min);
+            double share = (max / 2 - clipped / 2) / (max / 2 - min / 2);
+            return TOP + (H - TOP - BOTTOM) * (Double.isFinite(share) ? Math.max(0, Math.min(1, share)) : 0.5);
         }
     }
 
@@ -123,7 +130,7 @@ final class SeriesPlot {
             double x = s.x()[i];
             double y = s.y(p.value());
             d.append(i == 0 ? "M" : "L").append(fmt(x)).append(',').append(fmt(y));
-            if (spikeTimes.contains(p.timestamp())) {
+            if (spikeTimes.contains(key(p.timestamp(), p.value()))) {
                 marks.append("<circle class=\"spike\" cx=\"").append(fmt(x)).append("\" cy=\"").append(fmt(y))
                         .append("\" r=\"4\" fill=\"none\" stroke=\"#c0262d\" stroke-width=\"2\"><title>spike ")
                         .append(StatusPage.esc(p.timestamp())).append(": ").append(p.value()).append("</title></circle>");

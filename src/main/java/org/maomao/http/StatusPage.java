@@ -173,7 +173,7 @@ final class StatusPage {
         List<SpikeRecord> spikes = series.spikes(new SeriesStore.SpikeQuery(null, name, null, 1000));
         for (SpikeRecord k : spikes) {
             if (k.dataset().equals(s.dataset())) {
-                spikeTimes.add(k.timestamp());
+                spikeTimes.add(SeriesPlot.key(k.timestamp(), k.value()));
             }
         }
         h.append("<div class=\"plot\"><div>").append(esc(s.dataset() + "/" + name)).append(" · ").append(s.points())

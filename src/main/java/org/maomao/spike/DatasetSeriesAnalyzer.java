@@ -153,7 +153,10 @@ public final class DatasetSeriesAnalyzer implements SeriesAnalyzer {
                 continue;
             }
             double half = threshold * d.deviation();
-            boolean judged = Double.isFinite(d.mean()) && Double.isFinite(half);
+            // no band where nothing was judged (the first points), nor where the value was past what the
+            // detector judges at its own scale (SpikeDetector.MAX_MAGNITUDE)
+            boolean judged = d.window() > 0 && Double.isFinite(d.mean()) && Double.isFinite(half)
+                    && Math.abs(p.value()) <= SpikeDetector.MAX_MAGNITUDE;
             out.add(new BandPoint(p.timestamp(), p.value(), judged ? d.mean() : null, judged ? d.mean() - half : null,
                     judged ? d.mean() + half : null));
         }

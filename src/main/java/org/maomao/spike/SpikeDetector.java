@@ -37,7 +37,10 @@ public final class SpikeDetector {
      */
     public static final double RELATIVE_DEVIATION_FLOOR = 1e-9;
 
-    /** Largest magnitude a value is judged at (see {@link #update(DetectorState, double, double)}). */
+    /**
+     * Largest magnitude a value is judged at (see {@link #update(DetectorState, double, double)}); the
+     * expected value of a series past it is in that scale, and its spikes and plots show no band.
+     */
     static final double MAX_MAGNITUDE = 1e150;
 
     private final SpikeParameters parameters;
@@ -246,8 +249,12 @@ public final class SpikeDetector {
      */
     public Spike spike(String series, String timestamp, Detection detection, DetectorState state) {
         double half = parameters.threshold() * detection.deviation();
-        return Spike.of(series, timestamp, detection, new SpikeExplanation(detection.mean() - half,
-                detection.mean() + half, detection.window(), detection.seasonal() ? seasonName(state) : "none"));
+        // a value past MAX_MAGNITUDE was judged as MAX_MAGNITUDE: its band would not describe it
+        boolean scaled = Math.abs(detection.value()) > MAX_MAGNITUDE;
+        return Spike.of(series, timestamp, detection, new SpikeExplanation(
+                scaled ? Double.NEGATIVE_INFINITY : detection.mean() - half,
+                scaled ? Double.POSITIVE_INFINITY : detection.mean() + half, detection.window(),
+                detection.seasonal() ? seasonName(state) : "none"));
     }
 
     /** The period of the cycle {@code state} removes: a span such as {@code 1d}, or a number of points. */

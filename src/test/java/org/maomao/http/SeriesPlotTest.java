@@ -33,7 +33,7 @@ class SeriesPlotTest {
     @Test
     void should_draw_the_band_behind_the_line_and_circle_the_spike() {
         String svg = draw(List.of(p("2026-03-01T00:00:00Z", 10, null), p("2026-03-01T01:00:00Z", 10, 10.0),
-                p("2026-03-01T02:00:00Z", 30, 10.0), p("2026-03-01T03:00:00Z", 11, 10.5)), Set.of("2026-03-01T02:00:00Z"));
+                p("2026-03-01T02:00:00Z", 30, 10.0), p("2026-03-01T03:00:00Z", 11, 10.5)), Set.of(SeriesPlot.key("2026-03-01T02:00:00Z", 30)));
         assertThat(svg.indexOf("class=\"band\"")).as("band first, so it lies behind the line").isPositive()
                 .isLessThan(svg.indexOf("stroke=\"#2864c7\""));
         assertThat(svg.split("class=\"spike\"", -1)).hasSize(2);
@@ -59,6 +59,27 @@ class SeriesPlotTest {
         String svg = draw(List.of(p("<script>x</script>", 1, null), p("t2", Double.POSITIVE_INFINITY, null),
                 p("\"><img src=x>", 2, null)), Set.of());
         assertThat(svg).doesNotContain("<script>", "<img").contains("&lt;script&gt;").doesNotContain("NaN", "Infinity");
+    }
+
+    @Test
+    void should_circle_only_the_point_that_is_the_spike_when_a_time_cell_repeats() {
+        String svg = draw(List.of(p("not a time", 1, null), p("not a time", 9, null), p("not a time", 2, null)),
+                Set.of(SeriesPlot.key("not a time", 9)));
+        assertThat(svg.split("class=\"spike\"", -1)).hasSize(2);
+    }
+
+    @Test
+    void should_keep_every_coordinate_inside_the_plot_for_values_near_the_largest_doubles() {
+        for (List<BandPoint> points : List.of(
+                List.of(p("t1", 1e308, null), p("t2", -1e308, null), p("t3", Double.MAX_VALUE, null)),
+                List.of(p("t1", -1e308, null)),
+                List.of(p("t1", 5, 5.0), p("t2", 1e308, 1e150)))) {
+            String svg = draw(points, Set.of());
+            List<Double> ys = Pattern.compile("(?:cy=\"|[ML][0-9.]+,)(-?[0-9.]+)").matcher(svg).results()
+                    .map(r -> Double.parseDouble(r.group(1))).toList();
+            assertThat(ys).as(svg).isNotEmpty().allSatisfy(y -> assertThat(y).isBetween(0.0, (double) SeriesPlot.H));
+            assertThat(svg).doesNotContain("NaN", "Infinity");
+        }
     }
 
     /** The x of each point of the line. */
