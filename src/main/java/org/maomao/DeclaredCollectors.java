@@ -65,12 +65,15 @@ final class DeclaredCollectors {
     Reconciled reconcile(Path dir) {
         List<String> declared;
         List<String> removed = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
         try {
-            declared = declare(dir);
+            declared = declare(dir, failed);
             Set<String> elsewhere = others == null ? Set.of() : others.declaredByOthers();
             for (Collector c : registry.list()) {
+                // a file that is still there but could not be applied (its image did not build) keeps
+                // the collector as it was: only a file that is gone removes one
                 if (Collector.SOURCE_FILE.equals(c.source()) && !declared.contains(c.name())
-                        && !elsewhere.contains(c.name())) {
+                        && !failed.contains(c.name()) && !elsewhere.contains(c.name())) {
                     scheduler.deleteForCollector(c.name());
                     registry.delete(c.name());
                     removed.add(c.name());
@@ -91,16 +94,32 @@ final class DeclaredCollectors {
      * bad file does not keep the others out.
      */
     List<String> declare(Path dir) {
+        return declare(dir, new ArrayList<>());
+    }
+
+    /** As {@link #declare(Path)}; the names of files that are there but did not load or apply go to {@code failed}. */
+    private List<String> declare(Path dir, List<String> failed) {
         List<String> applied = new ArrayList<>();
-        for (CollectorFile f : CollectorFile.scan(dir, e -> log.error("collector file not applied: {}", e.getMessage()))) {
+        for (CollectorFile f : CollectorFile.scanNamed(dir, (name, e) -> {
+            log.error("collector file not applied: {}", e.getMessage());
+            failed.add(name);
+        })) {
             try {
                 apply(f);
                 applied.add(f.name());
             } catch (RuntimeException e) {
                 log.error("collector file {} not applied: {}", f.file(), e.getMessage());
+                failed.add(f.name());
             }
         }
         return applied;
+    }
+
+    /** Why each collector file in {@code dir} that does not read would not load; empty when all do. */
+    static List<String> problems(Path dir) {
+        List<String> out = new ArrayList<>();
+        CollectorFile.scanNamed(dir, (name, e) -> out.add(e.getMessage()));
+        return out;
     }
 
     private void apply(CollectorFile f) {

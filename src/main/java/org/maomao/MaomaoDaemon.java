@@ -299,10 +299,18 @@ public final class MaomaoDaemon implements AutoCloseable {
      * Re-reads the configuration and the collector files (SIGHUP, {@code POST /reload}):
      * new policy defaults, and added, changed and removed declared collectors with their
      * schedules. Collectors registered through the API stay. The address, data directory
-     * and store need a restart. A configuration that does not load changes nothing.
+     * and store need a restart. A configuration or a collector file that does not load changes
+     * nothing (400 with the reasons); a file that loads but cannot be applied (its image does not
+     * build) keeps its collector as it was.
      */
     public synchronized Map<String, Object> reload() {
         DaemonConfig fresh = configSource.get();
+        // a collector file that does not read is refused with everything else: the running collectors stay
+        List<String> problems = DeclaredCollectors.problems(fresh.collectorsDir());
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("nothing was reloaded: " + String.join("; ", problems)
+                    + (problems.get(problems.size() - 1).endsWith(".") ? "" : "."));
+        }
         if (!fresh.listenHost().equals(config.listenHost()) || fresh.listenPort() != config.listenPort()
                 || !fresh.dataDir().equals(config.dataDir()) || !fresh.jdbcUrl().equals(config.jdbcUrl())
                 || !fresh.cluster().equals(config.cluster())) {

@@ -243,6 +243,17 @@ class SchedulingTest {
         assertThat(schedules.get(0).get("frequency").asText()).isEqualTo("weekly");
         assertThat(daemon.get("/collectors/alpha").json().get("settings").get("timeout").asText()).isEqualTo("1m");
         assertThat(daemon.get("/collectors/gamma").json().get("settings").get("env.Mixed_Case").asText()).isEqualTo("1");
+
+        // a file that does not load is refused with a sentence, and nothing changes: alpha keeps its collector
+        // and schedule (it was removed before), gamma's new settings are not applied either
+        writeCollector(files, "alpha", "image = " + quick + "\ndataset = a\nschedule = weekly\n[spike]\nseason = 0d\n");
+        writeCollector(files, "gamma", "image = " + quick + "\ndataset = g\ntimeout = 2m\n");
+        TestDaemon.Response bad = daemon.post("/reload", "");
+        assertThat(bad.status()).as(bad.body()).isEqualTo(400);
+        assertThat(bad.json().get("message").asText()).contains("nothing was reloaded", "alpha", "season");
+        assertThat(daemon.get("/collectors").json().findValuesAsText("name")).containsExactly("alpha", "gamma", "viaapi");
+        assertThat(daemon.get("/schedules").json().findValuesAsText("id")).containsExactly("alpha@a");
+        assertThat(daemon.get("/collectors/gamma").json().get("settings").has("timeout")).isFalse();
     }
 
     @Test

@@ -29,6 +29,11 @@ public record CollectorFile(String name, Path file, String image, Path buildDir,
 
     /** Reads every {@code <dir>/<name>/collector.ini}, in name order; a file that fails goes to {@code onError}. */
     public static List<CollectorFile> scan(Path dir, java.util.function.Consumer<IllegalArgumentException> onError) {
+        return scanNamed(dir, (name, e) -> onError.accept(e));
+    }
+
+    /** As {@link #scan(Path, java.util.function.Consumer)}, telling {@code onError} the failing folder's name too. */
+    public static List<CollectorFile> scanNamed(Path dir, java.util.function.BiConsumer<String, IllegalArgumentException> onError) {
         List<CollectorFile> out = new ArrayList<>();
         if (dir == null || !Files.isDirectory(dir)) {
             return out;
@@ -39,7 +44,7 @@ public record CollectorFile(String name, Path file, String image, Path buildDir,
                     try {
                         out.add(read(sub.resolve(FILE_NAME)));
                     } catch (IllegalArgumentException e) {
-                        onError.accept(e);
+                        onError.accept(sub.getFileName().toString(), e);
                     }
                 }
             }
@@ -66,6 +71,8 @@ public record CollectorFile(String name, Path file, String image, Path buildDir,
             s.section("env").forEach((k, v) -> settings.put(RunPolicy.ENV_PREFIX + k, v));
             s.section("spike").forEach((k, v) -> settings.put(RunPolicy.SPIKE_PREFIX + k, v));
             RunPolicy.defaults().with(settings, true);
+            // the [spike] values as the detector will read them, so a bad one is refused with the file
+            org.maomao.spike.SpikeParameters.forCollector(Map.of(), RunPolicy.spikeSettings(settings));
             Path build = all.containsKey("build") ? file.toAbsolutePath().getParent().resolve(all.get("build")).normalize() : null;
             String image = all.getOrDefault("image", build != null ? "maomao/" + name + ":latest" : null);
             if (image == null) {
