@@ -193,8 +193,9 @@ public final class DetectCommand implements Callable<Integer> {
         }
     }
 
+    /** Java's shortest exact form (six digits could print a narrow band's edges as its centre); empty when not finite. */
     private static String decimal(double value) {
-        return String.format(Locale.ROOT, "%.6g", value);
+        return Double.isFinite(value) ? Double.toString(value) : "";
     }
 
     /** Whole numbers without ".0", others in Java's shortest exact form. */
