@@ -122,6 +122,9 @@ class CliCoverageTest {
         assertThat(json("series", "--dataset", "nosuch")).isEmpty();
         assertThat(cli("series", "fresh/csvc/m.csv#value")).isZero();
         assertThat(out).contains("2026-01-01T00:00:00Z", "5");
+        // its first line counts the points (it printed the whole array of them)
+        assertThat(out.lines().findFirst().orElseThrow()).matches("fresh/csvc/m\\.csv#value: \\d+ points, last .*")
+                .doesNotContain("[[");
         assertThat(cli("series", "fresh/csvc/nope.csv#value")).isEqualTo(2);
         assertThat(json("spikes", "--collector", "csvc", "--series", "csvc/m.csv#value", "--since", "2026-01-01T00:00:00Z"))
                 .isEmpty();

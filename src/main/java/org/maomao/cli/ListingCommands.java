@@ -163,14 +163,13 @@ final class ListingCommands {
         }
 
         private ExitCode detail(ApiClient api) {
-            JsonNode s = api.get("/series/" + id.replace("%", "%25").replace("#", "%23").replace(" ", "%20")
-                    + "?limit=" + limit);
+            JsonNode s = api.get("/series/" + RescanCommand.path(id) + "?limit=" + limit);
             if (json()) {
                 printJson(s);
                 return ExitCode.OK;
             }
-            out().println(text(s, "id") + ": " + text(s, "points") + " points, last " + text(s, "last_value") + " at "
-                    + text(s, "last_timestamp"));
+            out().println(text(s, "id") + ": " + text(s, "point_count") + " points, last " + text(s, "last_value") + " at "
+                    + text(s, "last_timestamp") + "; the last " + s.get("points").size() + ":");
             Table points = new Table("TIMESTAMP", "VALUE");
             s.get("points").forEach(p -> points.row(p.get(0).asText(), p.get(1).asText()));
             points.print(out());

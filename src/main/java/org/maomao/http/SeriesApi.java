@@ -113,6 +113,7 @@ final class SeriesApi implements Resource {
         }
         List<SeriesPoint> points = read.subList(Math.max(0, read.size() - limit), read.size());
         Map<String, Object> body = new LinkedHashMap<>(views.series(rec));
+        body.put("point_count", rec.points()); // "points" is the points themselves here
         body.put("points", points.stream().map(p -> List.of(p.timestamp(), p.value())).toList());
         body.put("band", analyzer == null ? null : analyzer.band(sid.name(), read, points.size()).stream()
                 .map(b -> java.util.Arrays.asList(b.timestamp(), b.expected(), b.lower(), b.upper())).toList());
