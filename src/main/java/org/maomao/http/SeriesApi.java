@@ -29,7 +29,7 @@ final class SeriesApi implements Resource {
 
     /** Series reads answered at once (see {@link #detail}); 8 at the largest limit stayed within a 512 MB heap. */
     static final int READERS = 4;
-    private final java.util.concurrent.Semaphore reading = new java.util.concurrent.Semaphore(READERS);
+    private final BusyGate reading = new BusyGate(READERS, READERS + " series are being read; try again in a moment.");
     private final SeriesStore series;
     private final GitDatasets datasets;
     private final SeriesRescan rescan;
@@ -88,14 +88,10 @@ final class SeriesApi implements Resource {
     private void detail(Context ctx) throws IOException {
         // Each read holds up to MAX_POINTS points, their band and their JSON (tens of MB): a few at a time,
         // so that many clients at once cannot run the daemon (and its scheduler) out of memory.
-        if (!reading.tryAcquire()) {
-            throw new ApiException(429, "busy", READERS + " series are being read; try again in a moment.");
-        }
-        try {
+        reading.pass(() -> {
             detailRead(ctx);
-        } finally {
-            reading.release();
-        }
+            return null;
+        });
     }
 
     private void detailRead(Context ctx) throws IOException {

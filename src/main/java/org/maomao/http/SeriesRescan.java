@@ -6,7 +6,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Semaphore;
 
 import org.maomao.dataset.GitDatasets;
 import org.maomao.spike.DatasetSeriesAnalyzer;
@@ -22,7 +21,7 @@ final class SeriesRescan {
     /** Null when the daemon offers no re-scan. */
     private final DatasetSeriesAnalyzer analyzer;
     /** One re-scan at a time: each reads a whole file, so a client cannot make the daemon read many at once. */
-    private final Semaphore rescanning = new Semaphore(1);
+    private final BusyGate rescanning = new BusyGate(1, "another re-scan is running; try again when it has finished.");
 
     SeriesRescan(SeriesStore series, GitDatasets datasets, DatasetSeriesAnalyzer analyzer) {
         this.series = series;
@@ -41,29 +40,26 @@ final class SeriesRescan {
             throw new ApiException(409, "conflict", "series \"" + id + "\" has no file to re-scan: " + sid.file()
                     + " is gone from dataset " + sid.dataset() + "; its stored spikes were left as they are.");
         }
-        if (!rescanning.tryAcquire()) {
-            throw new ApiException(429, "busy", "another re-scan is running; try again when it has finished.");
-        }
-        try {
-            long size = Files.size(path);
-            if (size > DatasetSeriesAnalyzer.MAX_RESCAN_BYTES) {
-                throw new ApiException(413, "too_large", sid.file() + " is " + size + " bytes, more than the "
-                        + DatasetSeriesAnalyzer.MAX_RESCAN_BYTES + " a re-scan reads; nothing was changed.");
+        return rescanning.pass(() -> {
+            try {
+                long size = Files.size(path);
+                if (size > DatasetSeriesAnalyzer.MAX_RESCAN_BYTES) {
+                    throw new ApiException(413, "too_large", sid.file() + " is " + size + " bytes, more than the "
+                            + DatasetSeriesAnalyzer.MAX_RESCAN_BYTES + " a re-scan reads; nothing was changed.");
+                }
+                DatasetSeriesAnalyzer.Rescan result = analyzer.rescan(sid.dataset(), sid.name(), sid.column(), path);
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("id", id);
+                body.put("points", result.points());
+                body.put("spikes", result.spikes());
+                body.put("skipped", result.skipped());
+                return body;
+            } catch (DatasetSeriesAnalyzer.RescanException e) {
+                throw new ApiException(409, "conflict", e.getMessage());
+            } catch (IOException e) {
+                throw new ApiException(409, "conflict", "series \"" + id + "\" cannot be re-scanned: " + e.getMessage()
+                        + "; nothing was changed.");
             }
-            DatasetSeriesAnalyzer.Rescan result = analyzer.rescan(sid.dataset(), sid.name(), sid.column(), path);
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("id", id);
-            body.put("points", result.points());
-            body.put("spikes", result.spikes());
-            body.put("skipped", result.skipped());
-            return body;
-        } catch (DatasetSeriesAnalyzer.RescanException e) {
-            throw new ApiException(409, "conflict", e.getMessage());
-        } catch (IOException e) {
-            throw new ApiException(409, "conflict", "series \"" + id + "\" cannot be re-scanned: " + e.getMessage()
-                    + "; nothing was changed.");
-        } finally {
-            rescanning.release();
-        }
+        });
     }
 }
