@@ -512,8 +512,9 @@ public final class SpikeDetector {
     }
 
     /**
-     * The weeks of {@code auto}'s weekly check are over: from now on the series is judged against a
-     * weekly profile if they followed a week, else it keeps what the daily check decided.
+     * The weeks of {@code auto}'s weekly check are over: if they followed a week, the series is judged
+     * from now on against its daily profile plus an offset per bucket of the week (see {@link WeeklyCheck}),
+     * else it keeps what the daily check decided.
      */
     private static void decideWeekly(DetectorState state) {
         WeeklyCheck check = state.weeklyCheck;

@@ -124,43 +124,38 @@ final class WeeklyCheck {
      * profile. 0 where a bucket had no point.
      */
     double[] offsets() {
-        double[] h = means();
         int week = 7 * bucketsPerDay;
-        double[] weekSum = new double[week];
-        int[] weekCount = new int[week];
-        double[] daySum = new double[bucketsPerDay];
-        int[] dayCount = new int[bucketsPerDay];
-        for (int i = 0; i < h.length; i++) {
-            if (!Double.isNaN(h[i])) {
-                int b = (int) Math.floorMod(firstBucket + i, (long) week);
-                weekSum[b] += h[i];
-                weekCount[b]++;
-                daySum[b % bucketsPerDay] += h[i];
-                dayCount[b % bucketsPerDay]++;
-            }
-        }
+        double[] weekMeans = meansBy(week);
+        double[] dayMeans = meansBy(bucketsPerDay);
         double[] offsets = new double[week];
         for (int b = 0; b < week; b++) {
-            int d = b % bucketsPerDay;
-            offsets[b] = weekCount[b] == 0 ? 0 : weekSum[b] / weekCount[b] - daySum[d] / dayCount[d];
+            offsets[b] = Double.isNaN(weekMeans[b]) ? 0 : weekMeans[b] - dayMeans[b % bucketsPerDay];
         }
         return offsets;
     }
 
     /** The mean of each bucket of the day over all days seen; NaN for a bucket without points. */
     double[] bucketOfDayMeans() {
+        return meansBy(bucketsPerDay);
+    }
+
+    /**
+     * The mean of the bucket means that share a place in a cycle of {@code period} buckets (a day, a
+     * week: the cycles start at the epoch, as the detector's phases do); NaN for a place without points.
+     */
+    private double[] meansBy(int period) {
         double[] h = means();
-        double[] sum = new double[bucketsPerDay];
-        int[] count = new int[bucketsPerDay];
+        double[] sum = new double[period];
+        int[] count = new int[period];
         for (int i = 0; i < h.length; i++) {
             if (!Double.isNaN(h[i])) {
-                int d = (int) Math.floorMod(firstBucket + i, (long) bucketsPerDay);
-                sum[d] += h[i];
-                count[d]++;
+                int b = (int) Math.floorMod(firstBucket + i, (long) period);
+                sum[b] += h[i];
+                count[b]++;
             }
         }
-        for (int d = 0; d < bucketsPerDay; d++) {
-            sum[d] = count[d] == 0 ? Double.NaN : sum[d] / count[d];
+        for (int b = 0; b < period; b++) {
+            sum[b] = count[b] == 0 ? Double.NaN : sum[b] / count[b];
         }
         return sum;
     }
