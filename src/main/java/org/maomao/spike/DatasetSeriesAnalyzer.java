@@ -72,8 +72,7 @@ public final class DatasetSeriesAnalyzer implements SeriesAnalyzer {
     @Override
     public List<SpikeRecord> analyze(String dataset, String collector, List<TableRows> tables, String runId, String commit) {
         List<SpikeRecord> found = new ArrayList<>();
-        Map<String, String> own = collectorSettings.apply(collector);
-        SpikeDetector detector = detectors.computeIfAbsent(own, o -> new SpikeDetector(parameters(daemonSettings, o)));
+        SpikeDetector detector = detectorFor(collector);
         for (TableRows t : tables) {
             if (t.rows().isEmpty()) {
                 continue;
@@ -91,6 +90,12 @@ public final class DatasetSeriesAnalyzer implements SeriesAnalyzer {
             }
         }
         return found;
+    }
+
+    /** The detector for {@code collector}'s current settings, one per distinct settings. */
+    private SpikeDetector detectorFor(String collector) {
+        return detectors.computeIfAbsent(collectorSettings.apply(collector),
+                o -> new SpikeDetector(parameters(daemonSettings, o)));
     }
 
     private Object lockOf(String dataset, String name) {
@@ -139,9 +144,7 @@ public final class DatasetSeriesAnalyzer implements SeriesAnalyzer {
      * and writes nothing; a point whose centre or spread is not a number has null edges.
      */
     public List<BandPoint> band(String name, List<SeriesPoint> points, int shown) {
-        String collector = name.substring(0, Math.max(0, name.indexOf('/')));
-        Map<String, String> own = collectorSettings.apply(collector);
-        SpikeDetector detector = detectors.computeIfAbsent(own, o -> new SpikeDetector(parameters(daemonSettings, o)));
+        SpikeDetector detector = detectorFor(name.substring(0, Math.max(0, name.indexOf('/'))));
         double threshold = detector.parameters().threshold();
         DetectorState state = detector.newState();
         List<BandPoint> out = new ArrayList<>(Math.min(shown, points.size()));
