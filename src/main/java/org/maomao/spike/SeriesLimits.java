@@ -86,12 +86,15 @@ final class SeriesLimits {
     private static void checkNames(String collector, TableRows t, List<String> columns, SeriesTable table)
             throws SeriesLimitException {
         String prefix = collector + "/" + t.file();
+        SeriesTable read = table;
         for (String column : columns) {
             String name = SeriesTable.seriesName(prefix, column);
             if (name.length() <= SeriesStore.MAX_NAME_LENGTH) {
                 continue;
             }
-            SeriesTable read = table != null ? table : SeriesFormat.table(t);
+            if (read == null) {
+                read = SeriesFormat.table(t); // once, and only for a table with a name too long
+            }
             if (!read.numericColumns().contains(column)) {
                 continue;
             }
