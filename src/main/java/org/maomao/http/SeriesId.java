@@ -52,12 +52,14 @@ record SeriesId(String dataset, String name, String file, String column) {
      * the dataset in {@code datasets} (real folders only, no links), else at the last '#'.
      */
     static Optional<SeriesId> parse(String id, org.maomao.dataset.GitDatasets datasets) {
-        return parse(id, file -> {
-            String dataset = id.substring(0, id.indexOf('/'));
-            java.nio.file.Path path = datasets.datasetDir(dataset).resolve(file).normalize();
-            return datasets.isDataFile(dataset, path)
-                    && java.nio.file.Files.isRegularFile(path, java.nio.file.LinkOption.NOFOLLOW_LINKS);
-        });
+        return parse(id, file -> isRegularDataFile(datasets, id.substring(0, id.indexOf('/')), file));
+    }
+
+    /** Whether {@code file} (a path in {@code dataset}) is a regular data file of it, reached through real folders only. */
+    static boolean isRegularDataFile(org.maomao.dataset.GitDatasets datasets, String dataset, String file) {
+        java.nio.file.Path path = datasets.datasetDir(dataset).resolve(file).normalize();
+        return datasets.isDataFile(dataset, path)
+                && java.nio.file.Files.isRegularFile(path, java.nio.file.LinkOption.NOFOLLOW_LINKS);
     }
 
     /**

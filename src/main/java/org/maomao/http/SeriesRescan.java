@@ -2,7 +2,6 @@ package org.maomao.http;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -36,7 +35,7 @@ final class SeriesRescan {
             throw new ApiException(503, "unavailable", "this daemon cannot re-scan series.");
         }
         Path path = datasets.datasetDir(sid.dataset()).resolve(sid.file()).normalize();
-        if (!datasets.isDataFile(sid.dataset(), path) || !Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+        if (!SeriesId.isRegularDataFile(datasets, sid.dataset(), sid.file())) {
             throw new ApiException(409, "conflict", "series \"" + id + "\" has no file to re-scan: " + sid.file()
                     + " is gone from dataset " + sid.dataset() + "; its stored spikes were left as they are.");
         }
