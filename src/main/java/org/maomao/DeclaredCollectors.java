@@ -2,7 +2,9 @@ package org.maomao;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.maomao.cluster.Declarations;
@@ -26,6 +28,20 @@ import org.slf4j.LoggerFactory;
  */
 final class DeclaredCollectors {
     private static final Logger log = LoggerFactory.getLogger(DeclaredCollectors.class);
+
+    /**
+     * The collector files of a folder, read once: those that load, and for each that does not, its
+     * folder's name and why.
+     */
+    record Scanned(List<CollectorFile> files, Map<String, String> unreadable) {
+    }
+
+    /** Reads every collector file of {@code dir} (see {@link CollectorFile#scanNamed}). */
+    static Scanned scan(Path dir) {
+        Map<String, String> unreadable = new LinkedHashMap<>();
+        List<CollectorFile> files = CollectorFile.scanNamed(dir, (name, e) -> unreadable.put(name, e.getMessage()));
+        return new Scanned(files, unreadable);
+    }
 
     /** What a reconciliation did: the collectors its files declare, and the file collectors it removed. */
     record Reconciled(List<String> declared, List<String> removed) {
@@ -56,18 +72,18 @@ final class DeclaredCollectors {
     }
 
     /**
-     * Declares the files of {@code dir}, then removes the file collectors (with their schedules)
-     * that no file declares any more. In a cluster, every member reads its own {@code collectors_dir}
-     * into the one shared registry: a file collector is removed only when no member declares it
+     * Declares the files {@code scanned} read, then removes the file collectors (with their schedules)
+     * that no file declares any more (a file still there that did not load or apply keeps its own).
+     * In a cluster, every member reads its own {@code collectors_dir} into the one shared registry: a file collector is removed only when no member declares it
      * (this one's files now, the others' at their last start or reload), so members whose folders
      * differ never undo each other.
      */
-    Reconciled reconcile(Path dir) {
+    Reconciled reconcile(Scanned scanned) {
         List<String> declared;
         List<String> removed = new ArrayList<>();
         List<String> failed = new ArrayList<>();
         try {
-            declared = declare(dir, failed);
+            declared = declare(scanned, failed);
             Set<String> elsewhere = others == null ? Set.of() : others.declaredByOthers();
             for (Collector c : registry.list()) {
                 // a file that is still there but could not be applied (its image did not build) keeps
@@ -94,16 +110,15 @@ final class DeclaredCollectors {
      * bad file does not keep the others out.
      */
     List<String> declare(Path dir) {
-        return declare(dir, new ArrayList<>());
+        return declare(scan(dir), new ArrayList<>());
     }
 
     /** As {@link #declare(Path)}; the names of files that are there but did not load or apply go to {@code failed}. */
-    private List<String> declare(Path dir, List<String> failed) {
+    private List<String> declare(Scanned scanned, List<String> failed) {
+        scanned.unreadable().forEach((name, why) -> log.error("collector file not applied: {}", why));
+        failed.addAll(scanned.unreadable().keySet());
         List<String> applied = new ArrayList<>();
-        for (CollectorFile f : CollectorFile.scanNamed(dir, (name, e) -> {
-            log.error("collector file not applied: {}", e.getMessage());
-            failed.add(name);
-        })) {
+        for (CollectorFile f : scanned.files()) {
             try {
                 apply(f);
                 applied.add(f.name());
@@ -113,13 +128,6 @@ final class DeclaredCollectors {
             }
         }
         return applied;
-    }
-
-    /** Why each collector file in {@code dir} that does not read would not load; empty when all do. */
-    static List<String> problems(Path dir) {
-        List<String> out = new ArrayList<>();
-        CollectorFile.scanNamed(dir, (name, e) -> out.add(e.getMessage()));
-        return out;
     }
 
     private void apply(CollectorFile f) {

@@ -306,7 +306,8 @@ public final class MaomaoDaemon implements AutoCloseable {
     public synchronized Map<String, Object> reload() {
         DaemonConfig fresh = configSource.get();
         // a collector file that does not read is refused with everything else: the running collectors stay
-        List<String> problems = DeclaredCollectors.problems(fresh.collectorsDir());
+        DeclaredCollectors.Scanned files = DeclaredCollectors.scan(fresh.collectorsDir());
+        List<String> problems = List.copyOf(files.unreadable().values());
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("nothing was reloaded: " + String.join("; ", problems)
                     + (problems.get(problems.size() - 1).endsWith(".") ? "" : "."));
@@ -320,7 +321,7 @@ public final class MaomaoDaemon implements AutoCloseable {
         registry.setAllowedImages(fresh.allowedImages());
         datasets.setRemotes(new RemoteUrls(fresh.allowedRemotes(), config.dataDir()));
         registry.setContainment(fresh.containment());
-        DeclaredCollectors.Reconciled done = declared.reconcile(fresh.collectorsDir());
+        DeclaredCollectors.Reconciled done = declared.reconcile(files);
         log.info("reloaded: {} declared collector(s), removed {}", done.declared().size(), done.removed());
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("declared", done.declared());
