@@ -15,8 +15,10 @@ import org.maomao.spike.CsvSeriesReader;
 import org.maomao.spike.Detection;
 import org.maomao.spike.DetectorState;
 import org.maomao.spike.SeriesTime;
+import org.maomao.spike.SpikeBand;
 import org.maomao.spike.SpikeDetector;
 import org.maomao.spike.SpikeParameters;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -33,7 +35,8 @@ import picocli.CommandLine.Spec;
                 "Runs the spike detector over one numeric column of a CSV file and prints",
                 "timestamp,value,score,spike for each of its rows (spike: 1 up, -1 down, 0 none).",
                 "Takes the daemon's [spike] settings as options, with the same defaults.",
-                "The time column is 'timestamp', 'time' or 'date', else the first column."},
+                "The time column is 'timestamp', 'time' or 'date', else the first column.",
+                "--json prints one JSON object per row instead (JSON lines), with the --explain fields."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:the file could not be read", "2:usage error (bad option, file, column or setting)"})
 public final class DetectCommand implements Callable<Integer> {
@@ -101,6 +104,9 @@ public final class DetectCommand implements Callable<Integer> {
                     + "series with large normal swings reports only its largest; 0 turns it off (default: 3d).")
     String record;
 
+    /** {@code --json} (the option every client command inherits): JSON lines instead of CSV. */
+    private boolean json;
+
     @Option(names = "--explain",
             description = "Also print the expected value and the band outside which a point is a spike: "
                     + "timestamp,value,expected,lower,upper,score,spike.")
@@ -110,6 +116,11 @@ public final class DetectCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (given("--url") || given("--token")) {
+            err.println("detect reads a file here and asks no daemon: --url and --token do not apply to it.");
+            return ExitCode.USAGE.code();
+        }
+        json = given("--json");
         SpikeParameters parameters;
         try {
             Map<String, String> settings = new HashMap<>();
@@ -124,6 +135,7 @@ public final class DetectCommand implements Callable<Integer> {
             put(settings, SpikeParameters.KEY_HISTORY, history);
             put(settings, SpikeParameters.KEY_LIKELIHOOD_TAIL, likelihoodTail);
             put(settings, SpikeParameters.KEY_RECORD, record);
+            SpikeParameters.requireGiven(settings);
             parameters = SpikeParameters.fromMap(settings);
         } catch (IllegalArgumentException e) {
             err.println(e.getMessage() + ".");
@@ -162,22 +174,16 @@ public final class DetectCommand implements Callable<Integer> {
 
         SpikeDetector detector = new SpikeDetector(parameters);
         DetectorState state = detector.newState();
-        out.println(explain ? "timestamp,value,expected,lower,upper,score,spike" : "timestamp,value,score,spike");
-        double band = parameters.threshold();
+        if (!json) {
+            out.println(explain ? "timestamp,value,expected,lower,upper,score,spike" : "timestamp,value,score,spike");
+        }
         int chosenIndex = columns.numericIndex().get(chosen);
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             CsvSeriesReader.forEachPoint(reader, chosenIndex, columns.time(), point -> {
                 Detection detection = detector.update(state, SeriesTime.epochSeconds(point.timestamp()), point.value());
-                StringBuilder row = new StringBuilder(64).append(csvField(point.timestamp())).append(',')
-                        .append(number(point.value())).append(',');
-                if (explain) {
-                    boolean scored = Double.isFinite(detection.mean()) && Double.isFinite(detection.deviation());
-                    row.append(scored ? decimal(detection.mean()) : "").append(',')
-                            .append(scored ? decimal(detection.mean() - band * detection.deviation()) : "").append(',')
-                            .append(scored ? decimal(detection.mean() + band * detection.deviation()) : "").append(',');
-                }
-                row.append(String.format(Locale.ROOT, "%.4f", detection.score())).append(',').append(detection.signal());
-                out.println(row);
+                SpikeBand band = detector.band(detection);
+                out.println(json ? jsonRow(point.timestamp(), point.value(), band, detection)
+                        : csvRow(point.timestamp(), point.value(), band, detection));
             });
         } catch (IOException e) {
             err.println("Cannot read " + file + " again: " + e.getMessage() + ".");
@@ -185,6 +191,69 @@ public final class DetectCommand implements Callable<Integer> {
         }
         out.flush();
         return ExitCode.OK.code();
+    }
+
+    /** Whether an option every client command inherits was given, before or after the word {@code detect}. */
+    private boolean given(String option) {
+        for (CommandLine line = spec.commandLine(); line != null; line = line.getParent()) {
+            CommandLine.ParseResult parsed = line.getParseResult();
+            if (parsed != null && parsed.hasMatchedOption(option)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** One CSV row: the band's columns with --explain, empty where the point has no band. */
+    private String csvRow(String timestamp, double value, SpikeBand band, Detection detection) {
+        StringBuilder row = new StringBuilder(64).append(csvField(timestamp)).append(',').append(number(value)).append(',');
+        if (explain) {
+            row.append(band == null ? "" : decimal(band.expected())).append(',')
+                    .append(band == null ? "" : decimal(band.lower())).append(',')
+                    .append(band == null ? "" : decimal(band.upper())).append(',');
+        }
+        return row.append(String.format(Locale.ROOT, "%.4f", detection.score())).append(',').append(detection.signal())
+                .toString();
+    }
+
+    /** One JSON object per row (JSON lines): every column of --explain, null where the point has no band. */
+    private static String jsonRow(String timestamp, double value, SpikeBand band, Detection detection) {
+        StringBuilder row = new StringBuilder(128).append("{\"timestamp\":");
+        jsonString(row, timestamp);
+        row.append(",\"value\":").append(jsonNumber(value))
+                .append(",\"expected\":").append(band == null ? "null" : jsonNumber(band.expected()))
+                .append(",\"lower\":").append(band == null ? "null" : jsonNumber(band.lower()))
+                .append(",\"upper\":").append(band == null ? "null" : jsonNumber(band.upper()))
+                .append(",\"score\":").append(jsonNumber(detection.score()))
+                .append(",\"spike\":").append(detection.signal());
+        return row.append('}').toString();
+    }
+
+    private static String jsonNumber(double value) {
+        return Double.isFinite(value) ? number(value) : "null";
+    }
+
+    /** Appends {@code text} as a JSON string: a collector's time cell may hold quotes, backslashes or control characters. */
+    private static void jsonString(StringBuilder out, String text) {
+        out.append('"');
+        for (int i = 0; i < text.length(); i++) {
+            char ch = text.charAt(i);
+            switch (ch) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (ch < 0x20 || ch == 0x2028 || ch == 0x2029) {
+                        out.append(String.format(Locale.ROOT, "\\u%04x", (int) ch));
+                    } else {
+                        out.append(ch);
+                    }
+                }
+            }
+        }
+        out.append('"');
     }
 
     private static void put(Map<String, String> settings, String key, String value) {

@@ -145,7 +145,6 @@ public final class DatasetSeriesAnalyzer implements SeriesAnalyzer {
      */
     public List<BandPoint> band(String name, List<SeriesPoint> points, int shown) {
         SpikeDetector detector = detectorFor(name.substring(0, Math.max(0, name.indexOf('/'))));
-        double threshold = detector.parameters().threshold();
         DetectorState state = detector.newState();
         List<BandPoint> out = new ArrayList<>(Math.min(shown, points.size()));
         int first = Math.max(0, points.size() - shown);
@@ -155,13 +154,9 @@ public final class DatasetSeriesAnalyzer implements SeriesAnalyzer {
             if (i < first) {
                 continue;
             }
-            double half = threshold * d.deviation();
-            // no band where nothing was judged (the first points), nor where the value was past what the
-            // detector judges at its own scale (SpikeDetector.MAX_MAGNITUDE)
-            boolean judged = d.window() > 0 && Double.isFinite(d.mean()) && Double.isFinite(half)
-                    && Math.abs(p.value()) <= SpikeDetector.MAX_MAGNITUDE;
-            out.add(new BandPoint(p.timestamp(), p.value(), judged ? d.mean() : null, judged ? d.mean() - half : null,
-                    judged ? d.mean() + half : null));
+            SpikeBand band = detector.band(d);
+            out.add(band == null ? new BandPoint(p.timestamp(), p.value(), null, null, null)
+                    : new BandPoint(p.timestamp(), p.value(), band.expected(), band.lower(), band.upper()));
         }
         return out;
     }

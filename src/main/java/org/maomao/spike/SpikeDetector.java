@@ -248,13 +248,26 @@ public final class SpikeDetector {
      * was judged with.
      */
     public Spike spike(String series, String timestamp, Detection detection, DetectorState state) {
-        double half = parameters.threshold() * detection.deviation();
-        // a value past MAX_MAGNITUDE was judged as MAX_MAGNITUDE: its band would not describe it
-        boolean scaled = Math.abs(detection.value()) > MAX_MAGNITUDE;
+        SpikeBand band = band(detection);
         return Spike.of(series, timestamp, detection, new SpikeExplanation(
-                scaled ? Double.NEGATIVE_INFINITY : detection.mean() - half,
-                scaled ? Double.POSITIVE_INFINITY : detection.mean() + half, detection.window(),
+                band == null ? Double.NEGATIVE_INFINITY : band.lower(),
+                band == null ? Double.POSITIVE_INFINITY : band.upper(), detection.window(),
                 detection.seasonal() ? seasonName(state) : "none"));
+    }
+
+    /**
+     * The band {@code detection}'s point was judged against, or null where there is none to show: the
+     * point was not judged (the series' first points), its centre or spread is not a finite number, or
+     * the value lies past {@link #MAX_MAGNITUDE} (it was judged as that, so a band would not describe it).
+     */
+    public SpikeBand band(Detection detection) {
+        double half = parameters.threshold() * detection.deviation();
+        double expected = detection.mean();
+        if (detection.window() <= 0 || !Double.isFinite(expected) || !Double.isFinite(half)
+                || !(Math.abs(detection.value()) <= MAX_MAGNITUDE)) {
+            return null;
+        }
+        return new SpikeBand(expected, expected - half, expected + half);
     }
 
     /** The period of the cycle {@code state} removes: a span such as {@code 1d}, or a number of points. */

@@ -263,10 +263,32 @@ public record SpikeParameters(SpikeMethod method, SpikeWindow lag, double thresh
         Map<String, String> merged = new java.util.HashMap<>(daemonSettings);
         merged.putAll(collectorSettings);
         try {
+            requireGiven(collectorSettings);
             return fromMap(merged);
         } catch (IllegalArgumentException e) {
             String message = e.getMessage();
             throw message.endsWith(".") ? e : new IllegalArgumentException(message + ".", e);
+        }
+    }
+
+    /**
+     * Refuses a setting that is present but blank. A collector's registration, its {@code collector.ini}
+     * and {@code maomao detect}'s options name a setting on purpose, so an empty one is a mistake (a lost
+     * value, an unset shell variable), not a request for the default; leaving the key out asks for that.
+     * (The daemon's own {@code [spike]} section keeps a blank key's default, as every section does.)
+     *
+     * @throws IllegalArgumentException with a sentence naming the empty setting
+     */
+    public static void requireGiven(Map<String, String> settings) {
+        if (settings == null) {
+            return;
+        }
+        for (String key : new java.util.TreeSet<>(settings.keySet())) {
+            String text = settings.get(key);
+            if (KEYS.contains(key) && (text == null || text.isBlank())) {
+                throw new IllegalArgumentException("spike setting '" + key + "' is empty: give a value (see the "
+                        + "README) or leave it out for the default (" + defaults().toMap().get(key) + ")");
+            }
         }
     }
 

@@ -41,6 +41,14 @@ class DetectCommandTest {
         return command.execute(args);
     }
 
+    /** As the launcher runs it: the whole command tree, whose options (--json, --url, --token) detect inherits. */
+    private int maomao(String... args) {
+        CommandLine command = new CommandLine(new org.maomao.cli.MaomaoCli());
+        command.setOut(new PrintWriter(out, true));
+        command.setErr(new PrintWriter(err, true));
+        return command.execute(args);
+    }
+
     private List<String> outputLines() {
         return out.toString().lines().toList();
     }
@@ -127,6 +135,53 @@ class DetectCommandTest {
 
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString()).contains("spike lag must be between 2 and");
+    }
+
+    @Test
+    void should_exit_2_on_an_empty_setting_instead_of_taking_the_default() {
+        for (String option : new String[] {"--lag=", "--season=", "--cooldown= ", "--threshold=", "--record="}) {
+            StringBuffer buffer = err.getBuffer();
+            buffer.setLength(0);
+            int exit = detect(csv.toString(), option);
+
+            assertThat(exit).as(option).isEqualTo(2);
+            assertThat(err.toString()).as(option).contains("is empty: give a value").contains("leave it out");
+        }
+    }
+
+    @Test
+    void should_print_json_lines_with_the_band_when_asked_for_json_before_or_after_the_command() throws IOException {
+        Path odd = dir.resolve("odd.csv");
+        StringBuilder rows = new StringBuilder("time,v\n");
+        for (int i = 0; i < 40; i++) {
+            rows.append(i == 0 ? "\"say \"\"hi\"\"\\\"" : "t" + i).append(',').append(i == 35 ? 900 : 10 + i % 3).append('\n');
+        }
+        Files.writeString(odd, rows);
+        for (String[] args : new String[][] {{"detect", "--json", odd.toString()}, {"--json", "detect", odd.toString()}}) {
+            out.getBuffer().setLength(0);
+            int exit = maomao(args);
+
+            assertThat(exit).as(String.join(" ", args)).isZero();
+            List<String> lines = outputLines();
+            assertThat(lines).hasSize(40);
+            com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+            com.fasterxml.jackson.databind.JsonNode first = mapper.readTree(lines.get(0));
+            assertThat(first.get("timestamp").asText()).isEqualTo("say \"hi\"\\");
+            assertThat(first.get("lower").isNull()).isTrue(); // not judged yet: no band
+            com.fasterxml.jackson.databind.JsonNode spike = mapper.readTree(lines.get(35));
+            assertThat(spike.get("spike").asInt()).isEqualTo(1);
+            assertThat(spike.get("value").asDouble()).isEqualTo(900).isGreaterThan(spike.get("upper").asDouble());
+            assertThat(spike.get("expected").asDouble()).isBetween(spike.get("lower").asDouble(), spike.get("upper").asDouble());
+        }
+    }
+
+    @Test
+    void should_exit_2_when_given_a_daemon_to_ask_since_it_reads_a_file() {
+        int exit = maomao("detect", csv.toString(), "--url", "http://127.0.0.1:9");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("--url and --token do not apply");
+        assertThat(out.toString()).isEmpty();
     }
 
     @Test

@@ -44,6 +44,18 @@ class SpikeParametersTest {
     }
 
     @Test
+    void should_refuse_a_collectors_empty_setting_but_keep_the_default_for_the_daemons_blank_one() {
+        assertThatThrownBy(() -> SpikeParameters.forCollector(Map.of(), Map.of("season", "")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("spike setting 'season' is empty: give a value (see the README) or leave it out for the "
+                        + "default (auto).");
+        assertThatThrownBy(() -> SpikeParameters.forCollector(Map.of(), Map.of("lag", "  ", "webhook", "")))
+                .hasMessageStartingWith("spike setting 'lag' is empty");
+        // the daemon's [spike] section: a blank key keeps its default, like any section's
+        assertThat(SpikeParameters.forCollector(Map.of("lag", ""), Map.of())).isEqualTo(SpikeParameters.defaults());
+    }
+
+    @Test
     void should_ignore_keys_it_does_not_know() {
         assertThat(SpikeParameters.fromMap(Map.of("enabled", "true"))).isEqualTo(SpikeParameters.defaults());
     }
