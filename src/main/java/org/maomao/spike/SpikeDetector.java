@@ -49,6 +49,8 @@ public final class SpikeDetector {
     private final double likelihoodCut;
     /** Whether the record rule is on (a record of 0 points turns it off). */
     private final boolean recordRule;
+    /** How much wider a young window's band is. */
+    private final SmallSampleWidening widening;
 
     public SpikeDetector(SpikeParameters parameters) {
         this.parameters = Objects.requireNonNull(parameters, "parameters");
@@ -57,6 +59,7 @@ public final class SpikeDetector {
         this.likelihoodCut = -new org.apache.commons.math3.distribution.NormalDistribution(null, 0, 1)
                 .inverseCumulativeProbability(parameters.likelihoodTail());
         this.recordRule = parameters.record().isSpan() || parameters.record().points() > 0;
+        this.widening = new SmallSampleWidening(parameters.threshold());
     }
 
     public SpikeParameters parameters() {
@@ -124,6 +127,7 @@ public final class SpikeDetector {
         // window, so a hostile series of the largest doubles neither turns the state into NaN (which it
         // could not store, and would start over at every run) nor hides that it is far out.
         double value = Math.max(-MAX_MAGNITUDE, Math.min(MAX_MAGNITUDE, raw));
+        double previousTime = state.lastTime;
         state.observeTime(seconds);
         if (!state.resolved && readyToResolve(state, seconds)) {
             resolveWindows(state, state.medianStep());
@@ -146,13 +150,16 @@ public final class SpikeDetector {
                 return new Detection(raw, value, deviationFloor(value), 0, 0);
             }
         }
+        // phases of the cycle since the previous point: more than one where rows are missing, so auto's
+        // test compares each point with the same time of the day before, not with the row a day's count back
+        int stride = state.seasonMode == DetectorState.SEASON_CANDIDATE ? stride(state, previousTime, seconds) : 1;
         boolean residual = state.seasonMode == DetectorState.SEASON_ACTIVE;
         double y = residual ? value - expectedSeason : value;
         double offset = residual ? expectedSeason : 0;
 
         if (state.size() == 0) {
             state.push(y);
-            learnSeason(state, phase, weekBucket, value, expectedSeason, 0);
+            learnSeason(state, phase, weekBucket, value, expectedSeason, 0, stride);
             return new Detection(raw, value, deviationFloor(value), 0, 0);
         }
         double centre;
@@ -172,6 +179,12 @@ public final class SpikeDetector {
             spread = Math.sqrt(state.variance());
         }
         double deviation = Math.max(spread, deviationFloor(centre + offset));
+        boolean realSpread = spread >= deviation;
+        if (state.size() < state.lag()) {
+            // a young window's centre and spread are uncertain themselves (see SmallSampleWidening)
+            deviation *= widening.factor(state.size(),
+                    parameters.method() == SpikeMethod.ROBUST || state.size() < ROBUST_WARM_UP);
+        }
         int needed = Math.min(state.lag(), parameters.minPoints());
         if (state.size() < needed) {
             // Not scored yet, but a wild point among the first ones must not widen the spread
@@ -179,7 +192,7 @@ public final class SpikeDetector {
             boolean wild = state.size() >= ROBUST_WARM_UP_START && Math.abs(y - centre) > parameters.threshold() * deviation;
             boolean newLevel = countOutlier(state, wild ? (y > centre ? 1 : -1) : 0);
             state.push(wild && !newLevel ? parameters.influence() * y + (1 - parameters.influence()) * centre : y);
-            learnSeason(state, phase, weekBucket, value, expectedSeason, 0);
+            learnSeason(state, phase, weekBucket, value, expectedSeason, 0, stride);
             return new Detection(raw, centre + offset, deviation, 0, 0);
         }
 
@@ -189,7 +202,7 @@ public final class SpikeDetector {
         boolean coolingDown = direction > 0 ? state.cooldownUp() > 0 : direction < 0 && state.cooldownDown() > 0;
         int signal = coolingDown ? 0 : direction;
         boolean breakthrough = false;
-        if (recordRule && spread >= deviation) {
+        if (recordRule && realSpread) {
             // Only scores against a real spread are ranked: against a window without any (a series
             // that is constant between events) every change scores in the millions, and which of two
             // events from nothing is the larger says nothing about either.
@@ -235,9 +248,9 @@ public final class SpikeDetector {
             // good (a new morning peak) would stay an outlier every cycle and never be learnt; taught its
             // full value, one spike would shift that phase for the cycles after it.
             double edge = expectedSeason + centre + direction * parameters.threshold() * deviation;
-            learnSeason(state, phase, weekBucket, edge + parameters.influence() * (value - edge), expectedSeason, 0);
+            learnSeason(state, phase, weekBucket, edge + parameters.influence() * (value - edge), expectedSeason, 0, stride);
         } else {
-            learnSeason(state, phase, weekBucket, value, expectedSeason, direction);
+            learnSeason(state, phase, weekBucket, value, expectedSeason, direction, stride);
         }
         return new Detection(raw, centre + offset, deviation, score, signal, judged, residual);
     }
@@ -372,7 +385,18 @@ public final class SpikeDetector {
 
     private int historyPoints(DetectorState state) {
         return state.resolved ? state.historyPoints
-                : parameters.history().resolve(Double.NaN, SpikeParameters.MIN_LAG, SpikeParameters.MAX_HISTORY);
+                : resolveHistory(Double.NaN);
+    }
+
+    /**
+     * The likelihood's history in points. A span is never fewer than {@code min_points}, as the lag: the
+     * history is the usual level of the recent scores, and {@code 2d} of a daily series (two points) made
+     * every ordinary wobble of the recent mean look improbable.
+     */
+    private int resolveHistory(double step) {
+        SpikeWindow history = parameters.history();
+        return history.resolve(step, history.isSpan() ? Math.max(SpikeParameters.MIN_LAG, parameters.minPoints())
+                : SpikeParameters.MIN_LAG, SpikeParameters.MAX_HISTORY);
     }
 
     /** Points before a young window's median and MAD are trusted to damp a wild point. */
@@ -409,33 +433,59 @@ public final class SpikeDetector {
         if (n <= period) {
             return true;
         }
+        // the mean of the window's values before each point (empty slots of missing rows left out)
         double sum = 0;
+        int count = 0;
         for (int i = period - window; i < period; i++) {
-            sum += values[i];
+            if (!Double.isNaN(values[i])) {
+                sum += values[i];
+                count++;
+            }
         }
         double seasonal = 0;
         double plain = 0;
         for (int t = period; t < n; t++) {
-            double bySeason = values[t] - values[t - period];
-            double byWindow = values[t] - sum / window;
-            seasonal += bySeason * bySeason;
-            plain += byWindow * byWindow;
-            sum += values[t] - values[t - window];
+            if (!Double.isNaN(values[t]) && !Double.isNaN(values[t - period]) && count > 0) {
+                double bySeason = values[t] - values[t - period];
+                double byWindow = values[t] - sum / count;
+                seasonal += bySeason * bySeason;
+                plain += byWindow * byWindow;
+            }
+            if (!Double.isNaN(values[t])) {
+                sum += values[t];
+                count++;
+            }
+            if (!Double.isNaN(values[t - window])) {
+                sum -= values[t - window];
+                count--;
+            }
         }
         return seasonal / 2 < plain;
     }
 
     /**
-     * Pearson correlation of the series with itself one cycle ({@code lag} points) earlier, by Commons
-     * Math; 0 when either side is constant.
+     * Pearson correlation of the series with itself one cycle ({@code lag} slots) earlier, by Commons
+     * Math, over the pairs where neither slot is empty (NaN: a missing row); 0 when either side is
+     * constant or fewer than three pairs remain.
      */
     static double autocorrelation(double[] values, int n, int lag) {
         if (n - lag < 3) {
             return 0;
         }
-        double[] later = java.util.Arrays.copyOfRange(values, lag, n);
-        double[] earlier = java.util.Arrays.copyOfRange(values, 0, n - lag);
-        double r = new org.apache.commons.math3.stat.correlation.PearsonsCorrelation().correlation(later, earlier);
+        double[] later = new double[n - lag];
+        double[] earlier = new double[n - lag];
+        int pairs = 0;
+        for (int t = lag; t < n; t++) {
+            if (!Double.isNaN(values[t]) && !Double.isNaN(values[t - lag])) {
+                later[pairs] = values[t];
+                earlier[pairs++] = values[t - lag];
+            }
+        }
+        if (pairs < 3) {
+            return 0;
+        }
+        double r = new org.apache.commons.math3.stat.correlation.PearsonsCorrelation()
+                .correlation(java.util.Arrays.copyOf(later, pairs), java.util.Arrays.copyOf(earlier, pairs));
         return Double.isFinite(r) ? r : 0;
     }
 
@@ -470,7 +520,7 @@ public final class SpikeDetector {
         }
         // Only the likelihood keeps a history; other methods keep their state in the s1/s2 form.
         state.historyPoints = parameters.method() == SpikeMethod.LIKELIHOOD
-                ? parameters.history().resolve(step, SpikeParameters.MIN_LAG, SpikeParameters.MAX_HISTORY) : 0;
+                ? resolveHistory(step) : 0;
         SpikeSeason season = parameters.season();
         SpikeWindow period = season.auto() ? SpikeSeason.DAY : season.period();
         if (period == null) {
@@ -581,7 +631,21 @@ public final class SpikeDetector {
     }
 
     /** Updates the seasonal profile with a point and, for auto, decides once enough cycles were seen. */
-    private void learnSeason(DetectorState state, int phase, int weekBucket, double value, double expected, int direction) {
+    /**
+     * Phases of the cycle from the point at {@code previous} to the one at {@code seconds} (seconds since
+     * the epoch): 1 for the next row of a regular series, more across missing rows; 1 when either time
+     * cannot be read, the times do not advance, or the phases are counted rather than timed.
+     */
+    private static int stride(DetectorState state, double previous, double seconds) {
+        double elapsed = (seconds - previous) / state.phaseSeconds;
+        if (!(elapsed >= 1.5)) { // also NaN: unreadable times, or a season counted in points
+            return 1;
+        }
+        return (int) Math.min(Math.round(elapsed), Integer.MAX_VALUE / 2);
+    }
+
+    private void learnSeason(DetectorState state, int phase, int weekBucket, double value, double expected, int direction,
+                             int stride) {
         if (state.seasonMode == DetectorState.SEASON_NONE) {
             return;
         }
@@ -603,6 +667,11 @@ public final class SpikeDetector {
             int wanted = SpikeSeason.AUTO_CYCLES * phases;
             if (state.autoValues.length < wanted) {
                 state.autoValues = java.util.Arrays.copyOf(state.autoValues, wanted);
+            }
+            // a missing row leaves its slot empty (NaN), so the slot a cycle back is the same time of day
+            int missing = state.autoSize == 0 ? 0 : (int) Math.min(stride - 1L, wanted - state.autoSize - 1L);
+            for (int i = 0; i < missing; i++) {
+                state.autoValues[state.autoSize++] = Double.NaN;
             }
             state.autoValues[state.autoSize++] = target;
             if (state.autoSize >= wanted) {
