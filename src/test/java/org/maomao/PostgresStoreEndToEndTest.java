@@ -112,6 +112,12 @@ class PostgresStoreEndToEndTest {
         assertThat(nulSeries).hasSize(1);
         assertThat(nulSeries.get(0).get("id").asText()).isEqualTo("nuls/nul/nul.jsonl#va\uFFFDlue");
         assertThat(nulSeries.get(0).get("points").asLong()).isEqualTo(3);
+        // and shown and re-scanned by that name: the reader names the field in the file as it was stored
+        String nulUrl = nulSeries.get(0).get("url").asText();
+        assertThat(daemon.get(nulUrl).json().get("points")).hasSize(3);
+        TestDaemon.Response nulRescan = daemon.post(nulUrl + "/rescan", "");
+        assertThat(nulRescan.status()).as(nulRescan.body()).isEqualTo(200);
+        assertThat(nulRescan.json().get("points").asLong()).isEqualTo(3);
 
         daemon.register("quick", quick, "");
         TestDaemon.Response s = daemon.post("/run",

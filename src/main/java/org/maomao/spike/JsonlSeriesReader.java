@@ -147,7 +147,9 @@ public final class JsonlSeriesReader {
             JsonToken t;
             while ((t = p.nextToken()) != null) {
                 switch (t) {
-                    case FIELD_NAME -> field = p.currentName();
+                    // U+0000 (JSON's \\u0000) as U+FFFD: the stores keep names so (PostgreSQL's text refuses
+                    // U+0000), and the series must be found in its file again by the name it was stored under
+                    case FIELD_NAME -> field = p.currentName().replace('\u0000', '\uFFFD');
                     case START_OBJECT -> {
                         path.add(field);
                         field = null;

@@ -89,8 +89,7 @@ final class SeriesLimits {
         SeriesTable read = table;
         for (String column : columns) {
             String name = SeriesTable.seriesName(prefix, column);
-            int unstorable = unstorable(column);
-            if (name.length() <= SeriesStore.MAX_NAME_LENGTH && unstorable < 0) {
+            if (name.length() <= SeriesStore.MAX_NAME_LENGTH) {
                 continue;
             }
             if (read == null) {
@@ -100,38 +99,11 @@ final class SeriesLimits {
                 continue;
             }
             String what = SeriesFormat.isJsonl(t.file()) ? "field" : "column";
-            if (unstorable >= 0) {
-                throw new SeriesLimitException("output " + quote(t.file()) + " has a numeric " + what + " whose name holds "
-                        + (column.charAt(unstorable) == 0 ? "a NUL character" : "half of a UTF-16 surrogate pair")
-                        + " at position " + unstorable + ", which no store or URL can keep as written; name the " + what
-                        + " in plain text. Nothing was committed.", null);
-            }
             throw new SeriesLimitException("output " + quote(t.file()) + " has a " + what + " named " + quote(column)
                     + " whose series name (" + collector + "/<file>#<" + what + ">) would be " + name.length()
                     + " characters, more than the " + SeriesStore.MAX_NAME_LENGTH + " the store holds; write a shorter "
                     + what + " or file name. Nothing was committed.", null);
         }
-    }
-
-    /**
-     * Where {@code name} holds a character a series name cannot keep, or -1: NUL (PostgreSQL's text
-     * refuses it; H2 would keep it, so the same output would differ between stores) and an unpaired
-     * surrogate (a JSON {@code \\ud800} escape; UTF-8 has no form for it, so it would be stored as
-     * another character and its series could never be found by its name again).
-     */
-    static int unstorable(String name) {
-        for (int i = 0; i < name.length(); i++) {
-            char ch = name.charAt(i);
-            if (ch == 0) {
-                return i;
-            }
-            if (Character.isHighSurrogate(ch) && i + 1 < name.length() && Character.isLowSurrogate(name.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(ch)) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     /** A name in quotes, clipped to about {@link #QUOTED_NAME} characters (never inside a surrogate pair). */

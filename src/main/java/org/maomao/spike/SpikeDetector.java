@@ -180,6 +180,7 @@ public final class SpikeDetector {
         }
         double deviation = Math.max(spread, deviationFloor(centre + offset));
         boolean realSpread = spread >= deviation;
+        double unwidened = deviation;
         if (state.size() < state.lag()) {
             // a young window's centre and spread are uncertain themselves (see SmallSampleWidening)
             deviation *= widening.factor(state.size(),
@@ -238,8 +239,10 @@ public final class SpikeDetector {
         if (parameters.method() == SpikeMethod.LIKELIHOOD) {
             // The step from the previous (filtered) point, in the same deviations: a series that turns
             // rough without moving away from its centre changes this long before its z-scores.
-            double change = (y - state.newest()) / deviation;
-            signal = likelihood(state, score, change, signal, breakthrough);
+            // Both in the window's own deviations, not the young window's widened ones: the history learns
+            // the usual level of these scores, and scores that grew as the window filled would look unusual.
+            double change = (y - state.newest()) / unwidened;
+            signal = likelihood(state, (y - centre) / unwidened, change, signal, breakthrough);
         }
         state.push(filtered);
         if (residual && direction != 0) {
@@ -632,6 +635,55 @@ public final class SpikeDetector {
 
     /** Updates the seasonal profile with a point and, for auto, decides once enough cycles were seen. */
     /**
+     * The window auto's test hands over when it finds a daily cycle: the last {@code lag} values it kept,
+     * each less the mean of the same time of the earlier days, so the series is judged against its cycle
+     * from the next point on (an emptied window left it unjudged for {@code min_points} points: an hourly
+     * series' day and a quarter, in which a bump off the cycle was never reported). A value far out among
+     * them (by the residuals' median and MAD) enters as a scored outlier would.
+     */
+    private double[] residuals(DetectorState state) {
+        int phases = state.profile.length;
+        double[] kept = new double[Math.min(state.lag(), state.autoSize)];
+        int n = 0;
+        for (int i = state.autoSize - 1; i >= 0 && n < kept.length; i--) {
+            double v = state.autoValues[i];
+            if (Double.isNaN(v)) {
+                continue;
+            }
+            // against the same time of the earlier days only: against a profile made with the value itself
+            // its residual would look smaller than the next day's will be, and so would the window's spread
+            double sum = 0;
+            int days = 0;
+            for (int j = i - phases; j >= 0; j -= phases) {
+                if (!Double.isNaN(state.autoValues[j])) {
+                    sum += state.autoValues[j];
+                    days++;
+                }
+            }
+            if (days > 0) {
+                kept[n++] = v - sum / days;
+            }
+        }
+        double[] residuals = new double[n];
+        for (int i = 0; i < n; i++) {
+            residuals[i] = kept[n - 1 - i]; // oldest first
+        }
+        if (n >= ROBUST_WARM_UP_START) {
+            double[] sorted = residuals.clone();
+            java.util.Arrays.sort(sorted);
+            double centre = median(sorted, n);
+            double spread = Math.max(SpikeMethod.MAD_TO_SIGMA * medianAbsoluteDeviation(sorted, n, centre),
+                    deviationFloor(centre));
+            for (int i = 0; i < n; i++) {
+                if (Math.abs(residuals[i] - centre) > parameters.threshold() * spread) {
+                    residuals[i] = centre + parameters.influence() * (residuals[i] - centre);
+                }
+            }
+        }
+        return residuals;
+    }
+
+    /**
      * Phases of the cycle from the point at {@code previous} to the one at {@code seconds} (seconds since
      * the epoch): 1 for the next row of a regular series, more across missing rows; 1 when either time
      * cannot be read, the times do not advance, or the phases are counted rather than timed.
@@ -678,7 +730,7 @@ public final class SpikeDetector {
                 if (autocorrelation(state.autoValues, state.autoSize, phases) >= SEASON_STRENGTH
                         && seasonReducesError(state.autoValues, state.autoSize, phases, state.lag())) {
                     state.seasonMode = DetectorState.SEASON_ACTIVE;
-                    state.clearWindow();
+                    state.refillWindow(residuals(state));
                 } else {
                     state.seasonMode = DetectorState.SEASON_NONE;
                     state.profile = null;
