@@ -14,6 +14,8 @@ import java.util.concurrent.Callable;
 import org.maomao.spike.CsvSeriesReader;
 import org.maomao.spike.Detection;
 import org.maomao.spike.DetectorState;
+import org.maomao.spike.JsonlSeriesReader;
+import org.maomao.spike.SeriesPoint;
 import org.maomao.spike.SeriesTime;
 import org.maomao.spike.SpikeBand;
 import org.maomao.spike.SpikeDetector;
@@ -47,11 +49,12 @@ public final class DetectCommand implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "CSV file with a header row.")
+    @Parameters(index = "0", paramLabel = "FILE", description = "CSV file with a header row, or JSON Lines (.jsonl).")
     Path file;
 
     @Option(names = "--column", paramLabel = "NAME",
-            description = "Numeric column to scan (default: the first numeric column other than the time column).")
+            description = "Numeric column (JSON Lines: field, nested as a.b) to scan (default: the first numeric one "
+                    + "other than the time column).")
     String column;
 
     @Option(names = "--method", paramLabel = "METHOD",
@@ -143,8 +146,11 @@ public final class DetectCommand implements Callable<Integer> {
         }
         if (!Files.isRegularFile(file)) {
             err.println((Files.exists(file) ? file + " is not a regular file (a folder, a device or a pipe)"
-                    : "No such file: " + file) + ". Give the path of a CSV file with a header row.");
+                    : "No such file: " + file) + ". Give the path of a CSV file with a header row, or of a .jsonl file.");
             return ExitCode.USAGE.code();
+        }
+        if (JsonlSeriesReader.readsFile(file.getFileName().toString())) {
+            return detectJsonl(parameters, out, err);
         }
         // Two streaming passes, one record in memory at a time: which columns are numeric, then the chosen one.
         CsvSeriesReader.Columns columns;
@@ -179,18 +185,69 @@ public final class DetectCommand implements Callable<Integer> {
         }
         int chosenIndex = columns.numericIndex().get(chosen);
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            CsvSeriesReader.forEachPoint(reader, chosenIndex, columns.time(), point -> {
-                Detection detection = detector.update(state, SeriesTime.epochSeconds(point.timestamp()), point.value());
-                SpikeBand band = detector.band(detection);
-                out.println(json ? jsonRow(point.timestamp(), point.value(), band, detection)
-                        : csvRow(point.timestamp(), point.value(), band, detection));
-            });
+            CsvSeriesReader.forEachPoint(reader, chosenIndex, columns.time(), point -> print(out, detector, state, point));
         } catch (IOException e) {
             err.println("Cannot read " + file + " again: " + e.getMessage() + ".");
             return ExitCode.FAILED.code();
         }
         out.flush();
         return ExitCode.OK.code();
+    }
+
+    /** Most distinct fields of a JSON Lines file detect reads (each is kept by name while the file is read). */
+    static final int MAX_JSONL_FIELDS = 10_000;
+
+    /**
+     * {@code detect} on JSON Lines: numeric fields (dotted paths, as the daemon names their series) and
+     * their points, each by one streaming pass; {@code --column} names the field.
+     */
+    private int detectJsonl(SpikeParameters parameters, PrintWriter out, PrintWriter err) {
+        List<String> numeric;
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            numeric = JsonlSeriesReader.numericFields(reader, MAX_JSONL_FIELDS);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            err.println(file + " is not UTF-8 text. Give a JSON Lines file in UTF-8, one object per line.");
+            return ExitCode.USAGE.code();
+        } catch (JsonlSeriesReader.MalformedLineException | JsonlSeriesReader.TooManyFieldsException
+                 | JsonlSeriesReader.LineTooLongException e) {
+            err.println(file + ": " + e.getMessage() + ". Give a JSON Lines file, one object per line.");
+            return ExitCode.USAGE.code();
+        } catch (IOException e) {
+            err.println("Cannot read " + file + ": " + e.getMessage() + ".");
+            return ExitCode.FAILED.code();
+        }
+        if (numeric.isEmpty()) {
+            err.println(file + " has no numeric field besides the time field (timestamp, time or date).");
+            return ExitCode.USAGE.code();
+        }
+        String chosen = column == null ? numeric.get(0) : column.strip();
+        if (!numeric.contains(chosen)) {
+            err.println("Field '" + chosen + "' of " + file + " is not a numeric series there; numeric fields: "
+                    + String.join(", ", numeric.size() > 50 ? numeric.subList(0, 50) : numeric)
+                    + (numeric.size() > 50 ? " and " + (numeric.size() - 50) + " more" : "") + ".");
+            return ExitCode.USAGE.code();
+        }
+        SpikeDetector detector = new SpikeDetector(parameters);
+        DetectorState state = detector.newState();
+        if (!json) {
+            out.println(explain ? "timestamp,value,expected,lower,upper,score,spike" : "timestamp,value,score,spike");
+        }
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            JsonlSeriesReader.forEachPoint(reader, chosen, point -> print(out, detector, state, point));
+        } catch (IOException e) {
+            err.println("Cannot read " + file + " again: " + e.getMessage() + ".");
+            return ExitCode.FAILED.code();
+        }
+        out.flush();
+        return ExitCode.OK.code();
+    }
+
+    /** Feeds one point to the detector and prints its row. */
+    private void print(PrintWriter out, SpikeDetector detector, DetectorState state, SeriesPoint point) {
+        Detection detection = detector.update(state, SeriesTime.epochSeconds(point.timestamp()), point.value());
+        SpikeBand band = detector.band(detection);
+        out.println(json ? jsonRow(point.timestamp(), point.value(), band, detection)
+                : csvRow(point.timestamp(), point.value(), band, detection));
     }
 
     /** Whether an option every client command inherits was given, before or after the word {@code detect}. */

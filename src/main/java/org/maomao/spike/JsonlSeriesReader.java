@@ -51,6 +51,19 @@ public final class JsonlSeriesReader {
         }
     }
 
+    /** A line longer than {@link CsvSeriesReader#MAX_RECORD_CHARS}: it is not read whole. */
+    public static final class LineTooLongException extends IOException {
+        LineTooLongException(long line) {
+            super("line " + line + " is longer than " + CsvSeriesReader.MAX_RECORD_CHARS + " characters");
+        }
+    }
+
+    /** Takes the lines {@link #forEachLine} streams. */
+    public interface LineSink {
+        /** One non-blank line and its number (1 for the file's first line). */
+        void accept(long number, String line) throws IOException;
+    }
+
     /** One line: its time text ("" when none) and its scalar fields by path (Double, or another scalar's marker). */
     record Row(String time, Map<String, Object> fields) {
     }
@@ -127,6 +140,84 @@ public final class JsonlSeriesReader {
             }
         }
         return new SeriesTable(List.copyOf(fields), null, rows.size(), series);
+    }
+
+    /**
+     * Streams the non-blank lines of {@code reader} to {@code sink}, one at a time, so a file of any
+     * length is read in bounded memory; a line longer than {@link CsvSeriesReader#MAX_RECORD_CHARS}
+     * throws {@link LineTooLongException} without being read whole. The reader is not closed.
+     */
+    public static void forEachLine(java.io.Reader reader, LineSink sink) throws IOException {
+        StringBuilder line = new StringBuilder();
+        long number = 0;
+        boolean more = true;
+        while (more) {
+            int c = reader.read();
+            if (c == -1) {
+                more = false;
+            } else if (c != '\n' && c != '\r') {
+                if (line.length() >= CsvSeriesReader.MAX_RECORD_CHARS) {
+                    throw new LineTooLongException(number + 1);
+                }
+                line.append((char) c);
+                continue;
+            }
+            number++;
+            if (!line.toString().isBlank()) {
+                sink.accept(number, line.toString());
+            }
+            line.setLength(0);
+        }
+    }
+
+    /**
+     * The numeric fields of the JSON Lines in {@code reader}, in the order first seen, by one streaming
+     * pass: fields whose values are numbers (or null) in every line that has them, at least one a number,
+     * the time field aside. Strict, as for a run's output: a malformed line throws, and so do more than
+     * {@code maxFields} distinct fields.
+     */
+    public static List<String> numericFields(java.io.Reader reader, int maxFields) throws IOException {
+        Map<String, Boolean> seen = new LinkedHashMap<>(); // field -> true while every value was a number
+        Set<String> withNumber = new LinkedHashSet<>();
+        forEachLine(reader, (number, line) -> {
+            for (Map.Entry<String, Object> f : row(line, (int) Math.min(number, Integer.MAX_VALUE)).fields().entrySet()) {
+                boolean isNumber = f.getValue() instanceof Double;
+                Boolean before = seen.put(f.getKey(), isNumber && !Boolean.FALSE.equals(seen.get(f.getKey())));
+                if (before == null && seen.size() > maxFields) {
+                    throw new TooManyFieldsException(maxFields);
+                }
+                if (isNumber) {
+                    withNumber.add(f.getKey());
+                }
+            }
+        });
+        List<String> numeric = new ArrayList<>();
+        seen.forEach((field, allNumbers) -> {
+            if (allNumbers && withNumber.contains(field)) {
+                numeric.add(field);
+            }
+        });
+        return numeric;
+    }
+
+    /** Whether a file of this name is read as JSON Lines ({@code .jsonl}, any case), not as CSV. */
+    public static boolean readsFile(String fileName) {
+        return SeriesFormat.isJsonl(fileName);
+    }
+
+    /**
+     * Streams the points of {@code field} (a dotted path) of the JSON Lines in {@code reader} to
+     * {@code sink}, oldest first, one line at a time; lines without a number there are left out.
+     * Strict: a malformed line throws.
+     */
+    public static void forEachPoint(java.io.Reader reader, String field, java.util.function.Consumer<SeriesPoint> sink)
+            throws IOException {
+        forEachLine(reader, (number, line) -> {
+            Row row = row(line, (int) Math.min(number, Integer.MAX_VALUE));
+            if (row.fields().get(field) instanceof Double d) {
+                sink.accept(new SeriesPoint(row.time(), d));
+            }
+        });
     }
 
     /**

@@ -71,42 +71,25 @@ final class SeriesHistory {
     }
 
     private static long jsonl(BufferedReader r, String field, Consumer<SeriesPoint> sink) throws IOException {
-        long skipped = 0;
-        StringBuilder line = new StringBuilder();
-        long number = 0;
-        int c;
-        boolean more = true;
-        while (more) {
-            c = r.read();
-            if (c == -1) {
-                more = false;
-            } else if (c != '\n' && c != '\r') {
-                if (line.length() >= CsvSeriesReader.MAX_RECORD_CHARS) {
-                    throw new UnreadableException("line " + (number + 1) + " is longer than "
-                            + CsvSeriesReader.MAX_RECORD_CHARS + " characters", null);
+        long[] skipped = {0};
+        try {
+            JsonlSeriesReader.forEachLine(r, (number, line) -> {
+                try {
+                    JsonlSeriesReader.Row row = JsonlSeriesReader.row(line, (int) Math.min(number, Integer.MAX_VALUE));
+                    Object v = row.fields().get(field);
+                    if (v instanceof Double d) {
+                        sink.accept(new SeriesPoint(row.time(), d));
+                    } else if (v != null) {
+                        skipped[0]++;
+                    }
+                } catch (JsonlSeriesReader.MalformedLineException e) {
+                    skipped[0]++;
                 }
-                line.append((char) c);
-                continue;
-            }
-            number++;
-            if (line.toString().isBlank()) {
-                line.setLength(0);
-                continue;
-            }
-            try {
-                JsonlSeriesReader.Row row = JsonlSeriesReader.row(line.toString(), (int) Math.min(number, Integer.MAX_VALUE));
-                Object v = row.fields().get(field);
-                if (v instanceof Double d) {
-                    sink.accept(new SeriesPoint(row.time(), d));
-                } else if (v != null) {
-                    skipped++;
-                }
-            } catch (JsonlSeriesReader.MalformedLineException e) {
-                skipped++;
-            }
-            line.setLength(0);
+            });
+        } catch (JsonlSeriesReader.LineTooLongException e) {
+            throw new UnreadableException(e.getMessage(), e);
         }
-        return skipped;
+        return skipped[0];
     }
 
     /** For tests: every point, as a list. */

@@ -176,6 +176,42 @@ class DetectCommandTest {
     }
 
     @Test
+    void should_scan_a_jsonl_field_by_its_dotted_path_as_the_daemon_names_its_series() throws IOException {
+        Path jsonl = dir.resolve("metrics.JSONL");
+        StringBuilder lines = new StringBuilder();
+        java.util.Random random = new java.util.Random(3);
+        for (int i = 0; i < 120; i++) {
+            double user = i == 90 ? 400 : 50 + random.nextGaussian();
+            lines.append("{\"timestamp\":\"2026-01-01T").append(String.format("%02d:%02d", i / 60, i % 60))
+                    .append(":00Z\",\"cpu\":{\"user\":").append(user).append(",\"sys\":")
+                    .append(i == 5 ? "\"n/a\"" : "3").append("},\"n\":").append(i % 7 == 0 ? "null" : i).append("}\n");
+            if (i == 60) {
+                lines.append("\n"); // a blank line is no row
+            }
+        }
+        Files.writeString(jsonl, lines);
+
+        int exit = detect(jsonl.toString());
+        assertThat(exit).isZero();
+        List<String> rows = outputLines();
+        assertThat(rows).hasSize(121); // the header and one row per line: cpu.user is the first numeric field
+        assertThat(rows.stream().filter(l -> l.endsWith(",1"))).containsExactly("2026-01-01T01:30:00Z,400,"
+                + rows.get(91).split(",")[2] + ",1");
+
+        out.getBuffer().setLength(0);
+        assertThat(detect(jsonl.toString(), "--column", "n")).isZero();
+        assertThat(outputLines()).hasSize(1 + 120 - 18); // lines whose n is null are left out, as missing cells
+
+        assertThat(detect(jsonl.toString(), "--column", "cpu.sys")).isEqualTo(2); // a string on one line
+        assertThat(err.toString()).contains("Field 'cpu.sys'", "is not a numeric series", "numeric fields: cpu.user, n.");
+
+        Files.writeString(jsonl, "{\"a\":1}\n{\"a\":\n", java.nio.file.StandardOpenOption.APPEND);
+        err.getBuffer().setLength(0);
+        assertThat(detect(jsonl.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("line 123 is not one JSON object");
+    }
+
+    @Test
     void should_exit_2_when_given_a_daemon_to_ask_since_it_reads_a_file() {
         int exit = maomao("detect", csv.toString(), "--url", "http://127.0.0.1:9");
 

@@ -65,6 +65,31 @@ class JsonlSeriesReaderTest {
     }
 
     @Test
+    void should_find_by_streaming_exactly_the_numeric_fields_and_points_the_whole_table_has() throws Exception {
+        List<List<String>> files = List.of(
+                List.of("{\"time\":\"1\",\"a\":1,\"b\":\"x\"}", "{\"time\":\"2\",\"a\":null,\"b\":2}", "",
+                        "{\"time\":\"3\",\"c\":{\"d\":1e400,\"e\":[1,2]},\"a\":3}"),
+                List.of("{\"x\":null}", "{\"y\":true,\"z\":{\"w\":1}}", "{\"z\":{\"w\":2.5},\"y\":1}"),
+                List.of("{\"Timestamp\":\"t\",\"date\":\"d\",\"v\":-0.0}", "{\"m\":{\"\\u0000\":1},\"v\":1e-300}"));
+        for (List<String> lines : files) {
+            SeriesTable table = JsonlSeriesReader.parse(lines, 100);
+            String text = String.join("\n", lines);
+            List<String> streamed = JsonlSeriesReader.numericFields(new java.io.StringReader(text), 100);
+            assertThat(streamed).as(text).isEqualTo(table.numericColumns());
+            for (String field : streamed) {
+                List<SeriesPoint> points = new java.util.ArrayList<>();
+                JsonlSeriesReader.forEachPoint(new java.io.StringReader(text), field, points::add);
+                assertThat(points).as(field).isEqualTo(table.series(field));
+            }
+        }
+        assertThatThrownBy(() -> JsonlSeriesReader.numericFields(new java.io.StringReader("{\"a\":1,\"b\":2,\"c\":3}"), 2))
+                .isInstanceOf(JsonlSeriesReader.TooManyFieldsException.class);
+        String longLine = "{\"a\":\"" + "x".repeat(CsvSeriesReader.MAX_RECORD_CHARS) + "\"}";
+        assertThatThrownBy(() -> JsonlSeriesReader.numericFields(new java.io.StringReader(longLine), 2))
+                .isInstanceOf(JsonlSeriesReader.LineTooLongException.class).hasMessageContaining("line 1 is longer than");
+    }
+
+    @Test
     void should_stream_one_series_of_a_history_skipping_malformed_lines() throws Exception {
         Path f = dir.resolve("h.jsonl");
         Files.writeString(f, "{\"time\":\"1\",\"m\":{\"v\":1}}\r\nnot json\n\n{\"time\":\"2\",\"m\":{\"v\":\"x\"}}\n"
