@@ -591,8 +591,9 @@ public final class SpikeDetector {
         }
         int phasesPerDay = SpikeSeason.DAY.resolve(state.step, 2, SpikeParameters.MAX_SEASON_POINTS);
         double phaseSeconds = 86_400.0 / phasesPerDay;
-        if (state.seasonMode != DetectorState.SEASON_ACTIVE || state.profile == null
-                || state.profile.length != phasesPerDay) {
+        boolean dailyKept = state.seasonMode == DetectorState.SEASON_ACTIVE && state.profile != null
+                && state.profile.length == phasesPerDay;
+        if (!dailyKept) {
             // No daily cycle was found: the day's profile starts flat within each bucket, at that bucket's mean.
             double[] hours = check.bucketOfDayMeans();
             state.profile = new double[phasesPerDay];
@@ -607,7 +608,12 @@ public final class SpikeDetector {
         state.seasonMode = DetectorState.SEASON_ACTIVE;
         state.autoValues = new double[0];
         state.autoSize = 0;
-        state.clearWindow();
+        if (!dailyKept) {
+            // the window held values, not what is left of them after a cycle: it starts again
+            state.clearWindow();
+        }
+        // else it keeps the residuals of the daily profile, the week's part still in them: its band is a
+        // little wide until they are replaced, where an emptied window judged nothing for min_points points
     }
 
     private int cooldownPoints(DetectorState state) {

@@ -68,6 +68,35 @@ class WeeklySeasonTest {
         return kind.equals("level") ? i -> level(i, r) : i -> traffic(i, r);
     }
 
+    @Test
+    void should_judge_the_points_right_after_the_week_is_found() {
+        // the daily cycle was active: the window keeps its residuals when the week's offsets are added, where
+        // it used to start empty and leave the next min_points points (here two and a half hours) unjudged
+        for (long seed : new long[] {3, 4}) {
+            SpikeDetector detector = new SpikeDetector(SpikeParameters.defaults());
+            DetectorState probe = detector.newState();
+            IntToDoubleFunction quiet = shape("traffic", seed);
+            int switched = -1;
+            for (int i = 0; switched < 0; i++) {
+                detector.update(probe, START + 300.0 * i, quiet.applyAsDouble(i));
+                switched = probe.weekOffsets != null ? i : -1;
+            }
+            int bump = switched + 10;
+            IntToDoubleFunction values = shape("traffic", seed);
+            DetectorState state = detector.newState();
+            List<Integer> spikes = new ArrayList<>();
+            for (int i = 0; i < switched + 3 * DAY; i++) {
+                double v = values.applyAsDouble(i) + (i == bump ? 40 : 0);
+                if (detector.update(state, START + 300.0 * i, v).isSpike()) {
+                    spikes.add(i);
+                }
+            }
+            assertThat(SpikeDetector.seasonName(state)).isEqualTo("7d");
+            int after = switched;
+            assertThat(spikes.stream().filter(i -> i > after).toList()).as("seed %d", seed).containsExactly(bump);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"level", "traffic"})
     void should_find_the_week_and_then_report_only_the_bumps_off_it(String kind) {
