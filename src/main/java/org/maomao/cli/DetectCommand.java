@@ -178,20 +178,9 @@ public final class DetectCommand implements Callable<Integer> {
             return ExitCode.USAGE.code();
         }
 
-        SpikeDetector detector = new SpikeDetector(parameters);
-        DetectorState state = detector.newState();
-        if (!json) {
-            out.println(explain ? "timestamp,value,expected,lower,upper,score,spike" : "timestamp,value,score,spike");
-        }
         int chosenIndex = columns.numericIndex().get(chosen);
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            CsvSeriesReader.forEachPoint(reader, chosenIndex, columns.time(), point -> print(out, detector, state, point));
-        } catch (IOException e) {
-            err.println("Cannot read " + file + " again: " + e.getMessage() + ".");
-            return ExitCode.FAILED.code();
-        }
-        out.flush();
-        return ExitCode.OK.code();
+        return printRows(parameters, out, err,
+                (reader, sink) -> CsvSeriesReader.forEachPoint(reader, chosenIndex, columns.time(), sink));
     }
 
     /** Most distinct fields of a JSON Lines file detect reads (each is kept by name while the file is read). */
@@ -227,27 +216,34 @@ public final class DetectCommand implements Callable<Integer> {
                     + (numeric.size() > 50 ? " and " + (numeric.size() - 50) + " more" : "") + ".");
             return ExitCode.USAGE.code();
         }
+        return printRows(parameters, out, err, (reader, sink) -> JsonlSeriesReader.forEachPoint(reader, chosen, sink));
+    }
+
+    /** One streaming pass over the file that hands the chosen series' points to {@code sink}, oldest first. */
+    private interface PointPass {
+        void run(Reader reader, java.util.function.Consumer<SeriesPoint> sink) throws IOException;
+    }
+
+    /** The second pass, for either format: feeds each point of the chosen series to the detector and prints its row. */
+    private int printRows(SpikeParameters parameters, PrintWriter out, PrintWriter err, PointPass pass) {
         SpikeDetector detector = new SpikeDetector(parameters);
         DetectorState state = detector.newState();
         if (!json) {
             out.println(explain ? "timestamp,value,expected,lower,upper,score,spike" : "timestamp,value,score,spike");
         }
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            JsonlSeriesReader.forEachPoint(reader, chosen, point -> print(out, detector, state, point));
+            pass.run(reader, point -> {
+                Detection detection = detector.update(state, SeriesTime.epochSeconds(point.timestamp()), point.value());
+                SpikeBand band = detector.band(detection);
+                out.println(json ? jsonRow(point.timestamp(), point.value(), band, detection)
+                        : csvRow(point.timestamp(), point.value(), band, detection));
+            });
         } catch (IOException e) {
             err.println("Cannot read " + file + " again: " + e.getMessage() + ".");
             return ExitCode.FAILED.code();
         }
         out.flush();
         return ExitCode.OK.code();
-    }
-
-    /** Feeds one point to the detector and prints its row. */
-    private void print(PrintWriter out, SpikeDetector detector, DetectorState state, SeriesPoint point) {
-        Detection detection = detector.update(state, SeriesTime.epochSeconds(point.timestamp()), point.value());
-        SpikeBand band = detector.band(detection);
-        out.println(json ? jsonRow(point.timestamp(), point.value(), band, detection)
-                : csvRow(point.timestamp(), point.value(), band, detection));
     }
 
     /** Whether an option every client command inherits was given, before or after the word {@code detect}. */
@@ -276,7 +272,7 @@ public final class DetectCommand implements Callable<Integer> {
     /** One JSON object per row (JSON lines): every column of --explain, null where the point has no band. */
     private static String jsonRow(String timestamp, double value, SpikeBand band, Detection detection) {
         StringBuilder row = new StringBuilder(128).append("{\"timestamp\":");
-        jsonString(row, timestamp);
+        MiniJson.quote(row, timestamp); // a collector's time cell may hold quotes, backslashes or control characters
         row.append(",\"value\":").append(jsonNumber(value))
                 .append(",\"expected\":").append(band == null ? "null" : jsonNumber(band.expected()))
                 .append(",\"lower\":").append(band == null ? "null" : jsonNumber(band.lower()))
@@ -288,29 +284,6 @@ public final class DetectCommand implements Callable<Integer> {
 
     private static String jsonNumber(double value) {
         return Double.isFinite(value) ? number(value) : "null";
-    }
-
-    /** Appends {@code text} as a JSON string: a collector's time cell may hold quotes, backslashes or control characters. */
-    private static void jsonString(StringBuilder out, String text) {
-        out.append('"');
-        for (int i = 0; i < text.length(); i++) {
-            char ch = text.charAt(i);
-            switch (ch) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (ch < 0x20 || ch == 0x2028 || ch == 0x2029) {
-                        out.append(String.format(Locale.ROOT, "\\u%04x", (int) ch));
-                    } else {
-                        out.append(ch);
-                    }
-                }
-            }
-        }
-        out.append('"');
     }
 
     private static void put(Map<String, String> settings, String key, String value) {

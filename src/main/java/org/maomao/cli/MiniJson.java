@@ -361,7 +361,7 @@ final class MiniJson {
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     /** A string as Jackson writes it: {@code " \\} and control characters escaped, nothing else. */
-    private static void quote(StringBuilder b, String t) {
+    static void quote(StringBuilder b, String t) {
         b.append('"');
         for (int k = 0; k < t.length(); k++) {
             char c = t.charAt(k);
