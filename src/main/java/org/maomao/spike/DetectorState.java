@@ -338,15 +338,6 @@ public final class DetectorState {
      * Empties the window (when a season is found and the window switches to residuals), and the
      * likelihood's history with it: scores against a flat window do not tell how residuals vary.
      */
-    /** Empties the window (as {@link #clearWindow()}) and fills it with {@code values}, oldest first, which are not new points. */
-    void refillWindow(double[] values) {
-        clearWindow();
-        for (double v : values) {
-            push(v);
-        }
-        count -= values.length;
-    }
-
     void clearWindow() {
         recentStart = 0;
         recentSize = 0;
@@ -359,6 +350,15 @@ public final class DetectorState {
         m2 = 0;
         sinceRecompute = 0;
         sorted = null;
+    }
+
+    /** Empties the window (as {@link #clearWindow()}) and fills it with {@code values}, oldest first, which are not new points. */
+    void refillWindow(double[] values) {
+        clearWindow();
+        for (double v : values) {
+            push(v);
+        }
+        count -= values.length;
     }
 
     /** Adds a capped |z| to the recent ring and returns the mean of the ring (at most {@link #RECENT} values). */

@@ -39,7 +39,7 @@ public final class JsonlSeriesReader {
 
     /** A line that is not one JSON object (or is nested too deep). */
     public static final class MalformedLineException extends IOException {
-        MalformedLineException(int line, String why) {
+        MalformedLineException(long line, String why) {
             super("line " + line + " is not one JSON object of at most " + MAX_DEPTH + " levels (" + why + ")");
         }
     }
@@ -180,7 +180,7 @@ public final class JsonlSeriesReader {
         Map<String, Boolean> seen = new LinkedHashMap<>(); // field -> true while every value was a number
         Set<String> withNumber = new LinkedHashSet<>();
         forEachLine(reader, (number, line) -> {
-            for (Map.Entry<String, Object> f : row(line, (int) Math.min(number, Integer.MAX_VALUE)).fields().entrySet()) {
+            for (Map.Entry<String, Object> f : row(line, number).fields().entrySet()) {
                 boolean isNumber = f.getValue() instanceof Double;
                 Boolean before = seen.put(f.getKey(), isNumber && !Boolean.FALSE.equals(seen.get(f.getKey())));
                 if (before == null && seen.size() > maxFields) {
@@ -213,7 +213,7 @@ public final class JsonlSeriesReader {
     public static void forEachPoint(java.io.Reader reader, String field, java.util.function.Consumer<SeriesPoint> sink)
             throws IOException {
         forEachLine(reader, (number, line) -> {
-            Row row = row(line, (int) Math.min(number, Integer.MAX_VALUE));
+            Row row = row(line, number);
             if (row.fields().get(field) instanceof Double d) {
                 sink.accept(new SeriesPoint(row.time(), d));
             }
@@ -225,7 +225,7 @@ public final class JsonlSeriesReader {
      * A {@code null} value is left out (missing), and so is a number too large for a double
      * ({@code 1e400}), as a CSV reader leaves out an infinity.
      */
-    static Row row(String line, int lineNumber) throws MalformedLineException {
+    static Row row(String line, long lineNumber) throws MalformedLineException {
         Map<String, Object> fields = new LinkedHashMap<>();
         String time = null;
         int timeRank = Integer.MAX_VALUE;

@@ -75,7 +75,7 @@ final class SeriesHistory {
         try {
             JsonlSeriesReader.forEachLine(r, (number, line) -> {
                 try {
-                    JsonlSeriesReader.Row row = JsonlSeriesReader.row(line, (int) Math.min(number, Integer.MAX_VALUE));
+                    JsonlSeriesReader.Row row = JsonlSeriesReader.row(line, number);
                     Object v = row.fields().get(field);
                     if (v instanceof Double d) {
                         sink.accept(new SeriesPoint(row.time(), d));

@@ -32,8 +32,8 @@ final class SmallSampleWidening {
     private final double threshold;
     /** One-sided normal tail beyond the threshold. */
     private final double tail;
-    /** Factors by degrees of freedom, as raw long bits; 0 until computed. */
-    private final AtomicLongArray factors = new AtomicLongArray(EXACT_UP_TO + 1);
+    /** Student's t quantiles by degrees of freedom, as raw long bits; 0 until computed. */
+    private final AtomicLongArray quantiles = new AtomicLongArray(EXACT_UP_TO + 1);
 
     SmallSampleWidening(double threshold) {
         this.threshold = threshold;
@@ -57,12 +57,12 @@ final class SmallSampleWidening {
         if (dof > EXACT_UP_TO) {
             return cornishFisher(threshold, dof);
         }
-        long bits = factors.get(dof);
+        long bits = quantiles.get(dof);
         if (bits != 0) {
             return Double.longBitsToDouble(bits);
         }
         double t = -new TDistribution(null, dof).inverseCumulativeProbability(tail);
-        factors.set(dof, Double.doubleToRawLongBits(t));
+        quantiles.set(dof, Double.doubleToRawLongBits(t));
         return t;
     }
 

@@ -639,7 +639,6 @@ public final class SpikeDetector {
         return (int) Math.floorMod((long) Math.floor(seconds / (WeeklyCheck.WEEK_SECONDS / buckets)), (long) buckets);
     }
 
-    /** Updates the seasonal profile with a point and, for auto, decides once enough cycles were seen. */
     /**
      * The window auto's test hands over when it finds a daily cycle: the last {@code lag} values it kept,
      * each less the mean of the same time of the earlier days, so the series is judged against its cycle
@@ -649,7 +648,7 @@ public final class SpikeDetector {
      */
     private double[] residuals(DetectorState state) {
         int phases = state.profile.length;
-        double[] kept = new double[Math.min(state.lag(), state.autoSize)];
+        double[] kept = new double[Math.min(state.lag(), state.autoSize)]; // filled from its end: oldest first
         int n = 0;
         for (int i = state.autoSize - 1; i >= 0 && n < kept.length; i--) {
             double v = state.autoValues[i];
@@ -667,13 +666,10 @@ public final class SpikeDetector {
                 }
             }
             if (days > 0) {
-                kept[n++] = v - sum / days;
+                kept[kept.length - ++n] = v - sum / days;
             }
         }
-        double[] residuals = new double[n];
-        for (int i = 0; i < n; i++) {
-            residuals[i] = kept[n - 1 - i]; // oldest first
-        }
+        double[] residuals = java.util.Arrays.copyOfRange(kept, kept.length - n, kept.length);
         if (n >= ROBUST_WARM_UP_START) {
             double[] sorted = residuals.clone();
             java.util.Arrays.sort(sorted);
@@ -702,6 +698,10 @@ public final class SpikeDetector {
         return (int) Math.min(Math.round(elapsed), Integer.MAX_VALUE / 2);
     }
 
+    /**
+     * Updates the seasonal profile with a point and, for auto, decides once enough cycles were seen;
+     * {@code stride} is the point's phases since the previous one (see {@link #stride}).
+     */
     private void learnSeason(DetectorState state, int phase, int weekBucket, double value, double expected, int direction,
                              int stride) {
         if (state.seasonMode == DetectorState.SEASON_NONE) {
