@@ -81,12 +81,17 @@ class JsonlSeriesEndToEndTest {
         }
     }
 
+    /** Starts a daemon, registers {@code image} as {@code name} and runs it once into {@code dataset}, which must succeed. */
+    private void runOnce(String name, String image, String dataset) {
+        daemon = new TestDaemon(dir.resolve("data"), Map.of());
+        daemon.register(name, image, "");
+        JsonNode done = daemon.awaitEnd(daemon.runNow(name, dataset), RUN_TIMEOUT);
+        assertThat(done.get("state").asText()).as(done.toString()).isEqualTo("succeeded");
+    }
+
     @Test
     void should_find_exactly_the_spike_of_a_nested_field_and_make_no_series_of_arrays_or_text() {
-        daemon = new TestDaemon(dir.resolve("data"), Map.of());
-        daemon.register("nested", nested, "");
-        JsonNode done = daemon.awaitEnd(daemon.runNow("nested", "metrics"), RUN_TIMEOUT);
-        assertThat(done.get("state").asText()).as(done.toString()).isEqualTo("succeeded");
+        runOnce("nested", nested, "metrics");
 
         List<JsonNode> spikes = new ArrayList<>();
         daemon.get("/spikes").json().forEach(spikes::add);
@@ -109,10 +114,7 @@ class JsonlSeriesEndToEndTest {
 
     @Test
     void should_show_and_rescan_series_whose_keys_hold_a_hash_or_a_space_by_the_url_the_listing_gives() {
-        daemon = new TestDaemon(dir.resolve("data"), Map.of());
-        daemon.register("odd", oddKeys, "");
-        JsonNode done = daemon.awaitEnd(daemon.runNow("odd", "oddkeys"), RUN_TIMEOUT);
-        assertThat(done.get("state").asText()).as(done.toString()).isEqualTo("succeeded");
+        runOnce("odd", oddKeys, "oddkeys");
 
         Map<String, String> urls = new java.util.TreeMap<>();
         daemon.get("/series?dataset=oddkeys").json().get("series").forEach(s -> urls.put(s.get("series").asText(),
