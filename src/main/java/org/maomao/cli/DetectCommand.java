@@ -37,7 +37,8 @@ import picocli.CommandLine.Spec;
                 "Runs the spike detector over one numeric column of a CSV file and prints",
                 "timestamp,value,score,spike for each of its rows (spike: 1 up, -1 down, 0 none).",
                 "Takes the daemon's [spike] settings as options, with the same defaults.",
-                "The time column is 'timestamp', 'time' or 'date', else the first column.",
+                "The time column is 'timestamp', 'time' or 'date', else the first column (JSON Lines:",
+                "else the first field holding an ISO-8601 date-time).",
                 "--json prints one JSON object per row instead (JSON lines), with the --explain fields."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:the file could not be read", "2:usage error (bad option, file, column or setting)"})

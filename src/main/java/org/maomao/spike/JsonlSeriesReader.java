@@ -19,7 +19,9 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
  * fields are flattened to paths ({@code {"cpu":{"user":3}}} gives {@code cpu.user}). Arrays are
  * ignored, with everything in them (an index is no stable name for a series). The time field is the
  * top-level field named {@code timestamp}, else {@code time}, else {@code date} (ignoring case), as
- * for CSV; with none, points have an empty time and the detector counts points. A field is a series
+ * for CSV, else the first top-level string that is an ISO-8601 date or date-time (a field such as
+ * {@code ts} or {@code @timestamp}: JSON has no first column to fall back on, and a string is no series
+ * anyway); with none, points have an empty time and the detector counts points. A field is a series
  * when its values are JSON numbers in every line that has it ({@code null} and a number beyond a
  * double, such as {@code 1e400}, count as missing); a string, boolean or object there makes it no
  * series.
@@ -265,6 +267,14 @@ public final class JsonlSeriesReader {
                                     timeRank = rank;
                                 }
                                 continue;
+                            }
+                            if (rank < 0 && t == JsonToken.VALUE_STRING && timeRank == Integer.MAX_VALUE
+                                    && SeriesTime.isDateTime(p.getText())) {
+                                // no field named for time (yet): the first string that is a date-time, such as
+                                // "ts" or "@timestamp", dates the line; a named field that follows still wins.
+                                // It stays a field that is no series, as every string does.
+                                time = p.getText();
+                                timeRank = CsvSeriesReader.TIME_COLUMN_NAMES.size();
                             }
                         }
                         if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {

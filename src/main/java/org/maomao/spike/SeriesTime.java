@@ -69,6 +69,17 @@ public final class SeriesTime {
         }
     }
 
+    /**
+     * Whether {@code text} is an ISO-8601 date or date-time that {@link #epochSeconds} reads (a plain
+     * number is not: in a JSON string it is more often an identifier than a time). Cheap for text that
+     * is not one, which is the common case of a string field.
+     */
+    public static boolean isDateTime(String text) {
+        int n = text.length();
+        return n >= 10 && n <= 64 && Character.isDigit(text.charAt(0)) && text.charAt(4) == '-'
+                && text.charAt(7) == '-' && Double.isFinite(epochSeconds(text));
+    }
+
     private static double seconds(long epochSecond, int nano) {
         return epochSecond + nano / 1e9;
     }

@@ -36,6 +36,23 @@ class JsonlSeriesReaderTest {
     }
 
     @Test
+    void should_date_lines_by_the_first_date_time_string_when_no_field_is_named_for_time() throws Exception {
+        SeriesTable t = JsonlSeriesReader.parse(List.of(
+                "{\"host\":\"a\",\"id\":\"1700000000\",\"ts\":\"2026-09-01T00:00:00Z\",\"v\":1,\"at\":\"2026-01-01\"}",
+                "{\"@timestamp\":\"2026-09-01 00:05\",\"v\":2,\"time\":\"t2\"}",
+                "{\"ts\":\"not a time\",\"v\":3}",
+                "{\"ts\":\"2026-09-01T00:15:00Z\",\"v\":4,\"ts2\":5}"), 10);
+        // a plain number in a string is no time (more often an id); a field named for time still wins
+        assertThat(t.series("v")).containsExactly(new SeriesPoint("2026-09-01T00:00:00Z", 1),
+                new SeriesPoint("t2", 2), new SeriesPoint("", 3), new SeriesPoint("2026-09-01T00:15:00Z", 4));
+        assertThat(t.numericColumns()).containsExactly("v", "ts2"); // the time strings stay no series
+        Path f = dir.resolve("ts.jsonl");
+        Files.write(f, List.of("{\"ts\":\"2026-09-01T00:00:00Z\",\"v\":1}", "{\"ts\":\"2026-09-01T00:05:00Z\",\"v\":2}"));
+        assertThat(SeriesHistory.all(f, "v")).extracting(SeriesPoint::timestamp)
+                .containsExactly("2026-09-01T00:00:00Z", "2026-09-01T00:05:00Z");
+    }
+
+    @Test
     void should_count_a_number_beyond_a_double_as_missing_and_keep_the_field_a_series() throws Exception {
         List<String> lines = List.of("{\"time\":\"1\",\"v\":1}", "{\"time\":\"2\",\"v\":1e400}",
                 "{\"time\":\"3\",\"v\":-" + "9".repeat(400) + "}", "{\"time\":\"4\",\"v\":4}");
