@@ -167,6 +167,29 @@ class CliCoverageTest {
     }
 
     @Test
+    void should_register_with_run_env_and_spike_settings_and_refuse_a_bad_one_without_changing_anything() throws Exception {
+        daemon = new TestDaemon(dir.resolve("data"), Map.of());
+        String image = TestImages.collector("maomao-test/cli-csv:1", CSV_COLLECTOR);
+        assertThat(cli("register", "tuned", image, "--set", "retries=1", "--set", "env.GREETING=a=b",
+                "--set", "spike.season=daily", "--set", "spike.lag=2d")).as(err).isZero();
+        JsonNode settings = json("collectors", "show", "tuned").get("settings");
+        assertThat(settings.get("retries").asText()).isEqualTo("1");
+        assertThat(settings.get("env.GREETING").asText()).isEqualTo("a=b"); // split at the first '=' only
+        assertThat(settings.get("spike.season").asText()).isEqualTo("daily");
+        assertThat(settings.get("spike.lag").asText()).isEqualTo("2d");
+        for (String[] bad : new String[][] {{"--set", "spike.season=sometimes"}, {"--set", "retries"},
+                {"--set", "=1"}, {"--set", "dataset=other"}, {"--set", "colour=red"}, {"--set", "spike.lag="}}) {
+            List<String> args = new ArrayList<>(List.of("register", "tuned", image));
+            args.addAll(List.of(bad));
+            assertThat(cli(args.toArray(String[]::new))).as(String.join(" ", bad)).isEqualTo(2);
+            assertThat(err).as(String.join(" ", bad)).startsWith("maomao: ").doesNotContain("Exception");
+        }
+        assertThat(json("collectors", "show", "tuned").get("settings")).isEqualTo(settings);
+        assertThat(cli("register", "fresh", image, "--set", "spike.method=nope")).isEqualTo(2);
+        assertThat(cli("collectors", "show", "fresh")).isEqualTo(2);
+    }
+
+    @Test
     void should_run_piped_lines_in_the_shell_and_print_their_output() throws Exception {
         daemon = new TestDaemon(dir.resolve("data"), Map.of());
         daemon.register("piped", TestImages.collector("maomao-test/cli-csv:1", CSV_COLLECTOR), "");

@@ -40,6 +40,47 @@ final class RunCommands {
             timeout = t;
         }
 
+        /** Fields of the body that have options of their own. */
+        private static final java.util.Set<String> OWN_FIELDS = java.util.Set.of("name", "url", "image", "dataset", "env", "spike");
+
+        @Option(names = "--set", paramLabel = "KEY=VALUE", description = "a setting of the collector, repeatable: a run "
+                + "setting (timeout=10m, retries=2, memory=256m, ...), env.NAME=VALUE for its environment or "
+                + "spike.KEY=VALUE for its spike detector (spike.season=daily). A registration replaces every "
+                + "setting: give them all again when you update")
+        java.util.List<String> settings = new java.util.ArrayList<>();
+
+        /**
+         * The {@code --set} settings as the registration body carries them ({@code spike.lag=2d} as
+         * {@code "spike":{"lag":"2d"}}), or null (after saying why) when one is not KEY=VALUE. The daemon
+         * judges the keys and values, as for any client.
+         */
+        private Map<String, Object> settingsBody() {
+            Map<String, Object> body = new LinkedHashMap<>();
+            for (String s : settings) {
+                int eq = s.indexOf('=');
+                String key = eq < 0 ? "" : s.substring(0, eq).strip();
+                if (key.isEmpty()) {
+                    err().println("maomao: --set " + s + " is not KEY=VALUE (e.g. --set retries=2 or --set spike.season=daily)");
+                    return null;
+                }
+                String value = s.substring(eq + 1);
+                int dot = key.indexOf('.');
+                String group = dot < 0 ? null : key.substring(0, dot);
+                if ("env".equals(group) || "spike".equals(group)) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> inner = (Map<String, Object>) body.computeIfAbsent(group, g -> new LinkedHashMap<>());
+                    inner.put(key.substring(dot + 1), value);
+                } else if (OWN_FIELDS.contains(key)) {
+                    err().println("maomao: --set " + key + " is not a setting: give the name and image as arguments"
+                            + " and the dataset with --dataset");
+                    return null;
+                } else {
+                    body.put(key, value);
+                }
+            }
+            return body;
+        }
+
         @Override
         String waitingFor() {
             return build == null ? "collector " + name + " to be registered" : "image " + image + " to be built from " + build;
@@ -47,6 +88,10 @@ final class RunCommands {
 
         @Override
         ExitCode execute(ApiClient api) throws Exception {
+            Map<String, Object> given = settingsBody();
+            if (given == null) {
+                return ExitCode.USAGE;
+            }
             if (build != null) {
                 if (!Files.isRegularFile(build.resolve("Dockerfile"))) {
                     err().println("maomao: no Dockerfile in " + build);
@@ -68,6 +113,7 @@ final class RunCommands {
             if (dataset != null) {
                 body.put("dataset", dataset);
             }
+            body.putAll(given);
             JsonNode c = api.post("/register", body);
             if (json()) {
                 printJson(c);
