@@ -34,6 +34,7 @@ final class CommittedTables {
 
     static List<TableRows> of(Repository repo, String commit, String collector) throws IOException {
         List<TableRows> out = new ArrayList<>();
+        RowTail.Budget budget = RowTail.Budget.perRun();
         try (RevWalk walk = new RevWalk(repo); TreeWalk tree = new TreeWalk(repo)) {
             RevCommit c = walk.parseCommit(ObjectId.fromString(commit));
             tree.setRecursive(true);
@@ -55,7 +56,7 @@ final class CommittedTables {
                 String rel = tree.getPathString().substring(collector.length() + 1);
                 ObjectLoader now = repo.open(tree.getObjectId(1));
                 if (lower.endsWith(".jsonl")) {
-                    out.add(new TableRows(rel, "", jsonlRows(repo, tree, now)));
+                    out.add(new TableRows(rel, "", jsonlRows(repo, tree, now, budget)));
                     continue;
                 }
                 String header;
@@ -76,28 +77,26 @@ final class CommittedTables {
                         }
                     }
                 }
-                // as the ingest hands them over: the last MAX_ROWS_PER_TABLE new rows
-                java.util.ArrayDeque<String> rows = new java.util.ArrayDeque<>();
+                // as the ingest hands them over: the newest new rows, within the run's budget
+                RowTail rows = budget.tail();
                 try (BufferedReader r = reader(now.openStream())) {
                     r.readLine(); // the header
                     for (String line = r.readLine(); line != null; line = r.readLine()) {
                         line = strip(line);
-                        if (!line.isBlank() && seen-- <= 0) {
-                            if (rows.size() == OutputIngest.MAX_ROWS_PER_TABLE) {
-                                rows.removeFirst();
-                            }
-                            rows.addLast(line);
+                        if (!line.isBlank()) {
+                            rows.add(line);
                         }
                     }
                 }
-                out.add(new TableRows(rel, header, List.copyOf(rows)));
+                out.add(new TableRows(rel, header, rows.from(seen)));
             }
         }
         return out;
     }
 
     /** As the ingest counts them: the non-blank lines past the parent's count of non-blank lines. */
-    private static List<String> jsonlRows(Repository repo, TreeWalk tree, ObjectLoader now) throws IOException {
+    private static List<String> jsonlRows(Repository repo, TreeWalk tree, ObjectLoader now, RowTail.Budget budget)
+            throws IOException {
         long seen = 0;
         if (tree.getFileMode(0).getObjectType() == org.eclipse.jgit.lib.Constants.OBJ_BLOB) {
             try (BufferedReader r = reader(repo.open(tree.getObjectId(0)).openStream())) {
@@ -106,15 +105,15 @@ final class CommittedTables {
                 }
             }
         }
-        List<String> rows = new ArrayList<>();
+        RowTail rows = budget.tail();
         try (BufferedReader r = reader(now.openStream())) {
             for (String line = r.readLine(); line != null; line = r.readLine()) {
-                if (!line.isBlank() && seen-- <= 0) {
+                if (!line.isBlank()) {
                     rows.add(line);
                 }
             }
         }
-        return rows;
+        return rows.from(seen);
     }
 
     private static BufferedReader reader(InputStream in) {

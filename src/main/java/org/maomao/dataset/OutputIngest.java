@@ -33,43 +33,34 @@ import org.maomao.spike.TableRows;
  * "") so that the series limits can be checked before the commit and the rows analysed after it.
  */
 final class OutputIngest {
-    /**
-     * The most rows of one CSV a run hands to the spike detector: the last ones. A run's
-     * output may be max_output bytes of tiny rows, and one String per row took gigabytes
-     * of heap; every row is still committed.
-     */
-    static final int MAX_ROWS_PER_TABLE = 100_000;
-
     private OutputIngest() {
     }
 
     /**
-     * One pass over a CSV in bounded memory: its header, how many non-blank data rows it
-     * has, and the last {@link #MAX_ROWS_PER_TABLE} of them. A NUL byte or text that is not
-     * UTF-8 is refused: a CSV is text.
+     * One pass over a CSV in bounded memory: its header, and its non-blank data rows counted, the newest
+     * of them kept within {@code budget} ({@link RowTail}). A NUL byte or text that is not UTF-8 is
+     * refused: a CSV is text.
      */
-    private record Csv(String header, long rows, List<String> last) {
-        static Csv scan(Path p, String what) throws IngestException {
+    private record Csv(String header, RowTail tail) {
+        long rows() {
+            return tail.seen();
+        }
+
+        static Csv scan(Path p, String what, RowTail.Budget budget) throws IngestException {
             try (BoundedLines.Reader r = BoundedLines.reader(p)) {
+                RowTail tail = budget.tail();
                 String header = strip(r.readLine());
                 if (header == null) {
-                    return new Csv(null, 0, List.of());
+                    return new Csv(null, tail);
                 }
                 requireText(header, what);
-                ArrayDeque<String> last = new ArrayDeque<>();
-                long rows = 0;
                 for (String l = r.readLine(); l != null; l = r.readLine()) {
                     requireText(l, what);
-                    if (l.isBlank()) {
-                        continue;
+                    if (!l.isBlank()) {
+                        tail.add(strip(l));
                     }
-                    rows++;
-                    if (last.size() == MAX_ROWS_PER_TABLE) {
-                        last.removeFirst();
-                    }
-                    last.addLast(strip(l));
                 }
-                return new Csv(header, rows, new ArrayList<>(last));
+                return new Csv(header, tail);
             } catch (BoundedLines.LineTooLongException e) {
                 throw new IngestException(what + ": " + e.getMessage() + ", more than a CSV line may have; "
                         + "write shorter lines. Nothing was committed.", e);
@@ -80,9 +71,7 @@ final class OutputIngest {
 
         /** The kept rows whose index (0 = first data row) is {@code from} or later. */
         List<String> rowsFrom(long from) {
-            long firstKept = rows - last.size();
-            int skip = (int) Math.min(last.size(), Math.max(0, from - firstKept));
-            return List.copyOf(last.subList(skip, last.size()));
+            return tail.from(from);
         }
 
         private static String strip(String line) {
@@ -141,6 +130,7 @@ final class OutputIngest {
     static Plan plan(Path output, Path collectorFolder, OutputMode mode) throws IngestException {
         List<Step> steps = new ArrayList<>();
         List<TableRows> tables = new ArrayList<>();
+        RowTail.Budget budget = RowTail.Budget.perRun();
         List<Path> files;
         try (Stream<Path> walk = Files.walk(output)) {
             files = walk.filter(p -> !p.equals(output)).sorted().toList();
@@ -166,7 +156,7 @@ final class OutputIngest {
             boolean csv = lower.endsWith(".csv");
             boolean exists = Files.exists(target, LinkOption.NOFOLLOW_LINKS);
             if (csv) {
-                Csv fresh = Csv.scan(p, "output " + rel);
+                Csv fresh = Csv.scan(p, "output " + rel, budget);
                 if (fresh.header() == null) {
                     continue;
                 }
@@ -185,7 +175,7 @@ final class OutputIngest {
                     } else {
                         steps.add(new Step(p, target, Kind.REPLACE, rel));
                         // a replaced table that grew: only its rows past the old end are new
-                        long seen = header.equals(oldHeader) ? Csv.scan(target, "the dataset's " + rel).rows() : 0;
+                        long seen = header.equals(oldHeader) ? Csv.scan(target, "the dataset's " + rel, new RowTail.Budget(0)).rows() : 0;
                         tables.add(new TableRows(rel, header, fresh.rowsFrom(seen)));
                     }
                 } else {
@@ -194,25 +184,21 @@ final class OutputIngest {
                 }
             } else if (lower.endsWith(".jsonl")) {
                 // each non-blank line is a row; the analyser checks them (one JSON object each, bounded fields)
-                List<String> rows = nonBlank(readLines(p, rel));
+                RowTail rows = lines(p, rel, budget);
                 if (mode == OutputMode.APPEND && exists) {
                     steps.add(new Step(p, target, Kind.APPEND_LINES, rel));
-                    tables.add(new TableRows(rel, "", rows));
+                    tables.add(new TableRows(rel, "", rows.from(0)));
                 } else {
                     steps.add(new Step(p, target, Kind.REPLACE, rel));
                     // a replaced file that grew: only its lines past the old end are new (as CommittedTables counts)
-                    int seen = exists ? nonBlank(readLines(target, rel)).size() : 0;
-                    tables.add(new TableRows(rel, "", rows.subList(Math.min(seen, rows.size()), rows.size())));
+                    long seen = exists ? lines(target, rel, new RowTail.Budget(0)).seen() : 0;
+                    tables.add(new TableRows(rel, "", rows.from(seen)));
                 }
             } else {
                 steps.add(new Step(p, target, Kind.REPLACE, rel));
             }
         }
         return new Plan(steps, tables, collectorFolder.getParent());
-    }
-
-    private static List<String> nonBlank(List<String> lines) {
-        return lines.stream().filter(l -> !l.isBlank()).toList();
     }
 
     private static String firstLine(Path p, String rel) throws IngestException {
@@ -226,9 +212,16 @@ final class OutputIngest {
         }
     }
 
-    private static List<String> readLines(Path p, String rel) throws IngestException {
-        try {
-            return BoundedLines.read(p);
+    /** The non-blank lines of {@code p}, counted, the newest kept within {@code budget}. */
+    private static RowTail lines(Path p, String rel, RowTail.Budget budget) throws IngestException {
+        try (BoundedLines.Reader r = BoundedLines.reader(p)) {
+            RowTail tail = budget.tail();
+            for (String l = r.readLine(); l != null; l = r.readLine()) {
+                if (!l.isBlank()) {
+                    tail.add(l);
+                }
+            }
+            return tail;
         } catch (BoundedLines.LineTooLongException e) {
             throw new IngestException("output " + rel + ": " + e.getMessage() + ", more than a CSV or JSONL "
                     + "line may have; write shorter lines. Nothing was committed.", e);

@@ -194,7 +194,7 @@ class AdversarialIngestTest {
     @Test
     void should_hand_the_detector_only_the_last_rows_of_a_huge_csv_and_still_commit_them_all() throws Exception {
         // a 100m output of tiny rows held as one String per row took gigabytes of heap and killed the daemon
-        int n = OutputIngest.MAX_ROWS_PER_TABLE + 5000;
+        int n = RowTail.MAX_ROWS + 5000;
         StringBuilder b = new StringBuilder("time,x\n");
         for (int i = 0; i < n; i++) {
             b.append(i).append(",1\n");
@@ -203,7 +203,7 @@ class AdversarialIngestTest {
         Path first = out();
         write(first, "t.csv", b.toString());
         var tables = d.ingest(request(first, "r1")).tables();
-        assertThat(tables.get(0).rows()).hasSize(OutputIngest.MAX_ROWS_PER_TABLE).endsWith((n - 1) + ",1");
+        assertThat(tables.get(0).rows()).hasSize(RowTail.MAX_ROWS).endsWith((n - 1) + ",1");
         // a crashed run's recovery reads the commit back and must hand over the same rows
         Path repo = dir.resolve("datasets/ds");
         assertThat(d.tablesOf("ds", "col", GitCli.run(repo, "rev-parse", "HEAD")).get(0).rows())
@@ -220,8 +220,42 @@ class AdversarialIngestTest {
     }
 
     @Test
+    void should_bound_the_characters_a_run_hands_the_detector_over_all_its_tables_and_still_commit_every_row()
+            throws Exception {
+        // 450 rows of almost 1 Mi characters were under the row bound and ran a 512 MB heap out, in the run
+        // and again in the recovery at every start; a run's tables now share a budget of characters
+        String pad = "a".repeat(999_000);
+        StringBuilder csv = new StringBuilder("time,x,pad\n");
+        StringBuilder jsonl = new StringBuilder();
+        int rows = 20;
+        for (int i = 0; i < rows; i++) {
+            csv.append(i).append(",1,").append(pad).append('\n');
+            jsonl.append("{\"time\":").append(i).append(",\"pad\":\"").append(pad).append("\"}\n");
+        }
+        GitDatasets d = datasets();
+        Path first = out();
+        write(first, "a.csv", csv.toString());
+        write(first, "b.jsonl", jsonl.toString());
+        var tables = d.ingest(request(first, "r1")).tables();
+        long handed = tables.stream().flatMap(t -> t.rows().stream()).mapToLong(String::length).sum();
+        assertThat(handed).isPositive().isLessThanOrEqualTo(RowTail.MAX_RUN_CHARS);
+        assertThat(tables.get(0).rows()).isNotEmpty().last().asString().startsWith((rows - 1) + ",1,"); // the newest
+        assertThat(tables.get(0).rows().size() + tables.get(1).rows().size()).isLessThan(2 * rows);
+        Path repo = dir.resolve("datasets/ds");
+        var recovered = d.tablesOf("ds", "col", GitCli.run(repo, "rev-parse", "HEAD"));
+        assertThat(recovered.stream().flatMap(t -> t.rows().stream()).mapToLong(String::length).sum())
+                .isLessThanOrEqualTo(RowTail.MAX_RUN_CHARS);
+        try (var lines = Files.lines(repo.resolve("col/a.csv"))) {
+            assertThat(lines.count()).isEqualTo(rows + 1);
+        }
+        try (var lines = Files.lines(repo.resolve("col/b.jsonl"))) {
+            assertThat(lines.count()).isEqualTo(rows);
+        }
+    }
+
+    @Test
     void should_report_only_the_new_rows_of_a_replaced_csv_that_grew_past_the_row_bound() throws Exception {
-        int n = OutputIngest.MAX_ROWS_PER_TABLE + 10;
+        int n = RowTail.MAX_ROWS + 10;
         StringBuilder b = new StringBuilder("time,x\n");
         for (int i = 0; i < n; i++) {
             b.append(i).append(",1\n");
