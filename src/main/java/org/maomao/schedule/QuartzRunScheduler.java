@@ -257,6 +257,8 @@ public final class QuartzRunScheduler implements AutoCloseable {
             if (r.triggerState() == null && !quartz.checkExists(JobKey.jobKey(r.id(), SCHEDULES))) {
                 log.warn("schedule {} had no Quartz job; removed", r.id());
                 rows.delete(r.id());
+            } else if (r.triggerState() == null) {
+                rebuildTrigger(r);
             } else if (r.triggerState() != null && r.paused() != isPaused(r.triggerState())) {
                 holdToIntent(r.id(), null);
             }
@@ -270,6 +272,28 @@ public final class QuartzRunScheduler implements AutoCloseable {
                         null, null, paused));
             }
         }
+    }
+
+    /**
+     * Gives a schedule whose job lost its trigger a new one at its next time from now. A firing stores
+     * the next time after it submitted the run: a kill between the two left the fired trigger COMPLETE,
+     * Quartz deleted it when it recovered, and the schedule never fired again (its row and job still
+     * there, "next" empty). The firing's run was submitted; the next firing is judged as any other.
+     * Another member rebuilding it at the same start is fine: the first trigger stays.
+     */
+    private void rebuildTrigger(ScheduleStore.Row r) throws SchedulerException {
+        Optional<Instant> next = cronOf(r.cron(), r.timezone()).next(clock.instant());
+        if (next.isEmpty()) {
+            return; // a cron that never fires again lost its trigger by design
+        }
+        try {
+            quartz.scheduleJob(trigger(r.id(), JobKey.jobKey(r.id(), SCHEDULES), next.get()));
+        } catch (org.quartz.ObjectAlreadyExistsException rebuiltElsewhere) {
+            return;
+        }
+        log.warn("schedule {} had lost its trigger (the daemon stopped during a firing); it fires next at {}",
+                r.id(), next.get());
+        holdToIntent(r.id(), false);
     }
 
     /**

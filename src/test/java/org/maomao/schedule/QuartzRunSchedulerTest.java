@@ -227,6 +227,35 @@ class QuartzRunSchedulerTest {
     }
 
     @Test
+    void should_give_a_schedule_whose_trigger_was_lost_in_a_crash_its_next_time_on_start() throws Exception {
+        open();
+        scheduleDaily6("orphan");
+        scheduleDaily6("pausedorphan");
+        assertThat(scheduler.pause("pausedorphan@none", true)).isTrue();
+        close();
+        // what a kill between a firing's submission and its new trigger leaves once Quartz recovered: the
+        // job and the row, no trigger
+        db = Database.open(storeUrl(), storeUser(), null, 4);
+        try (var c = db.dataSource().getConnection(); var st = c.createStatement()) {
+            String table = db.isPostgres() ? "qrtz_" : "QRTZ_";
+            st.executeUpdate("delete from " + table + "SIMPLE_TRIGGERS");
+            assertThat(st.executeUpdate("delete from " + table + "TRIGGERS")).isEqualTo(2);
+        }
+        db.close();
+        db = null;
+        clock.set(Instant.now());
+        open();
+        assertThat(store.find("orphan@none").orElseThrow().triggerState()).isNull();
+        scheduler.start();
+        Instant sixAm = java.time.LocalDate.now(ZoneOffset.UTC).atTime(6, 0).toInstant(ZoneOffset.UTC);
+        Instant expected = sixAm.isAfter(clock.instant()) ? sixAm : sixAm.plus(Duration.ofDays(1));
+        assertThat(scheduler.find("orphan@none").orElseThrow().nextFireTimes()).first().isEqualTo(expected);
+        assertThat(triggerState("orphan@none")).isEqualTo("WAITING");
+        assertThat(triggerState("pausedorphan@none")).isEqualTo("PAUSED"); // the operator's pause holds
+        assertThat(scheduler.find("pausedorphan@none").orElseThrow().paused()).isTrue();
+    }
+
+    @Test
     void should_keep_a_schedule_paused_across_a_restart_and_judge_its_firing_as_missed_when_resumed() {
         registry.register("pauser", "maomao-test/quick:sched", "none", Map.of("on_missed", "skip"), Collector.SOURCE_API);
         open();
