@@ -43,8 +43,19 @@ final class Analysis {
         if (earlier && store.events(r.id()).stream().anyMatch(e -> "analysed".equals(e.type()))) {
             return;
         }
-        List<SpikeRecord> spikes = detect(r, r.dataset(), tables, commit);
         int rows = tables.stream().mapToInt(t -> t.rows().size()).sum();
+        List<SpikeRecord> spikes;
+        try {
+            spikes = detect(r, r.dataset(), tables, commit);
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+            // The rows are committed and the run succeeded; its analysis failing must neither leave the run
+            // running (an Error escaped the worker before) nor be tried again at every start (recovery runs
+            // it on the main thread, before the daemon listens). Said in the run's events and the log.
+            log.error("run {} of {}: the rows of commit {} were not analysed: {}", r.id(), r.collector(), commit, e.toString());
+            store.addEvent(r.id(), "analysed", EventJson.of(Map.of("tables", tables.size(), "rows", rows,
+                    "error", String.valueOf(e))));
+            return;
+        }
         store.addEvent(r.id(), "analysed", EventJson.of(Map.of("tables", tables.size(), "rows", rows, "spikes", spikes.size())));
     }
 

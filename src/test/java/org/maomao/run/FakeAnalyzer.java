@@ -19,6 +19,8 @@ final class FakeAnalyzer implements SeriesAnalyzer {
     final List<String> figures = new ArrayList<>();
     /** When set, {@link #checkLimits} refuses with it. */
     String limit;
+    /** When set, analysing a dataset's rows throws it (as the heap running out did). */
+    Error failWith;
 
     @Override
     public synchronized List<SpikeRecord> analyze(String dataset, String collector, List<TableRows> tables, String runId,
@@ -26,6 +28,9 @@ final class FakeAnalyzer implements SeriesAnalyzer {
         if (RunSeries.DATASET.equals(dataset)) {
             tables.forEach(t -> figures.addAll(t.rows()));
             return List.of();
+        }
+        if (failWith != null) {
+            throw failWith;
         }
         analysedRuns.add(runId);
         List<SpikeRecord> out = new ArrayList<>();

@@ -62,6 +62,17 @@ class RecoveryTest {
     }
 
     @Test
+    void should_end_a_committed_run_whose_analysis_fails_and_not_try_it_again_at_the_next_start() {
+        Run r = left(RunState.RUNNING, 1);
+        h.datasets.commitMadeBefore(r.id(), List.of(new TableRows("level.csv", "t,v", List.of("2,900"))));
+        h.analyzer.failWith = new OutOfMemoryError("Java heap space");
+        h.executor.recover(); // before, the error escaped recover() and the daemon never started listening
+        assertThat(h.state(r.id())).isEqualTo(RunState.SUCCEEDED);
+        assertThat(h.events(r.id())).containsExactly("committed", "analysed", "finished");
+        assertThat(h.store.events(r.id()).get(1).payload()).contains("\"error\"", "Java heap space");
+    }
+
+    @Test
     void should_not_analyse_twice_a_commit_whose_analysis_was_stored_before_the_crash() {
         Run r = left(RunState.RUNNING, 1);
         h.datasets.commitMadeBefore(r.id(), List.of(new TableRows("level.csv", "t,v", List.of("2,900"))));

@@ -49,6 +49,18 @@ class RunPipelineTest {
     }
 
     @Test
+    void should_end_a_committed_run_as_succeeded_when_its_analysis_runs_out_of_memory() {
+        h.collector("huge", "huge", Map.of());
+        h.runner.then(FakeContainerRunner.writes("level.csv", "t,v\n1,100\n"));
+        h.analyzer.failWith = new OutOfMemoryError("Java heap space");
+        String id = h.executor.submit("huge", null, "manual", null).id();
+        h.runQueued(); // before, the error left the run running for good
+        assertThat(h.state(id)).isEqualTo(RunState.SUCCEEDED);
+        assertThat(h.run(id).commit()).isEqualTo(h.datasets.commits.get(id));
+        assertThat(h.events(id)).containsExactly("submitted", "started", "exited", "committed", "analysed", "finished");
+    }
+
+    @Test
     void should_keep_the_output_of_a_run_into_no_dataset_and_analyse_nothing() {
         h.collector("plain", "none", Map.of());
         h.runner.then(FakeContainerRunner.writes("out.csv", "t,v\n1,900\n"));
