@@ -52,7 +52,7 @@ class ApiLimitsTest {
 
     @Test
     void should_cut_a_300_mib_chunked_body_after_about_a_mebibyte() throws Exception {
-        String head = "POST /register HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        String head = "POST /register HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                 + "Transfer-Encoding: chunked\r\n\r\n";
         Upload up = upload(head, 300 * MIB, true);
         assertThat(up.response.status()).isEqualTo(413);
@@ -68,7 +68,7 @@ class ApiLimitsTest {
     @Test
     void should_cut_a_body_longer_than_its_content_length() throws Exception {
         // says 20 bytes, then streams 300 MiB: the rest is not a request, and is not read on
-        String head = "POST /register HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 20\r\n\r\n";
+        String head = "POST /register HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 20\r\n\r\n";
         Upload up = upload(head, 300 * MIB, false);
         assertThat(up.response.status()).isBetween(400, 499);
         assertThat(up.response.contentType()).startsWith("application/json");
@@ -79,7 +79,7 @@ class ApiLimitsTest {
 
     @Test
     void should_refuse_a_content_length_beyond_the_cap_before_reading() throws Exception {
-        String head = "POST /register HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+        String head = "POST /register HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
                 + 300 * MIB + "\r\n\r\n";
         Upload up = upload(head, 300 * MIB, false);
         assertThat(up.response.status()).isEqualTo(413);
@@ -90,7 +90,7 @@ class ApiLimitsTest {
     @Test
     void should_cap_a_body_sent_to_a_route_that_takes_none() throws Exception {
         // left unread, the body would be read and thrown away by Jetty to its end
-        String head = "GET /health HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+        String head = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n";
         Upload up = upload(head, 300 * MIB, true);
         assertThat(up.response.status()).isEqualTo(413);
         assertThat(up.sent).isLessThan(32 * MIB);
@@ -102,10 +102,10 @@ class ApiLimitsTest {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(10_000);
             for (int i = 0; i < 3; i++) {
-                s.getOutputStream().write(("GET /health HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                s.getOutputStream().write(("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
                 assertThat(RawHttp.read(s.getInputStream()).status()).isEqualTo(200);
                 String body = "{\"name\":\"k" + i + "\",\"url\":\"maomao/x:1\"}";
-                s.getOutputStream().write(("POST /register HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                s.getOutputStream().write(("POST /register HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                         + "Content-Length: " + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.ISO_8859_1));
                 assertThat(RawHttp.read(s.getInputStream()).status()).isEqualTo(201);
             }
@@ -201,27 +201,27 @@ class ApiLimitsTest {
     @Test
     void should_answer_requests_jetty_refuses_with_json_errors() throws Exception {
         List<String> requests = List.of(
-                "GET /collectors/a%2Fb HTTP/1.1\r\nHost: x\r\n\r\n",
-                "GET /collectors/a%2fb HTTP/1.1\r\nHost: x\r\n\r\n",
-                "GET /collectors/%2e%2e/x HTTP/1.1\r\nHost: x\r\n\r\n",
-                "GET /../../etc/passwd HTTP/1.1\r\nHost: x\r\n\r\n",
-                "GET /collectors/a%00b HTTP/1.1\r\nHost: x\r\n\r\n",
-                "GET /a%5Cb HTTP/1.1\r\nHost: x\r\n\r\n",
-                "GET /no/such/path HTTP/1.1\r\nHost: x\r\n\r\n",
-                "BREW /health HTTP/1.1\r\nHost: x\r\n\r\n",
-                "PUT /collectors HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n",
-                "TRACE /health HTTP/1.1\r\nHost: x\r\n\r\n",
+                "GET /collectors/a%2Fb HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+                "GET /collectors/a%2fb HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+                "GET /collectors/%2e%2e/x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+                "GET /../../etc/passwd HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+                "GET /collectors/a%00b HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+                "GET /a%5Cb HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+                "GET /no/such/path HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+                "BREW /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+                "PUT /collectors HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n",
+                "TRACE /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
                 "CONNECT example.org:443 HTTP/1.1\r\nHost: example.org:443\r\n\r\n",
-                "GET http://other.example/health/../../x HTTP/1.1\r\nHost: x\r\n\r\n",
+                "GET http://other.example/health/../../x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
                 "GET /health HTTP/1.1\r\n\r\n",
-                "GET /health HTTP/9.9\r\nHost: x\r\n\r\n",
-                "GET /" + "a".repeat(20_000) + " HTTP/1.1\r\nHost: x\r\n\r\n",
-                "GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(20_000) + "\r\n\r\n",
-                "GET /health HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n",
-                "GET /health HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 7\r\n\r\n",
-                "GET /health HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n",
-                "GET /health HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n",
-                "POST /register HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n\r\n");
+                "GET /health HTTP/9.9\r\nHost: 127.0.0.1\r\n\r\n",
+                "GET /" + "a".repeat(20_000) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+                "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + "b".repeat(20_000) + "\r\n\r\n",
+                "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header\r\n\r\n",
+                "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5\r\nContent-Length: 7\r\n\r\n",
+                "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: gzip\r\n\r\n",
+                "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: -1\r\n\r\n",
+                "POST /register HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n\r\n");
         for (String req : requests) {
             String what = req.substring(0, Math.min(60, req.indexOf("\r\n")));
             RawHttp.Response r = RawHttp.exchange(port, req);
@@ -232,7 +232,7 @@ class ApiLimitsTest {
             assertThat(n.get("message").asText()).as(what).endsWith(".").hasSizeGreaterThan(20);
             assertThat(r.body()).as(what).doesNotContain("<html", "org.eclipse", "Exception");
         }
-        assertThat(RawHttp.exchange(port, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n").status()).isEqualTo(200);
+        assertThat(RawHttp.exchange(port, "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").status()).isEqualTo(200);
     }
 
     /** What happened to a streamed upload: the response, how much the client could send in all, and whether the server closed. */

@@ -97,7 +97,7 @@ class DaemonStartupTest {
         MaomaoDaemon daemon = start(Map.of("docker.host", "unix://" + dir.resolve("nonexistent.sock")));
         int port = daemon.port();
         // a plain socket: an HTTP client of the test would add threads of its own
-        RawHttp.Response r = RawHttp.exchange(port, "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        RawHttp.Response r = RawHttp.exchange(port, "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
         TestDaemon.Response health = new TestDaemon.Response(r.status(), r.body());
         assertThat(health.status()).isEqualTo(503);
         assertThat(health.json().get("components").get("docker").asText()).isEqualTo("down");

@@ -55,13 +55,13 @@ class SlowClientsTest {
         for (int i = 0; i < 300; i++) {
             // most never finish their headers; some never finish a body they announced
             String start = i % 10 == 0
-                    ? "POST /register HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"
-                    : "GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: ";
+                    ? "POST /register HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"
+                    : "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ";
             slow.add(new Slow(port, start));
         }
         try (Trickle ignored = new Trickle(slow)) {
             long t0 = System.nanoTime();
-            RawHttp.Response health = RawHttp.exchange(port, "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            RawHttp.Response health = RawHttp.exchange(port, "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
             assertThat(health.status()).isEqualTo(200);
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
             assertThat(slow.stream().filter(Slow::isOpen).count()).as("slow clients still connected after /health answered")
@@ -79,12 +79,12 @@ class SlowClientsTest {
         daemon = new TestDaemon(dir.resolve("data"), Map.of("daemon.read_timeout", "15s"));
         int port = URI.create(daemon.url("/")).getPort();
         for (int i = 0; i < 300; i++) {
-            slow.add(new Slow(port, "POST /register HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            slow.add(new Slow(port, "POST /register HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                     + "Content-Length: 100000\r\n\r\n{\"name\":\""));
         }
         try (Trickle ignored = new Trickle(slow)) {
             long t0 = System.nanoTime();
-            RawHttp.Response health = RawHttp.exchange(port, "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            RawHttp.Response health = RawHttp.exchange(port, "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
             assertThat(health.status()).isEqualTo(200);
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
             assertThat(health.body()).contains("\"status\"");
@@ -97,7 +97,7 @@ class SlowClientsTest {
         daemon = new TestDaemon(dir.resolve("data"), Map.of("daemon.read_timeout", "3s"));
         int port = URI.create(daemon.url("/")).getPort();
         try (Socket watch = new Socket("127.0.0.1", port)) {
-            watch.getOutputStream().write("GET /watch HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            watch.getOutputStream().write("GET /watch HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
             watch.setSoTimeout(30_000);
             InputStream in = watch.getInputStream();
             assertThat(RawHttp.line(in)).startsWith("HTTP/1.1 200");
@@ -115,11 +115,11 @@ class SlowClientsTest {
         daemon = new TestDaemon(dir.resolve("data"), Map.of("daemon.read_timeout", "3s", "daemon.max_connections", "20"));
         int port = URI.create(daemon.url("/")).getPort();
         for (int i = 0; i < 20; i++) {
-            slow.add(new Slow(port, "GET /health HTTP/1.1\r\nHost: x\r\n"));
+            slow.add(new Slow(port, "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n"));
         }
         // the limit is reached once the server has taken the 20 (accepted asynchronously)
         try (Socket probe = new Socket("127.0.0.1", port)) {
-            probe.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+            probe.getOutputStream().write("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
                     .getBytes(StandardCharsets.ISO_8859_1));
             probe.setSoTimeout(1000);
             // the 21st connection is not taken while 20 are held...

@@ -143,7 +143,7 @@ public record DaemonConfig(String listenHost, int listenPort, Path dataDir, Stri
         return Optional.ofNullable(storeUrl).orElse("jdbc:h2:file:" + dataDir.resolve("db").resolve("maomao"));
     }
 
-    static boolean isLoopback(String host) {
+    public static boolean isLoopback(String host) {
         if (host.equals("localhost")) {
             return true;
         }

@@ -47,7 +47,7 @@ public final class KnownKeys {
         Map<String, Set<String>> m = new LinkedHashMap<>();
         m.put("daemon", Set.of("listen", "data_dir", "token", "max_concurrent_runs", "timezone", "collectors_dir",
                 "shutdown_grace", "allowed_images", "read_timeout", "max_connections", "log_file", "log_max_size",
-                "log_max_files", "late_after", "max_watchers"));
+                "log_max_files", "late_after", "max_watchers", "allowed_hosts"));
         m.put("store", Set.of("url", "user", "password"));
         m.put("docker", Set.of("host", "user", "allowed_networks", "max_memory", "max_cpus", "max_pids", "max_output",
                 "max_output_files", "max_log"));

@@ -122,6 +122,7 @@ public final class ApiServer implements AutoCloseable {
             cfg.jetty.modifyServer(server -> server.setErrorHandler(errors));
             cfg.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(errors));
         });
+        app.before(new CrossSiteGuard(org.maomao.config.DaemonConfig.isLoopback(host), limits.allowedHosts())::check);
         app.before(this::authenticate);
         app.before(ApiServer::limitBody);
         mapErrors(app);

@@ -109,8 +109,53 @@ class ApiFrontTest {
         }
     }
 
+    /**
+     * A web page must not drive the API: a request to a name other than a loopback one (DNS rebinding)
+     * is refused, and so is a change sent by a browser from another site; curl and the CLI send neither
+     * header, the daemon's own pages send their own origin.
+     */
+    @Test
+    void should_refuse_requests_through_a_rebound_name_and_changes_from_other_sites() throws Exception {
+        start(null, Map.of(), () -> Map.of("declared", List.of(), "removed", List.of()));
+        String reload = "POST /reload HTTP/1.1\r\nHost: %s\r\n%sContent-Length: 0\r\nConnection: close\r\n\r\n";
+        String local = "127.0.0.1:" + port;
+        assertThat(RawHttp.exchange(port, String.format(reload, local, "")).status()).isEqualTo(200); // curl, the CLI
+        assertThat(RawHttp.exchange(port, String.format(reload, "localhost:" + port, "")).status()).isEqualTo(200);
+        assertThat(RawHttp.exchange(port, String.format(reload, "[::1]:" + port, "")).status()).isEqualTo(200);
+        assertThat(RawHttp.exchange(port, String.format(reload, local,
+                "Origin: http://" + local + "\r\nSec-Fetch-Site: same-origin\r\n")).status()).isEqualTo(200); // its own page
+        for (String refused : List.of(
+                String.format(reload, "evil.example:" + port, ""), // a rebound name, even with its own origin
+                String.format(reload, "evil.example:" + port, "Origin: http://evil.example:" + port + "\r\n"),
+                "GET /metrics HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n", // reading, too
+                String.format(reload, local, "Origin: http://evil.example\r\n"), // a form of another site
+                String.format(reload, local, "Origin: null\r\n"),
+                String.format(reload, local, "Sec-Fetch-Site: cross-site\r\n"),
+                String.format(reload, local, "Origin: http://127.0.0.1:1\r\nSec-Fetch-Site: same-site\r\n"))) {
+            RawHttp.Response r = RawHttp.exchange(port, refused);
+            assertThat(r.status()).as(refused).isEqualTo(403);
+            assertThat(JSON.readTree(r.body()).get("message").asText()).as(refused).isNotBlank();
+        }
+        // a page of another site may still read nothing it could not before: GETs need no Origin check,
+        // and the name check stops a rebound page reading
+        assertThat(RawHttp.exchange(port, "GET /metrics HTTP/1.1\r\nHost: " + local
+                + "\r\nOrigin: http://evil.example\r\nConnection: close\r\n\r\n").status()).isEqualTo(200);
+    }
+
+    @Test
+    void should_answer_a_proxy_name_given_in_allowed_hosts() throws Exception {
+        api = new ApiServer(new ApiServer.Parts(null, null, null, null, null, null, null, Map.of(), Map::of,
+                () -> "ssh-ed25519 AAAA test", () -> "# metrics\n", () -> late, null), null,
+                new HttpLimits(HttpLimits.DEFAULT_READ_TIMEOUT, 10, java.util.Set.of("maomao.example.org")));
+        port = api.start("127.0.0.1", 0);
+        assertThat(RawHttp.exchange(port, "GET /metrics HTTP/1.1\r\nHost: maomao.example.org\r\nConnection: close\r\n\r\n")
+                .status()).isEqualTo(200);
+        assertThat(RawHttp.exchange(port, "GET /metrics HTTP/1.1\r\nHost: other.example.org\r\nConnection: close\r\n\r\n")
+                .status()).isEqualTo(403);
+    }
+
     static RawHttp.Response exchange(Socket s, String auth) throws IOException {
-        s.getOutputStream().write(("GET /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: " + auth + "\r\n\r\n")
+        s.getOutputStream().write(("GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: " + auth + "\r\n\r\n")
                 .getBytes(StandardCharsets.ISO_8859_1));
         s.getOutputStream().flush();
         return RawHttp.read(s.getInputStream());
