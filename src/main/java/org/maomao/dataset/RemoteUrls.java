@@ -74,6 +74,7 @@ public final class RemoteUrls {
                         + realData + "); a dataset cannot be cloned from the daemon's own files, whatever "
                         + "[git] allowed_remotes says.");
             }
+            requireOwnObjects(real, url);
             matched = "file://" + real;
             cloneUrl = matched; // git reads exactly the path that was checked
         }
@@ -86,6 +87,35 @@ public final class RemoteUrls {
                 + String.join(", ", globs) + "); ask the operator to allow it"
                 + (matched.startsWith("file://") ? ", e.g. allowed_remotes = https://*, ssh://*, file:///srv/git/*" : "")
                 + ".");
+    }
+
+    /**
+     * Refuses a local repository that reads objects from elsewhere: git (and JGit's local transport)
+     * follow {@code objects/info/alternates}, {@code http-alternates}, a {@code .git} file or
+     * {@code commondir} pointing to another repository, or a linked {@code objects} folder, so a
+     * repository in an allowed folder could hand over the objects of any repository on the host
+     * (another user's, a dataset inside data_dir) while its own path passed the checks above.
+     */
+    private static void requireOwnObjects(Path repo, String url) {
+        for (Path git : List.of(repo, repo.resolve(".git"))) {
+            for (String borrowed : List.of("objects/info/alternates", "objects/info/http-alternates", "commondir")) {
+                if (Files.exists(git.resolve(borrowed), LinkOption.NOFOLLOW_LINKS)) {
+                    throw refusedBorrowing(url, borrowed);
+                }
+            }
+            if (Files.isSymbolicLink(git.resolve("objects"))) {
+                throw refusedBorrowing(url, "a linked objects folder");
+            }
+        }
+        if (Files.isRegularFile(repo.resolve(".git"), LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(repo.resolve(".git"))) {
+            throw refusedBorrowing(url, "a .git file or link pointing elsewhere");
+        }
+    }
+
+    private static RemoteNotAllowedException refusedBorrowing(String url, String what) {
+        return new RemoteNotAllowedException("remote " + mask(url) + " reads its objects from another repository (" + what
+                + "); maomao clones only local repositories that hold their own objects: clone it without "
+                + "alternates (git clone --no-shared, or git repack -a -d and remove objects/info/alternates).");
     }
 
     /**

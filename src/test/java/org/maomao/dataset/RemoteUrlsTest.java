@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.maomao.config.DaemonConfig;
 import org.maomao.config.Settings;
+import org.maomao.testing.GitCli;
 
 /** [git] allowed_remotes: which remotes a dataset may come from, and that no secret in a URL is repeated. */
 class RemoteUrlsTest {
@@ -48,6 +49,34 @@ class RemoteUrlsTest {
                 "https://example.org/a b", "https://exa\\mple.org/x", "https:///x", "file://host/tmp/x", "-uhttps://x/y"}) {
             assertThatThrownBy(() -> r.check(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
                     .isNotInstanceOf(RemoteUrls.RemoteNotAllowedException.class).hasMessageContaining("not a git remote");
+        }
+    }
+
+    @Test
+    void should_refuse_a_listed_local_repository_that_reads_its_objects_from_another() throws Exception {
+        // git init'ed repositories in the allowed folder, each borrowing another repository's objects
+        RemoteUrls r = listing("file://" + real.resolve("srv/git") + "/*");
+        Path secret = Files.createDirectories(real.resolve("home/victim/.git/objects"));
+        GitCli.run(real.resolve("srv/git"), "init", "-q", "--bare", "plain.git");
+        assertThat(r.check("file://" + real.resolve("srv/git/plain.git")).cloneUrl()).endsWith("plain.git");
+        GitCli.run(real.resolve("srv/git"), "init", "-q", "--bare", "alt.git");
+        Files.writeString(real.resolve("srv/git/alt.git/objects/info/alternates"), secret + "\n");
+        GitCli.run(real.resolve("srv/git"), "init", "-q", "--bare", "http.git");
+        Files.writeString(real.resolve("srv/git/http.git/objects/info/http-alternates"), "http://x/objects\n");
+        GitCli.run(real.resolve("srv/git"), "init", "-q", "work");
+        Files.writeString(real.resolve("srv/git/work/.git/objects/info/alternates"), secret + "\n");
+        Files.createDirectories(real.resolve("srv/git/gitfile"));
+        Files.writeString(real.resolve("srv/git/gitfile/.git"), "gitdir: " + secret.getParent() + "\n");
+        GitCli.run(real.resolve("srv/git"), "init", "-q", "--bare", "linked.git");
+        Path objects = real.resolve("srv/git/linked.git/objects");
+        try (var walk = Files.walk(objects)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+        Files.createSymbolicLink(objects, secret);
+        for (String name : List.of("alt.git", "http.git", "work", "gitfile", "linked.git")) {
+            assertThatThrownBy(() -> r.check("file://" + real.resolve("srv/git/" + name))).as(name)
+                    .isInstanceOf(RemoteUrls.RemoteNotAllowedException.class)
+                    .hasMessageContaining("reads its objects from another repository");
         }
     }
 
