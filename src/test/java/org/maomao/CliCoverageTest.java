@@ -167,6 +167,22 @@ class CliCoverageTest {
     }
 
     @Test
+    void should_never_print_a_collector_s_escape_sequences_to_the_terminal() throws Exception {
+        daemon = new TestDaemon(dir.resolve("data"), Map.of());
+        // a log line setting the window title, writing the clipboard and clearing the screen; a column named with ESC
+        String script = "printf 'one\\033]0;PWNED\\007two\\033]52;c;ZWNobw==\\007\\033[2J\\r\\n'\n"
+                + "printf 't,a\\033]0;X\\007b\\n2026-01-01T00:00:00Z,5\\n' > /output/e.csv\n";
+        daemon.register("esc", TestImages.collector("maomao-test/cli-esc:1", script), ",\"dataset\":\"escds\"");
+        assertThat(cli("run", "esc", "--wait")).as(err).isZero();
+        String id = json("runs").get(0).get("id").asText();
+        assertThat(cli("log", id)).isZero();
+        assertThat(out).contains("one?]0;PWNED?two?]52;c;ZWNobw==??[2J").doesNotContain("\u001b", "\u0007", "\r");
+        assertThat(cli("series")).isZero();
+        assertThat(out).contains("e.csv#a?]0;X?b").doesNotContain("\u001b", "\u0007");
+        assertThat(json("series").toString()).contains("\\u001B]0;X\\u0007"); // JSON keeps the name, escaped
+    }
+
+    @Test
     void should_register_with_run_env_and_spike_settings_and_refuse_a_bad_one_without_changing_anything() throws Exception {
         daemon = new TestDaemon(dir.resolve("data"), Map.of());
         String image = TestImages.collector("maomao-test/cli-csv:1", CSV_COLLECTOR);

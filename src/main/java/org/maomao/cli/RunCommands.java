@@ -243,7 +243,7 @@ final class RunCommands {
             if (follow) {
                 Follow.follow(this, api, run, out(), null);
             } else {
-                out().print(api.text("/runs/" + enc(run) + "/log"));
+                out().print(TerminalText.safe(api.text("/runs/" + enc(run) + "/log")));
                 out().flush();
             }
             return ExitCode.OK;
@@ -288,7 +288,7 @@ final class RunCommands {
                         bar.println();
                         drawn = false;
                     }
-                    out.println(line);
+                    out.println(TerminalText.safe(line));
                     out.flush();
                 }
                 if (drawn) {

@@ -15,7 +15,7 @@ final class Table {
     Table row(Object... cells) {
         String[] r = new String[cells.length];
         for (int i = 0; i < cells.length; i++) {
-            r[i] = cells[i] == null || "null".equals(String.valueOf(cells[i])) ? "-" : String.valueOf(cells[i]);
+            r[i] = cells[i] == null || "null".equals(String.valueOf(cells[i])) ? "-" : TerminalText.safe(String.valueOf(cells[i]));
         }
         rows.add(r);
         return this;

@@ -134,7 +134,7 @@ final class WatchCommand extends ClientCommand {
                     }
                     last = rev;
                 }
-                out().println(json() ? n.toString() : EventLine.of(kind, n.path("data")));
+                out().println(json() ? n.toString() : TerminalText.safe(EventLine.of(kind, n.path("data"))));
                 out().flush();
                 if (count != null && ++printed >= count) {
                     return null;
