@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -307,7 +308,16 @@ public final class MaomaoDaemon implements AutoCloseable {
         DaemonConfig fresh = configSource.get();
         // a collector file that does not read is refused with everything else: the running collectors stay
         DeclaredCollectors.Scanned files = DeclaredCollectors.scan(fresh.collectorsDir());
-        List<String> problems = List.copyOf(files.unreadable().values());
+        List<String> problems = new ArrayList<>(files.unreadable().values());
+        for (org.maomao.config.CollectorFile f : files.files()) {
+            // what its registration will refuse, under the configuration being loaded: refused now, with the rest
+            try {
+                registry.check(f.name(), f.image(), f.dataset(), f.settings(), fresh.defaults(), fresh.containment(),
+                        fresh.allowedImages());
+            } catch (IllegalArgumentException e) {
+                problems.add(f.file() + ": " + e.getMessage());
+            }
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("nothing was reloaded: " + String.join("; ", problems)
                     + (problems.get(problems.size() - 1).endsWith(".") ? "" : "."));

@@ -254,6 +254,30 @@ class SchedulingTest {
         assertThat(daemon.get("/collectors").json().findValuesAsText("name")).containsExactly("alpha", "gamma", "viaapi");
         assertThat(daemon.get("/schedules").json().findValuesAsText("id")).containsExactly("alpha@a");
         assertThat(daemon.get("/collectors/gamma").json().get("settings").has("timeout")).isFalse();
+
+        // a file that loads but that its registration would refuse (more memory than [docker] allows) is
+        // refused the same way: before, reload answered 200 and only the log said it was not applied
+        writeCollector(files, "alpha", "image = " + quick + "\ndataset = a\nschedule = weekly\nmemory = 100g\n");
+        TestDaemon.Response big = daemon.post("/reload", "");
+        assertThat(big.status()).as(big.body()).isEqualTo(400);
+        assertThat(big.json().get("message").asText()).contains("nothing was reloaded", "alpha", "memory");
+        assertThat(daemon.get("/collectors/gamma").json().get("settings").has("timeout")).isFalse();
+
+        // a collector.ini that is a link (to a key, say) is refused, and no line of what it points to is quoted
+        writeCollector(files, "alpha", "image = " + quick + "\ndataset = a\nschedule = weekly\n");
+        java.nio.file.Path secret = dir.resolve("secret.txt");
+        java.nio.file.Files.writeString(secret, "-----BEGIN KEY-----\nc2VjcmV0LXNlY3JldC1zZWNyZXQ\n");
+        java.nio.file.Files.createDirectories(files.resolve("linked"));
+        java.nio.file.Files.createSymbolicLink(files.resolve("linked/collector.ini"), secret);
+        TestDaemon.Response linked = daemon.post("/reload", "");
+        assertThat(linked.status()).as(linked.body()).isEqualTo(400);
+        assertThat(linked.body().toLowerCase(java.util.Locale.ROOT)).contains("symbolic link").doesNotContain("c2vjcmv0", "begin");
+        java.nio.file.Files.delete(files.resolve("linked/collector.ini"));
+        // and a plain file that is no INI file is refused without being quoted either
+        java.nio.file.Files.writeString(files.resolve("linked/collector.ini"), "c2VjcmV0LXNlY3JldC1zZWNyZXQ\n");
+        TestDaemon.Response notIni = daemon.post("/reload", "");
+        assertThat(notIni.status()).as(notIni.body()).isEqualTo(400);
+        assertThat(notIni.body().toLowerCase(java.util.Locale.ROOT)).doesNotContain("c2vjcmv0");
     }
 
     @Test

@@ -49,17 +49,8 @@ public final class CollectorRegistry {
      * sentence for a person when any part is invalid; nothing is stored then.
      */
     public Registration register(String name, String image, String dataset, Map<String, String> settings, String source) {
-        Names.require("collector", name);
-        validateImage(image);
-        if (!isAllowed(image)) {
-            throw new ImageNotAllowedException("image \"" + image + "\" is not in [daemon] allowed_images ("
-                    + String.join(", ", allowedImages) + "); ask the operator to allow it.");
-        }
+        check(name, image, dataset, settings, defaults, containment, allowedImages);
         String ds = dataset == null ? Names.NO_DATASET : dataset;
-        Names.require("dataset", ds);
-        // validates every setting before anything is written, then what the operator allows
-        containment.check(defaults.with(settings, true));
-        SpikeParameters.forCollector(spikeDefaults, RunPolicy.spikeSettings(settings)); // as the detector will read them
         Instant now = clock.instant();
         Optional<Collector> old = store.find(name);
         Collector c = new Collector(name, image, ds, settings, source,
@@ -67,6 +58,25 @@ public final class CollectorRegistry {
         boolean created = store.upsert(c);
         log.info("{} collector {} (image {}, dataset {}, source {})", created ? "registered" : "updated", name, image, ds, source);
         return new Registration(c, created);
+    }
+
+    /**
+     * Every check of {@link #register}, against the operator's settings given (a reload checks its
+     * collector files against the configuration it is about to apply), writing nothing: a refusal is an
+     * {@link IllegalArgumentException} with a sentence.
+     */
+    public void check(String name, String image, String dataset, Map<String, String> settings, RunPolicy defaults,
+                      Containment containment, List<String> allowedImages) {
+        Names.require("collector", name);
+        validateImage(image);
+        if (!isAllowed(image, allowedImages)) {
+            throw new ImageNotAllowedException("image \"" + image + "\" is not in [daemon] allowed_images ("
+                    + String.join(", ", allowedImages) + "); ask the operator to allow it.");
+        }
+        Names.require("dataset", dataset == null ? Names.NO_DATASET : dataset);
+        // validates every setting before anything is written, then what the operator allows
+        containment.check(defaults.with(settings, true));
+        SpikeParameters.forCollector(spikeDefaults, RunPolicy.spikeSettings(settings)); // as the detector will read them
     }
 
     /** Checks an image reference against Docker's reference grammar, so it cannot smuggle options or paths. */
@@ -124,6 +134,10 @@ public final class CollectorRegistry {
 
     /** Whether {@code image} matches {@code allowed_images} (or no list is set). */
     public boolean isAllowed(String image) {
+        return isAllowed(image, allowedImages);
+    }
+
+    private static boolean isAllowed(String image, List<String> allowedImages) {
         try {
             ImageReference.require(image); // "maomao/../x" never matches "maomao/*"
         } catch (IllegalArgumentException e) {

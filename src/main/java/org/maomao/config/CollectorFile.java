@@ -40,9 +40,15 @@ public record CollectorFile(String name, Path file, String image, Path buildDir,
         }
         try (Stream<Path> s = Files.list(dir)) {
             for (Path sub : s.sorted().toList()) {
-                if (Files.isRegularFile(sub.resolve(FILE_NAME))) {
+                Path file = sub.resolve(FILE_NAME);
+                if (Files.isSymbolicLink(file)) {
+                    // a link would make any file the daemon can read a "collector.ini", and reload's
+                    // answer would quote it to API clients
+                    onError.accept(sub.getFileName().toString(), new IllegalArgumentException(file + " is a symbolic "
+                            + "link; a collector.ini must be a plain file in its folder."));
+                } else if (Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                     try {
-                        out.add(read(sub.resolve(FILE_NAME)));
+                        out.add(read(file));
                     } catch (IllegalArgumentException e) {
                         onError.accept(sub.getFileName().toString(), e);
                     }

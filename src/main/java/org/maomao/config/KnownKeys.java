@@ -101,7 +101,7 @@ public final class KnownKeys {
     /** Why a key of a collector.ini is refused, or empty when it is known. */
     static Optional<String> checkCollector(String section, String key, String where) {
         if (!COLLECTOR_SECTIONS.contains(section)) {
-            return Optional.of("unknown section [" + section + "] " + where + "; did you mean ["
+            return Optional.of("unknown section [" + shown(section) + "] " + where + "; did you mean ["
                     + closest(section, Set.of("collector", "env", "spike")) + "]? (the sections are [collector], [env] and [spike])");
         }
         if (section.equals("env")) {
@@ -113,9 +113,23 @@ public final class KnownKeys {
         }
         String in = section.isEmpty() ? "" : " in [" + section + "]";
         if (!section.equals("spike") && RunPolicy.SPIKE_KEYS.contains(key)) {
-            return Optional.of("unknown key `" + key + "`" + in + " " + where + "; `" + key + "` belongs in [spike].");
+            return Optional.of("unknown key `" + shown(key) + "`" + in + " " + where + "; `" + key + "` belongs in [spike].");
         }
-        return Optional.of("unknown key `" + key + "`" + in + " " + where + "; did you mean `" + closest(key, keys) + "`?");
+        return Optional.of("unknown key `" + shown(key) + "`" + in + " " + where + (shown(key).equals(key) ? "; did you mean `" + closest(key, keys) + "`?" : "; a setting is one KEY = VALUE line"));
+    }
+
+    /**
+     * A key or section name as a message may repeat it: only a near miss of a known one (a typo, which
+     * the message then corrects). A collector.ini may be shared, and reload's answer goes to API clients:
+     * a file that is no INI file (a key, a password file) must not come back line by line in messages.
+     */
+    static String shown(String name) {
+        Set<String> known = new java.util.HashSet<>(COLLECTOR);
+        known.addAll(RunPolicy.SPIKE_KEYS);
+        known.addAll(COLLECTOR_SECTIONS);
+        String near = closest(name, known);
+        return name.matches("[a-z0-9_.-]{1,40}") && distance(name.replace('-', '_'), near) <= Math.max(2, near.length() / 3)
+                ? name : "(a line that is not a setting)";
     }
 
     private static String sections() {
