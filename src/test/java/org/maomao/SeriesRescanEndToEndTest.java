@@ -147,6 +147,11 @@ class SeriesRescanEndToEndTest {
         Files.write(file, kept);
         assertThat(spikes()).as("nothing changed").hasSize(1);
 
+        // the runs' own figures live in no file (before: 500 "internal")
+        TestDaemon.Response own = daemon.post("/series/_maomao/hourly/runs.csv%23rows/rescan", "");
+        assertThat(own.status()).as(own.toString()).isEqualTo(409);
+        assertThat(own.json().get("message").asText()).contains("runs' own figures").endsWith(".");
+
         Files.delete(file);
         TestDaemon.Response gone = daemon.post(ID + "/rescan", "");
         assertThat(gone.status()).as(gone.toString()).isEqualTo(409);

@@ -34,6 +34,10 @@ final class SeriesRescan {
         if (analyzer == null) {
             throw new ApiException(503, "unavailable", "this daemon cannot re-scan series.");
         }
+        if (org.maomao.collector.Names.RUNS_DATASET.equals(sid.dataset())) {
+            throw new ApiException(409, "conflict", "series \"" + id + "\" is one of the runs' own figures, kept in no "
+                    + "file: it has no history to re-scan; its stored spikes were left as they are.");
+        }
         Path path = datasets.datasetDir(sid.dataset()).resolve(sid.file()).normalize();
         if (!SeriesId.isRegularDataFile(datasets, sid.dataset(), sid.file())) {
             throw new ApiException(409, "conflict", "series \"" + id + "\" has no file to re-scan: " + sid.file()
