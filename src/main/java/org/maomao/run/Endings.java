@@ -77,6 +77,11 @@ final class Endings {
         notifiers.add(n);
     }
 
+    /** Applies {@code keep_runs} to {@code collector}'s history (each end does; a skipped firing, which ends no run, too). */
+    void prune(String collector) {
+        retention.prune(collector);
+    }
+
     /** Tells every receiver that {@code done} ended; one that fails does not stop the others or the run. */
     void announce(Run done) {
         for (RunEndNotifier n : notifiers) {

@@ -51,7 +51,10 @@ public interface RunStore {
 
     void addEvent(String runId, String type, String payload);
 
-    /** Deletes the ended runs of {@code collector} beyond the newest {@code keep}, with their events; returns their ids. */
+    /**
+     * Deletes the ended runs of {@code collector} beyond the newest {@code keep} that ran, and its skipped
+     * firings beyond the newest {@code keep} skipped ones, with their events; returns their ids.
+     */
     List<String> deleteEndedBeyond(String collector, int keep);
 
     List<RunEvent> events(String runId);

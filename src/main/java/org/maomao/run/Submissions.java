@@ -99,6 +99,7 @@ final class Submissions {
         store.addEvent(run.id(), "skipped", EventJson.of(Map.of("reason", reason)));
         endings.wakeWaiters();
         endings.announce(run);
+        endings.prune(c.name()); // skipped firings are kept to keep_runs too, while no run ends
         log.info("schedule {}: {}", scheduleId, reason);
         return run;
     }

@@ -172,10 +172,13 @@ public final class JdbcRunStore implements RunStore {
     @Override
     public List<String> deleteEndedBeyond(String collector, int keep) {
         return jdbc.inTransaction(c -> {
-            // only the runs past the newest `keep` are read, so pruning does not grow with the history kept
-            List<String> old = Jdbc.query(c, "SELECT id FROM mm_runs WHERE collector=? AND state IN "
-                    + "('succeeded','failed','timed_out','cancelled','skipped') ORDER BY created_at DESC, id DESC "
-                    + "OFFSET ? ROWS", rs -> rs.getString("id"), collector, keep);
+            // only the runs past the newest `keep` are read, so pruning does not grow with the history kept;
+            // skipped firings are kept apart, so a burst of them never pushes out the runs that ran
+            List<String> old = new java.util.ArrayList<>(Jdbc.query(c, "SELECT id FROM mm_runs WHERE collector=? AND state IN "
+                    + "('succeeded','failed','timed_out','cancelled') ORDER BY created_at DESC, id DESC "
+                    + "OFFSET ? ROWS", rs -> rs.getString("id"), collector, keep));
+            old.addAll(Jdbc.query(c, "SELECT id FROM mm_runs WHERE collector=? AND state='skipped' "
+                    + "ORDER BY created_at DESC, id DESC OFFSET ? ROWS", rs -> rs.getString("id"), collector, keep));
             for (String id : old) {
                 Jdbc.update(c, "DELETE FROM mm_run_events WHERE run_id=?", id);
                 Jdbc.update(c, "DELETE FROM mm_runs WHERE id=?", id);

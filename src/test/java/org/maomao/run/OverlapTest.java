@@ -44,6 +44,25 @@ class OverlapTest {
     }
 
     @Test
+    void should_keep_skipped_firings_to_keep_runs_while_the_run_goes_on_and_keep_the_runs_that_ran() {
+        h.collector("busy", "none", Map.of("overlap", "skip", "keep_runs", "2"));
+        h.runner.then(FakeContainerRunner.exit(0));
+        Run ran = h.executor.submitScheduled("busy", "ds", "busy@ds");
+        h.runQueued();
+        assertThat(h.state(ran.id())).isEqualTo(RunState.SUCCEEDED);
+        Run running = h.executor.submitScheduled("busy", "ds", "busy@ds"); // stays queued: no task runs
+        List<String> skipped = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            h.clock.advance(Duration.ofSeconds(1));
+            skipped.add(h.executor.submitScheduled("busy", "ds", "busy@ds").id());
+        }
+        // no run ended meanwhile, and the skipped rows did not pile up (before: all 6 kept until a run ended,
+        // then keep_runs kept two of them and deleted the run that succeeded, with its log)
+        assertThat(h.store.list(new RunQuery("busy", null, null, 100))).extracting(Run::id)
+                .containsExactlyInAnyOrder(running.id(), ran.id(), skipped.get(4), skipped.get(5));
+    }
+
+    @Test
     void should_start_a_scheduled_run_with_overlap_queue_only_after_the_running_one_ended() {
         h.collector("serial", "none", Map.of("overlap", "queue"));
         List<String> seen = new ArrayList<>();

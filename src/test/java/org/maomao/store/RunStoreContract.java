@@ -221,13 +221,26 @@ public abstract class RunStoreContract {
         store.addEvent("e0", "finished", "{}");
         store.addEvent("e4", "finished", "{}");
 
-        assertThat(store.deleteEndedBeyond("c", 2)).containsExactlyInAnyOrder("e0", "e1", "e2");
+        assertThat(store.deleteEndedBeyond("c", 2)).containsExactlyInAnyOrder("e0", "e1");
 
         assertThat(store.find("e0")).isEmpty();
         assertThat(store.events("e0")).isEmpty();
         assertThat(store.events("e4")).hasSize(1);
         assertThat(ids(store.list(new RunQuery(null, null, null, 100))))
-                .containsExactlyInAnyOrder("e3", "e4", "live-q", "live-r", "live-t", "other");
+                .containsExactlyInAnyOrder("e2", "e3", "e4", "live-q", "live-r", "live-t", "other");
+    }
+
+    @Test
+    void should_keep_the_runs_that_ran_however_many_skipped_firings_came_after_them() {
+        // an every-second schedule whose runs overlap records a skipped firing a second: keep_runs = 2 kept
+        // two of those and deleted the one run that succeeded, with its log
+        store.insert(run("ran", "c", RunState.SUCCEEDED, 0));
+        for (int i = 1; i <= 5; i++) {
+            store.insert(run("skip" + i, "c", RunState.SKIPPED, i));
+        }
+        assertThat(store.deleteEndedBeyond("c", 2)).containsExactlyInAnyOrder("skip1", "skip2", "skip3");
+        assertThat(store.find("ran")).isPresent();
+        assertThat(ids(store.list(new RunQuery(null, null, null, 100)))).containsExactlyInAnyOrder("ran", "skip4", "skip5");
     }
 
     @Test

@@ -135,9 +135,13 @@ public final class InMemoryRunStore implements RunStore {
 
     @Override
     public synchronized List<String> deleteEndedBeyond(String collector, int keep) {
-        List<String> old = runs.values().stream()
-                .filter(r -> r.collector().equals(collector) && r.state().isFinal())
-                .sorted(NEWEST_FIRST).skip(keep).map(Run::id).toList();
+        List<String> old = new ArrayList<>();
+        for (boolean skipped : new boolean[] {false, true}) { // skipped firings are kept apart from the runs that ran
+            old.addAll(runs.values().stream()
+                    .filter(r -> r.collector().equals(collector) && r.state().isFinal()
+                            && (r.state() == RunState.SKIPPED) == skipped)
+                    .sorted(NEWEST_FIRST).skip(keep).map(Run::id).toList());
+        }
         for (String id : old) {
             runs.remove(id);
             events.remove(id);
