@@ -105,6 +105,10 @@ public final class DatasetSeriesAnalyzer implements SeriesAnalyzer {
     private List<SpikeRecord> analyze(String dataset, String name, List<SeriesPoint> points, SpikeDetector detector,
                                       String runId, String commit) {
         var stored = store.find(dataset, name);
+        if (runId != null && stored.map(SeriesStore.SeriesRecord::lastRun).filter(runId::equals).isPresent()) {
+            // this run fed the series before a crash cut its analysis short: its rows are in the state already
+            return List.of();
+        }
         DetectorState state;
         try {
             state = detector.resume(stored.map(SeriesStore.SeriesRecord::detectorState).orElse(null));
@@ -123,7 +127,7 @@ public final class DatasetSeriesAnalyzer implements SeriesAnalyzer {
         SeriesPoint last = points.get(points.size() - 1);
         long count = stored.map(SeriesStore.SeriesRecord::points).orElse(0L) + points.size();
         store.save(new SeriesStore.SeriesRecord(dataset, name, state.encode(), count, last.timestamp(),
-                last.value(), clock.instant()), spikes);
+                last.value(), clock.instant(), runId), spikes);
         return spikes;
     }
 
@@ -212,7 +216,8 @@ public final class DatasetSeriesAnalyzer implements SeriesAnalyzer {
                         + file.getFileName() + " any more (the column or field is gone); nothing was changed.", null);
             }
             store.replace(new SeriesStore.SeriesRecord(dataset, name, state.encode(), points[0], last[0].timestamp(),
-                    last[0].value(), clock.instant()), spikes);
+                    last[0].value(), clock.instant(), store.find(dataset, name).map(SeriesStore.SeriesRecord::lastRun)
+                    .orElse(null)), spikes);
             log.info("re-scanned series {} of dataset {}: {} points, {} spikes, {} rows skipped", name, dataset, points[0],
                     spikes.size(), skipped);
             return new Rescan(points[0], spikes.size(), skipped);

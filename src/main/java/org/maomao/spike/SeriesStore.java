@@ -27,10 +27,15 @@ public interface SeriesStore {
 
     /**
      * One series of a dataset: its detector state (so the next run feeds only new rows),
-     * how many points it has seen and its last point.
+     * how many points it has seen and its last point, and the run whose rows it last took in
+     * ({@code lastRun}; null for a re-scan's or an older store's), so a recovered run does not feed it twice.
      */
     record SeriesRecord(String dataset, String name, String detectorState, long points, String lastTimestamp,
-                        Double lastValue, Instant updatedAt) {
+                        Double lastValue, Instant updatedAt, String lastRun) {
+        public SeriesRecord(String dataset, String name, String detectorState, long points, String lastTimestamp,
+                            Double lastValue, Instant updatedAt) {
+            this(dataset, name, detectorState, points, lastTimestamp, lastValue, updatedAt, null);
+        }
     }
 
     /** A filter for spikes, newest first; null fields do not filter. */

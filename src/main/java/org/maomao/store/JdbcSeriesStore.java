@@ -56,12 +56,12 @@ public final class JdbcSeriesStore implements SeriesStore {
     private void write(java.sql.Connection c, SeriesRecord s, List<SpikeRecord> newSpikes) throws SQLException {
         {
             int n = Jdbc.update(c, "UPDATE mm_series SET detector_state=?, points=?, last_timestamp=?, last_value=?, "
-                            + "updated_at=? WHERE dataset=? AND name=?", s.detectorState(), s.points(), SeriesStore.storedTime(s.lastTimestamp()),
-                    s.lastValue(), clock.instant(), s.dataset(), s.name());
+                            + "updated_at=?, last_run=? WHERE dataset=? AND name=?", s.detectorState(), s.points(),
+                    SeriesStore.storedTime(s.lastTimestamp()), s.lastValue(), clock.instant(), s.lastRun(), s.dataset(), s.name());
             if (n == 0) {
                 Jdbc.update(c, "INSERT INTO mm_series (dataset, name, detector_state, points, last_timestamp, last_value, "
-                                + "updated_at) VALUES (?,?,?,?,?,?,?)", s.dataset(), s.name(), s.detectorState(), s.points(),
-                        SeriesStore.storedTime(s.lastTimestamp()), s.lastValue(), clock.instant());
+                                + "updated_at, last_run) VALUES (?,?,?,?,?,?,?,?)", s.dataset(), s.name(), s.detectorState(), s.points(),
+                        SeriesStore.storedTime(s.lastTimestamp()), s.lastValue(), clock.instant(), s.lastRun());
             }
             for (SpikeRecord k : newSpikes) {
                 SpikeExplanation e = k.explanation();
@@ -194,6 +194,6 @@ public final class JdbcSeriesStore implements SeriesStore {
     private static SeriesRecord map(ResultSet rs) throws SQLException {
         return new SeriesRecord(rs.getString("dataset"), rs.getString("name"), rs.getString("detector_state"),
                 rs.getLong("points"), rs.getString("last_timestamp"), Jdbc.dbl(rs, "last_value"),
-                Jdbc.instant(rs, "updated_at"));
+                Jdbc.instant(rs, "updated_at"), rs.getString("last_run"));
     }
 }

@@ -64,6 +64,16 @@ public abstract class SeriesStoreContract {
     }
 
     @Test
+    void should_keep_the_run_that_last_fed_a_series() {
+        store.save(new SeriesRecord("ds", "c/f.csv#v", "s", 3, "t", 1.0, null, "run-1"), List.of());
+        assertThat(store.find("ds", "c/f.csv#v").orElseThrow().lastRun()).isEqualTo("run-1");
+        store.save(new SeriesRecord("ds", "c/f.csv#v", "s", 4, "t", 1.0, null, "run-2"), List.of());
+        assertThat(store.find("ds", "c/f.csv#v").orElseThrow().lastRun()).isEqualTo("run-2");
+        store.replace(new SeriesRecord("ds", "c/f.csv#v", "s", 4, "t", 1.0, null, "run-2"), List.of());
+        assertThat(store.find("ds", "c/f.csv#v").orElseThrow().lastRun()).isEqualTo("run-2");
+    }
+
+    @Test
     void should_find_nothing_for_an_unknown_series() {
         store.save(series("ds", "c/f.csv#v", "s", 1), List.of());
 

@@ -46,7 +46,7 @@ public final class InMemorySeriesStore implements SeriesStore {
     @Override
     public synchronized void save(SeriesRecord s, List<SpikeRecord> newSpikes) {
         series.put(new Key(s.dataset(), s.name()), new SeriesRecord(s.dataset(), s.name(), s.detectorState(), s.points(),
-                SeriesStore.storedTime(s.lastTimestamp()), s.lastValue(), clock.instant()));
+                SeriesStore.storedTime(s.lastTimestamp()), s.lastValue(), clock.instant(), s.lastRun()));
         for (SpikeRecord k : newSpikes) {
             spikes.add(new SpikeRecord(++lastId, k.dataset(), k.series(), SeriesStore.storedTime(k.timestamp()), k.value(), k.mean(),
                     k.deviation(), k.z(), k.direction(), k.runId(), k.commit(), k.detectedAt(), k.explanation()));
