@@ -79,6 +79,36 @@ final class DatasetRecovery {
             } finally {
                 places.forEach(Stream::close);
             }
+            removed += clearTemporaryObjects(name, git);
+        }
+        return removed;
+    }
+
+    /**
+     * Removes the temporary files an object write cut short leaves (JGit writes each loose object to
+     * {@code objects/noz*.tmp} and renames it when whole; packs arrive as {@code objects/pack/*.tmp} or
+     * {@code incoming_*}): no git tool counts them as garbage, so each kill during a large ingest leaked up
+     * to max_output bytes for good. Only the top of {@code objects} and {@code objects/pack} are listed.
+     */
+    private static int clearTemporaryObjects(String name, Path git) {
+        int removed = 0;
+        for (Path dir : List.of(git.resolve("objects"), git.resolve("objects/pack"))) {
+            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            try (Stream<Path> s = Files.list(dir)) {
+                for (Path p : s.toList()) {
+                    String file = p.getFileName().toString();
+                    if ((file.endsWith(".tmp") || file.startsWith("incoming_"))
+                            && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                        Files.delete(p);
+                        log.warn("dataset {}: removed {} left by an interrupted object write", name, git.relativize(p));
+                        removed++;
+                    }
+                }
+            } catch (IOException | UncheckedIOException e) {
+                log.warn("dataset {}: cannot clear temporary object files: {}", name, e.getMessage());
+            }
         }
         return removed;
     }

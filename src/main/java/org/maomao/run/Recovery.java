@@ -29,9 +29,11 @@ final class Recovery {
     private final Endings endings;
     private final Clock clock;
     private final Consumer<String> enqueue;
+    /** Where each run's folder is (its output and input snapshot, which an ended run no longer needs). */
+    private final java.nio.file.Path runsDir;
 
     Recovery(RunStore store, DatasetWriter datasets, ContainerRunner runner, Analysis analysis, FailureHandler failures,
-             Endings endings, Clock clock, Consumer<String> enqueue) {
+             Endings endings, Clock clock, Consumer<String> enqueue, java.nio.file.Path runsDir) {
         this.store = store;
         this.datasets = datasets;
         this.runner = runner;
@@ -40,6 +42,7 @@ final class Recovery {
         this.endings = endings;
         this.clock = clock;
         this.enqueue = enqueue;
+        this.runsDir = runsDir;
     }
 
     void recover() {
@@ -100,8 +103,12 @@ final class Recovery {
         }
         log.warn("run {} of {} had committed {} to dataset {} before the daemon stopped; it succeeded",
                 r.id(), r.collector(), commit.get(), r.dataset());
-        if (!store.update(r.withCommit(commit.get()), RunState.RUNNING, "committed",
-                EventJson.of(Map.of("dataset", r.dataset(), "commit", commit.get(), "earlier", true)))) {
+        // the pipeline may have stored its "committed" before the daemon stopped: the commit is not told twice
+        boolean told = commit.get().equals(r.commit());
+        boolean claimed = told ? store.update(r, RunState.RUNNING)
+                : store.update(r.withCommit(commit.get()), RunState.RUNNING, "committed",
+                        EventJson.of(Map.of("dataset", r.dataset(), "commit", commit.get(), "earlier", true)));
+        if (!claimed) {
             return true; // another daemon recovered it first
         }
         try {
@@ -111,6 +118,10 @@ final class Recovery {
                     e.getMessage());
         }
         endings.end(r.withCommit(commit.get()), RunState.SUCCEEDED, 0, null);
+        // the daemon stopped between the commit and the ingest's clean-up: the output is in the dataset now,
+        // and would otherwise stay (up to max_output) until keep_runs removed the run
+        FileTrees.delete(runsDir.resolve(r.id()).resolve("output"));
+        FileTrees.delete(runsDir.resolve(r.id()).resolve("input"));
         return true;
     }
 }

@@ -75,7 +75,7 @@ public final class RunExecutor implements AutoCloseable {
                 new Attempt(store, runner, datasets, runsDir, clock, metrics), failures,
                 new Ingest(store, datasets, analyzer), analysis, endings, metrics, new RunSeries(store, analysis));
         this.submissions = new Submissions(store, registry, clock, endings, this::enqueue);
-        this.recovery = new Recovery(store, datasets, runner, analysis, failures, endings, clock, this::enqueue);
+        this.recovery = new Recovery(store, datasets, runner, analysis, failures, endings, clock, this::enqueue, runsDir);
     }
 
     private static ExecutorService runPool(int size) {

@@ -123,8 +123,20 @@ class ExactlyOnceIngestTest {
 
         // and a clone it had not finished
         Files.createDirectories(dir.resolve("datasets/.clone-other-1234/.git"));
+        // and objects half written (JGit's loose-object and pack temporaries), which no git tool collects
+        Files.write(git.resolve("objects/noz123456.tmp"), new byte[4096]);
+        Files.createDirectories(git.resolve("objects/pack"));
+        Files.write(git.resolve("objects/pack/incoming_42.pack"), new byte[64]);
+        java.util.List<Path> kept;
+        try (var all = Files.walk(git.resolve("objects"))) {
+            kept = all.filter(Files::isRegularFile).filter(p -> !p.toString().endsWith(".tmp")
+                    && !p.getFileName().toString().startsWith("incoming_")).toList();
+        }
 
-        assertThat(d.clearStaleLocks()).isEqualTo(4);
+        assertThat(d.clearStaleLocks()).isEqualTo(6);
+        assertThat(git.resolve("objects/noz123456.tmp")).doesNotExist();
+        assertThat(git.resolve("objects/pack/incoming_42.pack")).doesNotExist();
+        assertThat(kept).isNotEmpty().allSatisfy(p -> assertThat(p).exists()); // every real object stays
         assertThat(dir.resolve("datasets/.clone-other-1234")).doesNotExist();
         assertThat(d.list()).containsExactly("ds");
         IngestResult next = d.ingest(request(output("t.csv", "time,x\n2,20\n"), "run-b", 1));
@@ -132,5 +144,6 @@ class ExactlyOnceIngestTest {
         assertThat(next.commit()).isNotNull();
         assertThat(git.resolve("index.lock")).doesNotExist();
         assertThat(GitCli.lines(dir.resolve("datasets/ds"), "log", "--format=%s")).containsExactly("col: run run-b", "col: run run-a");
+        assertThat(GitCli.run(dir.resolve("datasets/ds"), "fsck", "--strict")).doesNotContain("error", "missing", "broken");
     }
 }

@@ -43,9 +43,12 @@ class RecoveryTest {
     }
 
     @Test
-    void should_end_a_running_run_that_had_committed_as_succeeded_without_running_it_again() {
+    void should_end_a_running_run_that_had_committed_as_succeeded_without_running_it_again() throws Exception {
         Run r = left(RunState.RUNNING, 1);
         String commit = h.datasets.commitMadeBefore(r.id(), List.of(new TableRows("level.csv", "t,v", List.of("1,100", "2,900"))));
+        // killed between the commit and the ingest's clean-up: its output is still in the run's folder
+        java.nio.file.Path output = java.nio.file.Files.createDirectories(h.runsDir.resolve(r.id()).resolve("output"));
+        java.nio.file.Files.writeString(output.resolve("level.csv"), "t,v\n1,100\n2,900\n");
 
         h.executor.recover();
         h.runQueued();
@@ -59,6 +62,17 @@ class RecoveryTest {
         assertThat(h.store.events(r.id()).get(0).payload()).contains("\"earlier\":true");
         assertThat(h.analyzer.analysedRuns).containsExactly(r.id());
         assertThat(h.runner.leftoverSweeps).isEqualTo(1);
+        assertThat(output).doesNotExist(); // it is in the dataset now
+    }
+
+    @Test
+    void should_not_tell_a_commit_twice_when_the_pipeline_had_stored_it_before_the_crash() {
+        Run r = left(RunState.RUNNING, 1);
+        String commit = h.datasets.commitMadeBefore(r.id(), List.of(new TableRows("level.csv", "t,v", List.of("2,900"))));
+        h.store.update(h.run(r.id()).withCommit(commit), RunState.RUNNING, "committed", "{}");
+        h.executor.recover();
+        assertThat(h.state(r.id())).isEqualTo(RunState.SUCCEEDED);
+        assertThat(h.events(r.id())).containsExactly("committed", "spike", "analysed", "finished");
     }
 
     @Test
