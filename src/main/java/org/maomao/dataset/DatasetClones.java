@@ -103,6 +103,10 @@ final class DatasetClones {
                             + ", which maomao never checks out; remove it from the repository (git rm) and create the "
                             + "dataset again");
                 }
+                String tooBig = CheckoutSize.problem(repo, tree);
+                if (tooBig != null) {
+                    throw new GitDatasets.RefusedDatasetException("dataset " + name + " is refused: " + tooBig);
+                }
                 DirCacheCheckout co = new DirCacheCheckout(repo, repo.lockDirCache(), repo.parseCommit(repo.resolve("HEAD")).getTree());
                 co.setFailOnConflict(true);
                 co.checkout();

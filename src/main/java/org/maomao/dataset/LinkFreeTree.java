@@ -40,8 +40,8 @@ final class LinkFreeTree {
                 }
                 String name = walk.getNameString();
                 if (OutputNames.isGitControlName(name) && !REPO_FILES.contains(name)) {
-                    return "the name \"" + shorten(OutputNames.shown(path)) + "\", which git reads as its own .git "
-                            + "folder on Windows or macOS";
+                    return "the name \"" + shorten(OutputNames.shown(path)) + "\", which git reads as one of its own "
+                            + "files or its .git folder on Windows or macOS";
                 }
                 String parent = path.contains("/") ? path.substring(0, path.lastIndexOf('/')) : "";
                 Set<String> names = folders.computeIfAbsent(parent, k -> new HashSet<>());

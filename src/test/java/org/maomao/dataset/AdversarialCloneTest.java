@@ -60,6 +60,33 @@ class AdversarialCloneTest {
         }
     }
 
+    /**
+     * A remote small on the wire and huge once checked out (zeros compress a thousandfold) is measured
+     * before the checkout, from the object headers: over the bound, nothing is written. Shown here with
+     * bounds of a few MB (the real ones are 2 GiB and a million files, too big to build in a test).
+     */
+    @Test
+    void should_measure_a_clone_s_checkout_before_writing_it_and_refuse_one_past_the_bounds() throws Exception {
+        Path src = Files.createDirectories(dir.resolve("bomb"));
+        Process p = new ProcessBuilder("sh", "-c", "set -e; git init -q -b main .; for i in 1 2 3; do "
+                + "head -c 1048576 /dev/zero > z$i.bin; done; git add .; "
+                + "git -c user.name=a -c user.email=a@b commit -q -m bomb; rm z*.bin")
+                .directory(src.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0).as(out).isTrue();
+        try (var repo = new org.eclipse.jgit.storage.file.FileRepositoryBuilder().setGitDir(src.resolve(".git").toFile()).build()) {
+            var tree = repo.resolve("HEAD^{tree}");
+            assertThat(CheckoutSize.problem(repo, tree, 4L << 20, 10)).isNull();
+            assertThat(CheckoutSize.problem(repo, tree, 2L << 20, 10)).contains("bytes a clone may check out");
+            assertThat(CheckoutSize.problem(repo, tree, 4L << 20, 2)).contains("files are more than the 2");
+            assertThat(CheckoutSize.problem(repo, tree)).isNull(); // the real bounds
+        }
+        // the whole clone of that remote still works with the real bounds
+        GitDatasets d = datasets();
+        d.create("fine", "file://" + src);
+        assertThat(dir.resolve("datasets/fine/z3.bin")).hasSize(1048576);
+    }
+
     @Test
     void should_refuse_a_clone_holding_an_embedded_bare_repository() throws Exception {
         Path src = remote("nested", "objects", "refs");
