@@ -152,6 +152,23 @@ class ApiLimitsTest {
     }
 
     @Test
+    void should_refuse_an_unpaired_surrogate_instead_of_storing_a_question_mark() {
+        for (String body : List.of("{\"name\":\"x\",\"url\":\"maomao/x:1\",\"env\":{\"A\":\"a\\ud800b\"}}",
+                "{\"name\":\"x\",\"url\":\"maomao/x:1\",\"env\":{\"A\\udc00\":\"1\"}}",
+                "{\"name\":\"x\",\"url\":\"maomao/x:1\",\"dataset\":\"d\\ud800\"}",
+                "{\"name\":\"x\",\"url\":\"maomao/x:1\",\"timeout\":\"\\udfff\"}")) {
+            TestDaemon.Response r = daemon.post("/register", body);
+            assertThat(r.status()).as(body).isEqualTo(400);
+            assertThat(r.json().get("message").asText()).as(body).containsIgnoringCase("surrogate");
+        }
+        assertThat(daemon.get("/collectors").json()).isEmpty();
+        // a real pair (an emoji) is a character and is kept
+        assertThat(daemon.post("/register", "{\"name\":\"x\",\"url\":\"maomao/x:1\",\"env\":{\"A\":\"\\ud83d\\ude00\"}}")
+                .status()).isEqualTo(201);
+        assertThat(daemon.get("/collectors/x").json().get("settings").get("env.A").asText()).isEqualTo("\ud83d\ude00");
+    }
+
+    @Test
     void should_refuse_a_spike_setting_given_twice_in_different_case() {
         // keys ignore case: registration checked one copy, and a run could read the other after its commit
         for (String spike : List.of("{\"LAG\":\"7x\",\"lag\":\"6h\"}", "{\"lag\":\"6h\",\"Lag\":\"7x\"}")) {

@@ -121,7 +121,7 @@ final class JsonBody {
         if (!v.isTextual()) {
             throw wrongType(field, "a string", v);
         }
-        return v.asText();
+        return wellFormed(field, v.asText());
     }
 
     String requiredString(String field) {
@@ -152,7 +152,7 @@ final class JsonBody {
         if (!v.isTextual() && !v.isNumber()) {
             throw wrongType(field, "a string or a number", v);
         }
-        return v.asText();
+        return wellFormed(field, v.asText());
     }
 
     /** An object of string values (such as {@code env}); empty when absent. */
@@ -179,9 +179,27 @@ final class JsonBody {
             if (!e.getValue().isTextual() && !(numbers && e.getValue().isNumber())) {
                 throw wrongType(field + "." + e.getKey(), numbers ? "a string or a number" : "a string", e.getValue());
             }
-            out.put(e.getKey(), e.getValue().asText());
+            out.put(wellFormed(field + " key", e.getKey()), wellFormed(field + "." + e.getKey(), e.getValue().asText()));
         }
         return out;
+    }
+
+    /**
+     * {@code text}, refused when it holds half of a UTF-16 surrogate pair ({@code "\ud800"} alone): JSON
+     * lets a client write one, but it is no character, and the stores would keep a '?' in its place
+     * while the client was told its value was taken.
+     */
+    private static String wellFormed(String field, String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw ApiException.badRequest("field \"" + field + "\" holds an unpaired surrogate (\\u"
+                        + Integer.toHexString(c) + "), which is no character: send text as UTF-8.");
+            }
+        }
+        return text;
     }
 
     /** The given scalar fields that are present, as text. */
