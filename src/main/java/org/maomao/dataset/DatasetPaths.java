@@ -56,6 +56,13 @@ final class DatasetPaths {
                 return; // made by the write, as a real folder
             }
             boolean last = i == n - 1 && !folder;
+            if (last && a.isDirectory() || !last && a.isRegularFile()) {
+                // a real folder where the output has a file, or the other way round: no link involved
+                String rel2 = datasetDir.relativize(at).toString();
+                throw new IngestException("the output writes " + rel2 + " as a " + (last ? "file" : "folder")
+                        + " but the dataset has a " + (last ? "folder" : "file") + " there; rename one of them, or "
+                        + "remove it from the dataset (git rm -r " + rel2 + "); nothing was committed", null);
+            }
             if (last ? !a.isRegularFile() : !a.isDirectory()) {
                 throw refused(datasetDir.relativize(at).toString(), last ? "a file" : "a folder");
             }

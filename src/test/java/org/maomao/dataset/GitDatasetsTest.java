@@ -86,6 +86,19 @@ class GitDatasetsTest {
     }
 
     @Test
+    void should_say_a_file_meets_a_folder_when_the_output_and_the_dataset_disagree_and_commit_nothing() throws Exception {
+        GitDatasets d = datasets();
+        d.ingest(request(output("data/a.csv", "time,x\n1,10\n"), "r1", OutputMode.APPEND));
+        String head = GitCli.run(dir.resolve("datasets/ds"), "rev-parse", "HEAD");
+        assertThatThrownBy(() -> d.ingest(request(output("data", "x"), "r2", OutputMode.APPEND)))
+                .isInstanceOf(IngestException.class).hasMessageContaining("as a file but the dataset has a folder there")
+                .hasMessageNotContaining("symbolic link");
+        assertThatThrownBy(() -> d.ingest(request(output("data/a.csv/b.csv", "time,x\n1,10\n"), "r3", OutputMode.APPEND)))
+                .isInstanceOf(IngestException.class).hasMessageContaining("as a folder but the dataset has a file there");
+        assertThat(GitCli.run(dir.resolve("datasets/ds"), "rev-parse", "HEAD")).isEqualTo(head);
+    }
+
+    @Test
     void should_refuse_output_that_names_git_internals_or_links_outside() throws Exception {
         GitDatasets d = datasets();
         Path out = output(".git/config", "[core]\n");
