@@ -208,6 +208,14 @@ public final class MaomaoDaemon implements AutoCloseable {
         up.onClose("the dataset push", pusher::shutdownNow);
         long every = config.gitPushRetry().toMillis();
         pusher.scheduleWithFixedDelay(datasets::pushPending, every, every, TimeUnit.MILLISECONDS);
+        // a schedule whose trigger was deleted while the daemon runs (a member killed during a firing) fires again
+        pusher.scheduleWithFixedDelay(() -> {
+            try {
+                scheduler.repairLostTriggers();
+            } catch (RuntimeException e) {
+                log.warn("cannot look for schedules without a next time: {}", e.getMessage());
+            }
+        }, 60, 60, TimeUnit.SECONDS);
         Map<String, BooleanSupplier> health = new LinkedHashMap<>();
         health.put("docker", attempts::isAvailable);
         health.put("store", db::isAvailable);

@@ -257,7 +257,9 @@ public final class QuartzRunScheduler implements AutoCloseable {
             if (r.triggerState() == null && !quartz.checkExists(JobKey.jobKey(r.id(), SCHEDULES))) {
                 log.warn("schedule {} had no Quartz job; removed", r.id());
                 rows.delete(r.id());
-            } else if (r.triggerState() == null) {
+            } else if (r.triggerState() == null || "COMPLETE".equals(r.triggerState())) {
+                // before Quartz starts no firing is under way here: a COMPLETE trigger is one a kill left between a
+                // firing and its next time, which Quartz's own recovery is about to delete
                 rebuildTrigger(r);
             } else if (r.triggerState() != null && r.paused() != isPaused(r.triggerState())) {
                 holdToIntent(r.id(), null);
@@ -286,14 +288,39 @@ public final class QuartzRunScheduler implements AutoCloseable {
         if (next.isEmpty()) {
             return; // a cron that never fires again lost its trigger by design
         }
+        Trigger fresh = trigger(r.id(), JobKey.jobKey(r.id(), SCHEDULES), next.get());
         try {
-            quartz.scheduleJob(trigger(r.id(), JobKey.jobKey(r.id(), SCHEDULES), next.get()));
+            if (r.triggerState() == null) {
+                quartz.scheduleJob(fresh);
+            } else {
+                quartz.rescheduleJob(fresh.getKey(), fresh); // the COMPLETE one is replaced, not kept
+            }
         } catch (org.quartz.ObjectAlreadyExistsException rebuiltElsewhere) {
             return;
         }
         log.warn("schedule {} had lost its trigger (the daemon stopped during a firing); it fires next at {}",
                 r.id(), next.get());
         holdToIntent(r.id(), false);
+    }
+
+    /**
+     * Gives every schedule whose job has no trigger its next time back; returns how many. At start
+     * {@link #reconcile} does it; this runs every minute too, for a trigger deleted while the daemon
+     * runs (in a cluster, Quartz's recovery of a member killed during a firing deletes that firing's
+     * trigger on whichever member recovers it). A firing under way replaces its trigger itself and is
+     * not touched: only a missing trigger is rebuilt.
+     */
+    public int repairLostTriggers() {
+        return quartz("repair", () -> {
+            int n = 0;
+            for (ScheduleStore.Row r : rows.list(null)) {
+                if (r.triggerState() == null && quartz.checkExists(JobKey.jobKey(r.id(), SCHEDULES))) {
+                    rebuildTrigger(r);
+                    n++;
+                }
+            }
+            return n;
+        });
     }
 
     /**

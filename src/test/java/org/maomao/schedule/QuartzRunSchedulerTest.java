@@ -231,21 +231,21 @@ class QuartzRunSchedulerTest {
         open();
         scheduleDaily6("orphan");
         scheduleDaily6("pausedorphan");
+        scheduleDaily6("witness");
         assertThat(scheduler.pause("pausedorphan@none", true)).isTrue();
         close();
-        // what a kill between a firing's submission and its new trigger leaves once Quartz recovered: the
-        // job and the row, no trigger
+        // what a kill between a firing's submission and its new trigger leaves: the fired trigger COMPLETE,
+        // which Quartz's recovery deletes when it starts (the job and the row stay)
         db = Database.open(storeUrl(), storeUser(), null, 4);
         try (var c = db.dataSource().getConnection(); var st = c.createStatement()) {
-            String table = db.isPostgres() ? "qrtz_" : "QRTZ_";
-            st.executeUpdate("delete from " + table + "SIMPLE_TRIGGERS");
-            assertThat(st.executeUpdate("delete from " + table + "TRIGGERS")).isEqualTo(2);
+            String table = db.isPostgres() ? "qrtz_triggers" : "QRTZ_TRIGGERS";
+            assertThat(st.executeUpdate("update " + table + " set TRIGGER_STATE='COMPLETE' where TRIGGER_NAME in "
+                    + "('orphan@none','pausedorphan@none')")).isEqualTo(2);
         }
         db.close();
         db = null;
         clock.set(Instant.now());
         open();
-        assertThat(store.find("orphan@none").orElseThrow().triggerState()).isNull();
         scheduler.start();
         Instant sixAm = java.time.LocalDate.now(ZoneOffset.UTC).atTime(6, 0).toInstant(ZoneOffset.UTC);
         Instant expected = sixAm.isAfter(clock.instant()) ? sixAm : sixAm.plus(Duration.ofDays(1));
@@ -253,6 +253,20 @@ class QuartzRunSchedulerTest {
         assertThat(triggerState("orphan@none")).isEqualTo("WAITING");
         assertThat(triggerState("pausedorphan@none")).isEqualTo("PAUSED"); // the operator's pause holds
         assertThat(scheduler.find("pausedorphan@none").orElseThrow().paused()).isTrue();
+        assertThat(triggerState("witness@none")).isEqualTo("WAITING");
+
+        // a trigger deleted while the daemon runs (another member's recovery of a firing cut short) comes back
+        // at the next look, and nothing else is touched
+        try (var c = db.dataSource().getConnection(); var st = c.createStatement()) {
+            String prefix = db.isPostgres() ? "qrtz_" : "QRTZ_";
+            st.executeUpdate("delete from " + prefix + "SIMPLE_TRIGGERS where TRIGGER_NAME='orphan@none'");
+            assertThat(st.executeUpdate("delete from " + prefix + "TRIGGERS where TRIGGER_NAME='orphan@none'")).isEqualTo(1);
+        }
+        assertThat(store.find("orphan@none").orElseThrow().triggerState()).isNull();
+        assertThat(scheduler.repairLostTriggers()).isEqualTo(1);
+        assertThat(scheduler.find("orphan@none").orElseThrow().nextFireTimes()).first().isEqualTo(expected);
+        assertThat(scheduler.repairLostTriggers()).isZero();
+        assertThat(triggerState("pausedorphan@none")).isEqualTo("PAUSED");
     }
 
     @Test
