@@ -29,6 +29,8 @@ final class Recovery {
     private final Endings endings;
     private final Clock clock;
     private final Consumer<String> enqueue;
+    /** The event a cancel of a running run stores before it is answered. */
+    static final String CANCEL_REQUESTED = "cancel_requested";
     /** Where each run's folder is (its output and input snapshot, which an ended run no longer needs). */
     private final java.nio.file.Path runsDir;
 
@@ -75,6 +77,17 @@ final class Recovery {
      */
     void recoverRunning(Run r, String msg) {
         if (endIfCommitted(r)) {
+            return;
+        }
+        if (!Names.NO_DATASET.equals(r.dataset())) {
+            // the attempt's output was never committed, and the next attempt starts from an empty one
+            FileTrees.delete(runsDir.resolve(r.id()).resolve("output"));
+        }
+        FileTrees.delete(runsDir.resolve(r.id()).resolve("input"));
+        if (store.events(r.id()).stream().anyMatch(e -> CANCEL_REQUESTED.equals(e.type()))) {
+            // the operator's cancel was answered before the daemon stopped: it holds, and the run is not retried
+            log.warn("run {} of {}: cancelled before the daemon stopped; it stays cancelled", r.id(), r.collector());
+            endings.end(r, RunState.CANCELLED, null, "cancelled (the daemon stopped before its container did)");
             return;
         }
         log.warn("run {} of {}: {}", r.id(), r.collector(), msg);

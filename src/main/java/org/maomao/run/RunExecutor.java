@@ -197,6 +197,7 @@ public final class RunExecutor implements AutoCloseable {
      */
     public boolean cancel(String runId) {
         if (active.cancel(runId)) {
+            cancelRequested(runId);
             return true;
         }
         for (RunState from : List.of(RunState.QUEUED, RunState.RETRYING)) {
@@ -209,6 +210,7 @@ public final class RunExecutor implements AutoCloseable {
         }
         // it may have started between the looks above
         if (active.cancel(runId)) {
+            cancelRequested(runId);
             return true;
         }
         // in cluster mode it may run on another member: its end is stored fenced by its attempt, and
@@ -216,6 +218,17 @@ public final class RunExecutor implements AutoCloseable {
         Optional<Run> running = store.find(runId);
         return cluster != null && running.isPresent() && running.get().state() == RunState.RUNNING
                 && endings.endWithoutAttempt(running.get(), RunState.RUNNING, RunState.CANCELLED, "cancelled");
+    }
+
+    /**
+     * Stores that the running run {@code runId} was asked to stop, before the answer says so: its container
+     * is being stopped, but a daemon killed before the attempt ended would otherwise retry the run (and
+     * commit what the operator cancelled); the recovery ends such a run cancelled ({@link Recovery}).
+     */
+    private void cancelRequested(String runId) {
+        if (store.find(runId).map(Run::state).orElse(null) == RunState.RUNNING) {
+            store.addEvent(runId, Recovery.CANCEL_REQUESTED, null);
+        }
     }
 
     /**

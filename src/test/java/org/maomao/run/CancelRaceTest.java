@@ -50,6 +50,7 @@ class CancelRaceTest {
         assertThat(done.state()).isEqualTo(RunState.CANCELLED);
         assertThat(done.message()).isEqualTo("cancelled");
         assertThat(h.events(id[0])).doesNotContain("retry_scheduled", "committed");
+        assertThat(h.events(id[0])).containsSubsequence("started", "cancel_requested", "finished"); // stored before the answer
         assertThat(h.datasets.ingests).isZero();
     }
 

@@ -66,6 +66,32 @@ class RecoveryTest {
     }
 
     @Test
+    void should_keep_a_cancel_answered_before_the_crash_and_not_retry_the_run() throws Exception {
+        Run r = left(RunState.RUNNING, 1);
+        h.store.addEvent(r.id(), "cancel_requested", null); // answered; the daemon died before the container stopped
+        java.nio.file.Path output = java.nio.file.Files.createDirectories(h.runsDir.resolve(r.id()).resolve("output"));
+        java.nio.file.Files.writeString(output.resolve("rows.csv"), "t,v\n1,1\n");
+        h.executor.recover();
+        h.fireRetriesAfter(Duration.ofMinutes(5));
+        h.runQueued();
+        Run done = h.run(r.id());
+        assertThat(done.state()).isEqualTo(RunState.CANCELLED);
+        assertThat(h.runner.started).isEmpty();
+        assertThat(h.datasets.ingests).isZero();
+        assertThat(output).doesNotExist();
+    }
+
+    @Test
+    void should_retry_a_lost_attempt_from_an_empty_output() throws Exception {
+        Run r = left(RunState.RUNNING, 1);
+        java.nio.file.Path output = java.nio.file.Files.createDirectories(h.runsDir.resolve(r.id()).resolve("output"));
+        java.nio.file.Files.writeString(output.resolve("half.csv"), "t,v\n1,");
+        h.executor.recover();
+        assertThat(h.state(r.id())).isEqualTo(RunState.RETRYING);
+        assertThat(output).doesNotExist(); // never committed; before, it stayed for good when no attempt was left
+    }
+
+    @Test
     void should_not_tell_a_commit_twice_when_the_pipeline_had_stored_it_before_the_crash() {
         Run r = left(RunState.RUNNING, 1);
         String commit = h.datasets.commitMadeBefore(r.id(), List.of(new TableRows("level.csv", "t,v", List.of("2,900"))));
