@@ -253,7 +253,8 @@ class QuartzRunSchedulerTest {
         assertThat(triggerState("orphan@none")).isEqualTo("WAITING");
         assertThat(triggerState("pausedorphan@none")).isEqualTo("PAUSED"); // the operator's pause holds
         assertThat(scheduler.find("pausedorphan@none").orElseThrow().paused()).isTrue();
-        assertThat(triggerState("witness@none")).isEqualTo("WAITING");
+        // the witness was due five days ago and fires now, as any missed schedule
+        Poll.until(WAIT, "the witness back on time", () -> backOnTime("witness@none"));
 
         // a trigger deleted while the daemon runs (another member's recovery of a firing cut short) comes back
         // at the next look, and nothing else is touched
@@ -409,6 +410,11 @@ class QuartzRunSchedulerTest {
                 // recovered only once the store counts it gone
                 String busy = "busy" + stop;
                 open();
+                if (stop > 0) {
+                    // the previous one may be left mid-firing; the start would give it its next time back, and with
+                    // the clock five days behind that is back to back too: one busy schedule per stop
+                    scheduler.delete("busy" + (stop - 1) + "@none");
+                }
                 scheduleBackToBack(busy);
                 scheduler.start();
                 Poll.until(WAIT, "three firings", () -> runs.of(busy).size() >= 3);
