@@ -1,5 +1,6 @@
 package org.maomao.run;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.EnumSet;
 import java.util.Map;
@@ -32,10 +33,10 @@ final class Recovery {
     /** The event a cancel of a running run stores before it is answered. */
     static final String CANCEL_REQUESTED = "cancel_requested";
     /** Where each run's folder is (its output and input snapshot, which an ended run no longer needs). */
-    private final java.nio.file.Path runsDir;
+    private final Path runsDir;
 
     Recovery(RunStore store, DatasetWriter datasets, ContainerRunner runner, Analysis analysis, FailureHandler failures,
-             Endings endings, Clock clock, Consumer<String> enqueue, java.nio.file.Path runsDir) {
+             Endings endings, Clock clock, Consumer<String> enqueue, Path runsDir) {
         this.store = store;
         this.datasets = datasets;
         this.runner = runner;
@@ -79,11 +80,9 @@ final class Recovery {
         if (endIfCommitted(r)) {
             return;
         }
-        if (!Names.NO_DATASET.equals(r.dataset())) {
-            // the attempt's output was never committed, and the next attempt starts from an empty one
-            FileTrees.delete(runsDir.resolve(r.id()).resolve("output"));
-        }
-        FileTrees.delete(runsDir.resolve(r.id()).resolve("input"));
+        // the attempt's output was never committed, and the next attempt starts from an empty one; a run into
+        // no dataset keeps it, as its output is what it delivers
+        removeAttemptFolders(r, !Names.NO_DATASET.equals(r.dataset()));
         if (store.events(r.id()).stream().anyMatch(e -> CANCEL_REQUESTED.equals(e.type()))) {
             // the operator's cancel was answered before the daemon stopped: it holds, and the run is not retried
             log.warn("run {} of {}: cancelled before the daemon stopped; it stays cancelled", r.id(), r.collector());
@@ -133,8 +132,16 @@ final class Recovery {
         endings.end(r.withCommit(commit.get()), RunState.SUCCEEDED, 0, null);
         // the daemon stopped between the commit and the ingest's clean-up: the output is in the dataset now,
         // and would otherwise stay (up to max_output) until keep_runs removed the run
-        FileTrees.delete(runsDir.resolve(r.id()).resolve("output"));
-        FileTrees.delete(runsDir.resolve(r.id()).resolve("input"));
+        removeAttemptFolders(r, true);
         return true;
+    }
+
+    /** Removes the input snapshot of {@code r}'s last attempt, and its output when {@code output}. */
+    private void removeAttemptFolders(Run r, boolean output) {
+        Path dir = runsDir.resolve(r.id());
+        if (output) {
+            FileTrees.delete(dir.resolve("output"));
+        }
+        FileTrees.delete(dir.resolve("input"));
     }
 }

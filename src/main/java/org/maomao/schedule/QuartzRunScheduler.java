@@ -261,7 +261,7 @@ public final class QuartzRunScheduler implements AutoCloseable {
                 // before Quartz starts no firing is under way here: a COMPLETE trigger is one a kill left between a
                 // firing and its next time, which Quartz's own recovery is about to delete
                 rebuildTrigger(r);
-            } else if (r.triggerState() != null && r.paused() != isPaused(r.triggerState())) {
+            } else if (r.paused() != isPaused(r.triggerState())) {
                 holdToIntent(r.id(), null);
             }
         }
@@ -281,12 +281,13 @@ public final class QuartzRunScheduler implements AutoCloseable {
      * the next time after it submitted the run: a kill between the two left the fired trigger COMPLETE,
      * Quartz deleted it when it recovered, and the schedule never fired again (its row and job still
      * there, "next" empty). The firing's run was submitted; the next firing is judged as any other.
-     * Another member rebuilding it at the same start is fine: the first trigger stays.
+     * Another member rebuilding it at the same start is fine: the first trigger stays. False when nothing
+     * was rebuilt (a cron that never fires again, or another member's trigger came first).
      */
-    private void rebuildTrigger(ScheduleStore.Row r) throws SchedulerException {
+    private boolean rebuildTrigger(ScheduleStore.Row r) throws SchedulerException {
         Optional<Instant> next = cronOf(r.cron(), r.timezone()).next(clock.instant());
         if (next.isEmpty()) {
-            return; // a cron that never fires again lost its trigger by design
+            return false; // a cron that never fires again lost its trigger by design
         }
         Trigger fresh = trigger(r.id(), JobKey.jobKey(r.id(), SCHEDULES), next.get());
         try {
@@ -296,11 +297,12 @@ public final class QuartzRunScheduler implements AutoCloseable {
                 quartz.rescheduleJob(fresh.getKey(), fresh); // the COMPLETE one is replaced, not kept
             }
         } catch (org.quartz.ObjectAlreadyExistsException rebuiltElsewhere) {
-            return;
+            return false;
         }
         log.warn("schedule {} had lost its trigger (the daemon stopped during a firing); it fires next at {}",
                 r.id(), next.get());
         holdToIntent(r.id(), false);
+        return true;
     }
 
     /**
@@ -314,8 +316,7 @@ public final class QuartzRunScheduler implements AutoCloseable {
         return quartz("repair", () -> {
             int n = 0;
             for (ScheduleStore.Row r : rows.list(null)) {
-                if (r.triggerState() == null && quartz.checkExists(JobKey.jobKey(r.id(), SCHEDULES))) {
-                    rebuildTrigger(r);
+                if (r.triggerState() == null && quartz.checkExists(JobKey.jobKey(r.id(), SCHEDULES)) && rebuildTrigger(r)) {
                     n++;
                 }
             }
